@@ -1,0 +1,67 @@
+/**
+ * What a runtime (`local` or `containers`) must provide. The Environment composes a backend
+ * with the parts that are the same everywhere (identity issuer, Toxiproxy proxies, dataset):
+ *
+ *   startInfra() → PostgreSQL + Toxiproxy running
+ *   (environment starts the identity issuer on infra.hostAddress, creates the proxies)
+ *   startTarget(env) → one target instance running, dialling its dependencies through the proxies
+ */
+
+export type RuntimeName = 'local' | 'containers';
+
+export const LINKS = ['client→target', 'target→postgres', 'target→identity'] as const;
+export type LinkName = (typeof LINKS)[number];
+
+/** Receives one human-readable line per step of long work (environment start, image builds). */
+export type ProgressFn = (message: string) => void;
+
+export const POSTGRES_USER = 'postgres';
+export const POSTGRES_PASSWORD = 'mcp-chaos';
+export const POSTGRES_DB = 'reference';
+
+/** One address in three views: where Toxiproxy listens, and how the target and the harness reach it. */
+export interface ProxyAddress {
+  listen: string;
+  fromTarget: string;
+  fromHost: string;
+}
+
+export interface StartedTarget {
+  /** Admin port URL (healthz/readyz/metrics/version/dataset), reached directly from the harness. */
+  readonly adminUrl: string;
+  /** Last lines the target printed, for error messages. */
+  logs(): string;
+  /** Kill the instance (default SIGKILL); it stays down until restart(). */
+  kill(signal?: NodeJS.Signals): Promise<void>;
+  /** Start it again with the same configuration (after kill, or as a restart). */
+  restart(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+export interface StartedInfra {
+  readonly runtime: RuntimeName;
+  /** Toxiproxy API reached from the harness. */
+  readonly toxiproxyUrl: string;
+  /** Direct PostgreSQL URL (not through Toxiproxy) reached from the harness. */
+  readonly postgresUrl: string;
+  /** host:port where Toxiproxy dials PostgreSQL. */
+  readonly postgresUpstream: string;
+  /** Address host-side services (the identity issuer) bind to so that Toxiproxy can reach them. */
+  readonly hostAddress: string;
+  /** host:port where Toxiproxy dials the target's MCP port. */
+  readonly targetUpstream: string;
+  /** The address a link's proxy listens on, and how each side reaches it. */
+  proxyAddress(link: LinkName): Promise<ProxyAddress>;
+  /** Start the target with this environment (the backend adds its own MCP_HOST/MCP_PORT/ADMIN_PORT). */
+  startTarget(env: Record<string, string>): Promise<StartedTarget>;
+  /** Stop PostgreSQL (fast shutdown); in-network names and host URLs stay valid for startPostgres(). */
+  stopPostgres(): Promise<void>;
+  startPostgres(): Promise<void>;
+  /** Stop everything this backend started. Idempotent. */
+  stop(): Promise<void>;
+}
+
+export interface RuntimeBackend {
+  readonly name: RuntimeName;
+  startInfra(progress: ProgressFn): Promise<StartedInfra>;
+}

@@ -1,0 +1,46 @@
+#!/usr/bin/env bash
+# Set-up a fresh machine needs before the harness runs. Each step is cached and idempotent.
+#   scripts/setup.sh toxiproxy   build the pinned Toxiproxy server + CLI from the Go module proxy
+#   scripts/setup.sh docker      make sure a Docker engine answers (installs/starts it as root)
+#   scripts/setup.sh images      build every image locally (needs the engine and toxiproxy)
+#   scripts/setup.sh             all of the above
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+TOXIPROXY_VERSION=v2.12.0
+bin_dir="$root/.cache/bin"
+
+say() { printf '\033[1m[setup]\033[0m %s\n' "$*" >&2; }
+
+toxiproxy() {
+  local stamp="$bin_dir/toxiproxy.version"
+  if [[ -x $bin_dir/toxiproxy-server && -x $bin_dir/toxiproxy-cli && "$(cat "$stamp" 2>/dev/null)" == "$TOXIPROXY_VERSION" ]]; then
+    say "toxiproxy $TOXIPROXY_VERSION already built ($bin_dir)"
+    return
+  fi
+  if ! command -v go >/dev/null; then
+    say "Go is needed to build Toxiproxy: install Go 1.23+ (https://go.dev/doc/install, or 'apt-get install golang-go' where it is new enough), then run: npm run setup"
+    exit 1
+  fi
+  say "building toxiproxy $TOXIPROXY_VERSION from the Go module proxy (about 30 s the first time)…"
+  mkdir -p "$bin_dir"
+  local tmp
+  tmp=$(mktemp -d)
+  GOBIN="$tmp" CGO_ENABLED=0 go install "github.com/Shopify/toxiproxy/v2/cmd/server@$TOXIPROXY_VERSION"
+  GOBIN="$tmp" CGO_ENABLED=0 go install "github.com/Shopify/toxiproxy/v2/cmd/cli@$TOXIPROXY_VERSION"
+  mv "$tmp/server" "$bin_dir/toxiproxy-server"
+  mv "$tmp/cli" "$bin_dir/toxiproxy-cli"
+  rm -rf "$tmp"
+  echo "$TOXIPROXY_VERSION" >"$stamp"
+  say "toxiproxy ready: $("$bin_dir/toxiproxy-server" -version 2>&1 | head -1)"
+}
+
+docker_engine() { bash "$root/scripts/ensure-docker.sh" start; }
+images() { bash "$root/docker/build-images.sh"; }
+
+case "${1:-all}" in
+  toxiproxy) toxiproxy ;;
+  docker) docker_engine ;;
+  images) toxiproxy; images ;;
+  all) toxiproxy; docker_engine; images ;;
+  *) say "unknown step '$1': use toxiproxy, docker, images or nothing for all"; exit 2 ;;
+esac
