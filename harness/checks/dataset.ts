@@ -1,0 +1,60 @@
+import type { CallRecord, JournalRecord, RecordOf } from '../journal/index.ts';
+
+type Dataset = RecordOf<'dataset'>;
+export type DatasetCustomer = Dataset['customers'][number];
+export type DatasetOrder = Dataset['orders'][number];
+
+/** The seeded ground truth, indexed by id. */
+export interface GroundTruth {
+  readonly customers: ReadonlyMap<string, DatasetCustomer>;
+  readonly orders: ReadonlyMap<string, DatasetOrder>;
+}
+
+export function indexDataset(record: Dataset): GroundTruth {
+  return {
+    customers: new Map(record.customers.map((c) => [c.id, c])),
+    orders: new Map(record.orders.map((o) => [o.id, o])),
+  };
+}
+
+/** State of a check that judges ok calls against the dataset. */
+export interface Gated {
+  truth: GroundTruth | undefined;
+  /** ok calls seen before the dataset record: judged as soon as it arrives. */
+  pending: CallRecord[];
+}
+
+export const gated = (): Gated => ({ truth: undefined, pending: [] });
+
+/**
+ * Routes records of a dataset-comparing check: ok calls go to `examine` with the ground truth,
+ * buffered if the dataset has not been journaled yet (order of records is not the checks'
+ * business). A later dataset record replaces the ground truth for the calls after it.
+ */
+export function gate(
+  state: Gated,
+  record: JournalRecord,
+  examine: (call: CallRecord, truth: GroundTruth) => void,
+): void {
+  if (record.type === 'dataset') {
+    const truth = indexDataset(record);
+    state.truth = truth;
+    for (const call of state.pending.splice(0)) examine(call, truth);
+  } else if (record.type === 'call' && record.outcome === 'ok') {
+    if (state.truth) examine(record, state.truth);
+    else state.pending.push(record);
+  }
+}
+
+/** `value` as a plain object, or undefined: results are untyped JSON from the target. */
+export function asObject(value: unknown): Record<string, unknown> | undefined {
+  return typeof value === 'object' && value !== null && !Array.isArray(value)
+    ? (value as Record<string, unknown>)
+    : undefined;
+}
+
+/** A value for a message: strings bare, anything else as JSON, missing said so. */
+export function show(value: unknown): string {
+  if (value === undefined) return 'missing';
+  return typeof value === 'string' ? `"${value}"` : JSON.stringify(value);
+}
