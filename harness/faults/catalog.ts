@@ -1,0 +1,79 @@
+import type { LinkName } from '../runtime/backend.ts';
+import type { Fault as FaultSpec } from './fault.ts';
+
+interface Timing {
+  /** Delay after the phase starts. */
+  afterMs?: number;
+  /** How long the fault stays injected (default: the rest of the phase). */
+  forMs?: number;
+}
+
+/** A toxic on a link, removed on heal. */
+function toxic(
+  name: string,
+  link: LinkName,
+  spec: { type: 'latency' | 'timeout' | 'reset_peer'; attributes: Record<string, number>; stream?: 'upstream' | 'downstream' },
+  timing: Timing,
+): FaultSpec {
+  let toxicName: string | undefined;
+  return {
+    name,
+    link,
+    ...timing,
+    async inject(env) {
+      toxicName = await env.links.get(link).addToxic(spec);
+    },
+    async heal(env) {
+      if (toxicName) await env.links.get(link).removeToxic(toxicName);
+      toxicName = undefined;
+    },
+  };
+}
+
+/** The fault catalog: `Fault.restart('postgres')`, `Fault.latency('target→postgres', …)`. */
+export const Fault = {
+  /** Stops PostgreSQL (fast shutdown: connected clients are cut off) and starts it again on heal. */
+  restart(dependency: 'postgres', timing: Timing = {}): FaultSpec {
+    return {
+      name: `restart(${dependency})`,
+      ...timing,
+      async inject(env) {
+        await env.stopPostgres();
+      },
+      async heal(env) {
+        await env.startPostgres();
+      },
+    };
+  },
+
+  /** Adds `latencyMs` (± `jitterMs`) to data on a link. */
+  latency(link: LinkName, options: { latencyMs: number; jitterMs?: number } & Timing): FaultSpec {
+    return toxic(`latency(${link}, ${options.latencyMs}ms)`, link, {
+      type: 'latency',
+      attributes: { latency: options.latencyMs, jitter: options.jitterMs ?? 0 },
+    }, options);
+  },
+
+  /**
+   * Data on the link goes nowhere and connections stay open: what a client sees when a host
+   * vanishes mid-failover (no RST, no FIN). Only timeouts get a caller out of it.
+   */
+  blackhole(link: LinkName, timing: Timing = {}): FaultSpec {
+    return toxic(`blackhole(${link})`, link, { type: 'timeout', attributes: { timeout: 0 }, stream: 'upstream' }, timing);
+  },
+
+  /** The link refuses connections and closes open ones. */
+  down(link: LinkName, timing: Timing = {}): FaultSpec {
+    return {
+      name: `down(${link})`,
+      link,
+      ...timing,
+      async inject(env) {
+        await env.links.get(link).setEnabled(false);
+      },
+      async heal(env) {
+        await env.links.get(link).setEnabled(true);
+      },
+    };
+  },
+};

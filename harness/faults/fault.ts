@@ -1,0 +1,17 @@
+import type { LinkName } from '../runtime/backend.ts';
+import type { StartedEnvironment } from '../runtime/environment.ts';
+
+/**
+ * Something made to go wrong. `inject` breaks it, `heal` mends it; the scenario runner journals
+ * both and heals on every exit path. `forMs` bounds how long it stays injected inside its phase
+ * (default: until the phase ends).
+ */
+export interface Fault {
+  readonly name: string;
+  readonly link?: LinkName;
+  readonly forMs?: number;
+  /** Wait this long after the phase starts before injecting. */
+  readonly afterMs?: number;
+  inject(env: StartedEnvironment): Promise<void>;
+  heal(env: StartedEnvironment): Promise<void>;
+}

@@ -1,0 +1,32 @@
+/**
+ * mcp-chaos: the public API. Scenario authors import from here and never from a deep path.
+ */
+export {
+  type Check,
+  correctAnswers,
+  isolation,
+  noHangs,
+  recoversWithin,
+  runChecks,
+  type Verdict,
+  writesExactlyOnce,
+} from './checks/index.ts';
+export { type Dataset, generateDataset } from './dataset/generate.ts';
+export { HarnessError, type HarnessErrorCode } from './errors.ts';
+export { Fault, type FaultSpec } from './faults/index.ts';
+export { type JournalRecord, readJournal } from './journal/index.ts';
+export { McpSession } from './load/index.ts';
+export { LINKS, type LinkName, type RuntimeName } from './runtime/backend.ts';
+export { Environment, type Identity, StartedEnvironment } from './runtime/environment.ts';
+export type { RuntimeChoice } from './runtime/select.ts';
+export {
+  type Phase,
+  type RunOptions,
+  runScenario,
+  ScenarioFailed,
+  ScenarioInconclusive,
+  type ScenarioDefinition,
+  type ScenarioResult,
+  scenario,
+} from './scenario/index.ts';
+export { type ReferenceOptions, referenceTarget, type TargetDefinition } from './target/definition.ts';

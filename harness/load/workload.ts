@@ -1,0 +1,53 @@
+import type { Dataset } from '../dataset/generate.ts';
+import type { IdentityClaims } from '../journal/records.ts';
+import type { Random } from '../random.ts';
+
+export const TOOLS = ['lookup_customer', 'list_orders', 'create_ticket'] as const;
+export type ToolName = (typeof TOOLS)[number];
+
+/** Relative weights of the tools in the mix. */
+export type ToolMix = Partial<Record<ToolName, number>>;
+export const DEFAULT_MIX: Required<ToolMix> = { lookup_customer: 50, list_orders: 35, create_ticket: 15 };
+
+export interface PlannedCall {
+  tool: ToolName;
+  args: Record<string, unknown>;
+}
+
+/**
+ * Chooses the next call of a virtual user from the seeded stream: a tool from the mix and a
+ * customer the identity may see (its own tenant; its own record for a customer-role identity).
+ */
+export function planCall(
+  random: Random,
+  identity: IdentityClaims,
+  dataset: Dataset,
+  mix: ToolMix,
+  idempotencyKey: string,
+): PlannedCall {
+  const tools = TOOLS.filter((t) => (mix[t] ?? 0) > 0);
+  const tool = random.weighted(
+    tools,
+    tools.map((t) => mix[t] ?? 0),
+  );
+  const customers = dataset.customers.filter(
+    (c) => c.tenantId === identity.tenant && (identity.role !== 'customer' || c.id === identity.customer),
+  );
+  const customerId = random.pick(customers).id;
+  switch (tool) {
+    case 'lookup_customer':
+      return { tool, args: { customerId } };
+    case 'list_orders':
+      return { tool, args: { customerId, limit: 20 } };
+    case 'create_ticket':
+      return {
+        tool,
+        args: {
+          customerId,
+          subject: `Order question ${random.hex(4)}`,
+          body: 'Where is my order? This ticket was opened by an mcp-chaos virtual user.',
+          idempotencyKey,
+        },
+      };
+  }
+}

@@ -1,0 +1,100 @@
+import { readFileSync } from 'node:fs';
+import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+/**
+ * Crash safety for the local runtime: every process and temp dir an environment starts is
+ * recorded in a state file with the owner's pid, so that a later run can sweep what a killed
+ * run left behind. Signal handlers alone cannot do this (SIGKILL runs no handler).
+ */
+const stateDir = join(tmpdir(), 'mcp-chaos-state');
+
+interface Entry {
+  ownerPid: number;
+  pids: { pid: number; name: string }[];
+  dirs: string[];
+}
+
+export class Registry {
+  readonly envId: string;
+  readonly #file: string;
+  readonly #entry: Entry = { ownerPid: process.pid, pids: [], dirs: [] };
+
+  constructor(envId: string) {
+    this.envId = envId;
+    this.#file = join(stateDir, `${envId}.json`);
+  }
+
+  async addPid(pid: number | undefined, name: string): Promise<void> {
+    if (pid === undefined) return;
+    this.#entry.pids.push({ pid, name });
+    await this.#save();
+  }
+
+  async addDir(dir: string): Promise<void> {
+    this.#entry.dirs.push(dir);
+    await this.#save();
+  }
+
+  async remove(): Promise<void> {
+    await rm(this.#file, { force: true });
+  }
+
+  async #save(): Promise<void> {
+    await mkdir(stateDir, { recursive: true });
+    await writeFile(this.#file, JSON.stringify(this.#entry));
+  }
+}
+
+export function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+function commandLine(pid: number): string {
+  try {
+    return readFileSync(`/proc/${pid}/cmdline`, 'utf8').replaceAll('\0', ' ');
+  } catch {
+    return '';
+  }
+}
+
+/** Kill the processes and remove the dirs of environments whose owner is dead. Never a live owner's. */
+export async function sweepLocalOrphans(): Promise<{ processes: number; dirs: number }> {
+  const swept = { processes: 0, dirs: 0 };
+  let files: string[];
+  try {
+    files = await readdir(stateDir);
+  } catch {
+    return swept;
+  }
+  for (const file of files.filter((f) => f.endsWith('.json'))) {
+    const path = join(stateDir, file);
+    let entry: Entry;
+    try {
+      entry = JSON.parse(await readFile(path, 'utf8')) as Entry;
+    } catch {
+      await rm(path, { force: true });
+      continue;
+    }
+    if (isAlive(entry.ownerPid)) continue;
+    for (const { pid, name } of entry.pids) {
+      // The pid may have been reused by an unrelated process: only kill what still looks like ours.
+      if (isAlive(pid) && commandLine(pid).includes(name)) {
+        process.kill(pid, 'SIGKILL');
+        swept.processes++;
+      }
+    }
+    for (const dir of entry.dirs) {
+      await rm(dir, { recursive: true, force: true });
+      swept.dirs++;
+    }
+    await rm(path, { force: true });
+  }
+  return swept;
+}

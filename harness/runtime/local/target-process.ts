@@ -1,0 +1,59 @@
+import { HarnessError } from '../../errors.ts';
+import type { StartedTarget } from '../backend.ts';
+import { httpOk, waitFor } from '../wait.ts';
+import { Child } from './child.ts';
+import type { Registry } from './registry.ts';
+
+export interface TargetCommand {
+  command: string;
+  args: string[];
+  cwd?: string;
+}
+
+/** The target as a Node child process on loopback. */
+export class LocalTarget implements StartedTarget {
+  readonly adminUrl: string;
+  readonly #spec: TargetCommand;
+  readonly #env: NodeJS.ProcessEnv;
+  readonly #registry: Registry;
+  #child: Child | undefined;
+
+  constructor(spec: TargetCommand, env: Record<string, string>, adminPort: number, registry: Registry) {
+    this.#spec = spec;
+    this.#env = { ...process.env, ...env };
+    this.#registry = registry;
+    this.adminUrl = `http://127.0.0.1:${adminPort}`;
+  }
+
+  async start(): Promise<void> {
+    const child = new Child('target', this.#spec.command, this.#spec.args, { env: this.#env, cwd: this.#spec.cwd });
+    this.#child = child;
+    await this.#registry.addPid(child.pid, this.#spec.args[0] ?? this.#spec.command);
+    await waitFor('target /healthz', async () => {
+      if (child.exited) {
+        throw new HarnessError('TARGET_START', `the target exited during start-up:\n${child.logs()}`);
+      }
+      return await httpOk(`${this.adminUrl}/healthz`);
+    }, { timeoutMs: 20_000, code: 'TARGET_START', details: () => child.logs() }).catch((error: unknown) => {
+      if (error instanceof HarnessError && error.code === 'TARGET_START') throw error;
+      throw new HarnessError('TARGET_START', (error as Error).message, { cause: error });
+    });
+  }
+
+  logs(): string {
+    return this.#child?.logs() ?? '';
+  }
+
+  async kill(signal: NodeJS.Signals = 'SIGKILL'): Promise<void> {
+    await this.#child?.stop(signal, 2000);
+  }
+
+  async restart(): Promise<void> {
+    await this.#child?.stop('SIGTERM', 5000);
+    await this.start();
+  }
+
+  async stop(): Promise<void> {
+    await this.#child?.stop('SIGTERM', 5000);
+  }
+}

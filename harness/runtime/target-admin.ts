@@ -1,0 +1,63 @@
+import { z } from 'zod';
+import type { Dataset } from '../dataset/generate.ts';
+import { HarnessError } from '../errors.ts';
+
+const ticketsResponse = z.object({
+  tickets: z.array(
+    z.object({ id: z.string(), tenantId: z.string(), customerId: z.string(), idempotencyKey: z.string() }),
+  ),
+});
+
+/** The target contract's admin port: readiness, version and the dataset endpoints. */
+export class TargetAdmin {
+  readonly #baseUrl: () => string;
+  readonly #token: string;
+
+  constructor(baseUrl: () => string, token: string) {
+    this.#baseUrl = baseUrl;
+    this.#token = token;
+  }
+
+  async loadDataset(dataset: Dataset): Promise<void> {
+    const response = await fetch(`${this.#baseUrl()}/dataset`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${this.#token}`, 'content-type': 'application/json' },
+      body: JSON.stringify(dataset),
+      signal: AbortSignal.timeout(30_000),
+    });
+    if (!response.ok) {
+      throw new HarnessError(
+        'TARGET_START',
+        `the target refused the dataset (HTTP ${response.status}): ${await response.text()}`,
+      );
+    }
+  }
+
+  async tickets(): Promise<z.infer<typeof ticketsResponse>['tickets']> {
+    const response = await fetch(`${this.#baseUrl()}/dataset/tickets`, {
+      headers: { authorization: `Bearer ${this.#token}` },
+      signal: AbortSignal.timeout(10_000),
+    });
+    if (!response.ok) throw new Error(`GET /dataset/tickets answered HTTP ${response.status}`);
+    return ticketsResponse.parse(await response.json()).tickets;
+  }
+
+  async version(): Promise<{ buildId: string; version?: string; defect?: string }> {
+    const response = await fetch(`${this.#baseUrl()}/version`, { signal: AbortSignal.timeout(5000) });
+    return z
+      .object({ buildId: z.string(), version: z.string().optional(), defect: z.string().optional() })
+      .parse(await response.json());
+  }
+
+  /** One readiness probe: ok and how long it took. */
+  async ready(): Promise<{ ok: boolean; latencyMs: number; detail?: string }> {
+    const start = performance.now();
+    try {
+      const response = await fetch(`${this.#baseUrl()}/readyz`, { signal: AbortSignal.timeout(2000) });
+      const body = await response.text();
+      return { ok: response.ok, latencyMs: performance.now() - start, detail: response.ok ? undefined : body };
+    } catch (error) {
+      return { ok: false, latencyMs: performance.now() - start, detail: (error as Error).message };
+    }
+  }
+}

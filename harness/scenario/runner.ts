@@ -1,0 +1,163 @@
+import { randomUUID } from 'node:crypto';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { overallStatus, runChecks, type Verdict } from '../checks/index.ts';
+import { JournalWriter, type JournalRecord } from '../journal/index.ts';
+import { McpSession, now, runConstantArrivalRate, type WorkloadSummary } from '../load/index.ts';
+import type { RuntimeName } from '../runtime/backend.ts';
+import { Environment, type StartedEnvironment } from '../runtime/environment.ts';
+import type { RuntimeChoice } from '../runtime/select.ts';
+import { referenceTarget, type TargetDefinition } from '../target/definition.ts';
+import { harnessVersion } from '../version.ts';
+import { type ScenarioDefinition, timelineMs, validateScenario } from './define.ts';
+import { startReadinessProbe } from './probes.ts';
+import { TimelinePlayer } from './timeline.ts';
+
+export interface RunOptions {
+  runtime?: RuntimeChoice;
+  seed?: number;
+  /** Where the journal and result go: `<reportDir>/<scenario>/`. */
+  reportDir?: string;
+  target?: TargetDefinition;
+  progress?: (message: string) => void;
+}
+
+export interface ScenarioResult {
+  scenario: string;
+  description: string;
+  target: string;
+  runtime: RuntimeName;
+  seed: number;
+  status: Verdict['status'];
+  verdicts: Verdict[];
+  journalPath: string;
+  workload: WorkloadSummary;
+  durationMs: number;
+}
+
+/** Starts an environment, plays the scenario under load, judges the journal, tears everything down. */
+export async function runScenario(definition: ScenarioDefinition, options: RunOptions = {}): Promise<ScenarioResult> {
+  validateScenario(definition);
+  const seed = options.seed ?? 1;
+  const runId = randomUUID().slice(0, 8);
+  const target = options.target ?? referenceTarget();
+  const progress = options.progress ?? (() => {});
+  const dir = join(options.reportDir ?? 'reports', definition.name);
+  await mkdir(dir, { recursive: true });
+  const journal = await JournalWriter.open(join(dir, 'journal.jsonl'));
+  const append = (record: JournalRecord) => {
+    journal.append(record);
+  };
+  const startedAt = Date.now();
+  let env: StartedEnvironment | undefined;
+  const sessions: McpSession[] = [];
+  try {
+    env = await new Environment()
+      .withRuntime(options.runtime ?? 'auto')
+      .withTarget(target)
+      .withSeed(seed)
+      .withProgress(progress)
+      .start();
+    const version = await env.admin.version().catch(() => undefined);
+    append({
+      type: 'header',
+      runId,
+      scenario: definition.name,
+      seed,
+      runtime: env.runtime,
+      startedAt,
+      versions: { harness: harnessVersion(), node: process.version, ...(version ? { target: version.buildId } : {}) },
+      config: { target: target.name, workload: definition.workload, timelineMs: timelineMs(definition) },
+    });
+    append({ type: 'dataset', ...env.dataset });
+    const roles = definition.workload.roles ?? ['agent'];
+    const perIdentity = definition.workload.maxInFlightPerIdentity ?? 16;
+    const groups: McpSession[][] = [];
+    for (const identity of env.identities.filter((i) => roles.includes(i.role))) {
+      const group = await Promise.all(
+        Array.from({ length: perIdentity }, () => McpSession.connect(env?.mcpUrl ?? '', identity)),
+      );
+      sessions.push(...group);
+      groups.push(group);
+    }
+    progress(`${definition.name}: ${sessions.length} MCP sessions for ${groups.length} identities connected`);
+    const timeline = new TimelinePlayer(env, append);
+    const probe = startReadinessProbe(env, append);
+    const abort = new AbortController();
+    const workload = runConstantArrivalRate(
+      {
+        rate: definition.workload.rate,
+        durationMs: timelineMs(definition),
+        maxInFlightPerIdentity: perIdentity,
+        callTimeoutMs: definition.workload.callTimeoutMs ?? 15_000,
+        mix: definition.workload.mix ?? { lookup_customer: 50, list_orders: 35, create_ticket: 15 },
+      },
+      { runId, seed, dataset: env.dataset, sessions: groups, append, phase: () => timeline.current, signal: abort.signal },
+    );
+    for (const phase of definition.timeline) {
+      const faults = phase.faults?.map((f) => f.name).join(', ');
+      progress(`${definition.name}: phase ${phase.name} (${phase.durationMs} ms)${faults ? `: ${faults}` : ''}`);
+    }
+    const played = await timeline.play(definition.timeline).then(
+      () => undefined,
+      (error: unknown) => {
+        abort.abort();
+        return error;
+      },
+    );
+    const summary = await workload;
+    await probe.stop();
+    append({ type: 'snapshot', name: 'tickets', at: now(), tickets: await env.admin.tickets() });
+    const verdicts = runChecks(definition.expect, journal.records());
+    if (played) verdicts.push(harnessVerdict(`the timeline could not be played: ${message(played)}`));
+    for (const v of verdicts) append({ type: 'verdict', ...v });
+    append({ type: 'end', at: now() });
+    const result: ScenarioResult = {
+      scenario: definition.name,
+      description: definition.description,
+      target: target.name,
+      runtime: env.runtime,
+      seed,
+      status: overallStatus(verdicts),
+      verdicts,
+      journalPath: journal.path,
+      workload: summary,
+      durationMs: Date.now() - startedAt,
+    };
+    await writeFile(join(dir, 'result.json'), `${JSON.stringify(result, null, 2)}\n`);
+    progress(`${definition.name}: ${result.status} (${verdicts.map((v) => `${v.check} ${v.status}`).join(', ')})`);
+    return result;
+  } catch (error) {
+    // The harness could not establish the conditions (a dependency did not start, Toxiproxy
+    // failed): that is inconclusive, never a verdict on the target.
+    const verdicts = [harnessVerdict(message(error))];
+    append({ type: 'verdict', ...verdicts[0] } as JournalRecord);
+    const result: ScenarioResult = {
+      scenario: definition.name,
+      description: definition.description,
+      target: target.name,
+      runtime: env?.runtime ?? (options.runtime === 'containers' ? 'containers' : 'local'),
+      seed,
+      status: 'inconclusive',
+      verdicts,
+      journalPath: journal.path,
+      workload: { scheduled: 0, started: 0, dropped: 0, sequenceDigest: '' },
+      durationMs: Date.now() - startedAt,
+    };
+    await writeFile(join(dir, 'result.json'), `${JSON.stringify(result, null, 2)}\n`);
+    progress(`${definition.name}: inconclusive: ${message(error)}`);
+    return result;
+  } finally {
+    await Promise.allSettled(sessions.map((s) => s.close()));
+    await env?.stop();
+    await journal.close();
+  }
+}
+
+function message(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+function harnessVerdict(summary: string): Verdict {
+  return { check: 'harness', status: 'inconclusive', summary, evidence: [], evidenceTotal: 0 };
+}

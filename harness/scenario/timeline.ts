@@ -1,0 +1,87 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { FaultSpec } from '../faults/index.ts';
+import type { JournalRecord } from '../journal/index.ts';
+import { now } from '../load/index.ts';
+import type { StartedEnvironment } from '../runtime/environment.ts';
+import type { Phase } from './define.ts';
+
+/**
+ * Plays the phases in order, injecting and healing each phase's faults on time. Every fault
+ * that was injected is healed before this returns or throws; a fault that could not be healed
+ * is journaled as an error and rethrown (the run is then inconclusive, and the environment is
+ * torn down anyway).
+ */
+export class TimelinePlayer {
+  current: string | undefined;
+  readonly #env: StartedEnvironment;
+  readonly #append: (record: JournalRecord) => void;
+  readonly #active = new Set<FaultSpec>();
+
+  constructor(env: StartedEnvironment, append: (record: JournalRecord) => void) {
+    this.#env = env;
+    this.#append = append;
+  }
+
+  async play(phases: readonly Phase[], signal?: AbortSignal): Promise<void> {
+    try {
+      for (const phase of phases) {
+        if (signal?.aborted) break;
+        await this.#phase(phase);
+      }
+    } finally {
+      await this.healAll();
+    }
+  }
+
+  async healAll(): Promise<void> {
+    const errors: unknown[] = [];
+    for (const fault of [...this.#active]) {
+      await this.#heal(fault).catch((error: unknown) => errors.push(error));
+    }
+    if (errors.length > 0) throw errors[0];
+  }
+
+  async #phase(phase: Phase): Promise<void> {
+    const start = now();
+    this.current = phase.name;
+    this.#append({ type: 'phase', name: phase.name, event: 'start', at: start });
+    await Promise.all(
+      (phase.faults ?? []).map(async (fault) => {
+        if (fault.afterMs) await sleep(fault.afterMs);
+        await this.#inject(fault);
+        const until = fault.forMs === undefined ? start + phase.durationMs : now() + fault.forMs;
+        await sleep(Math.max(0, until - now()));
+        await this.#heal(fault);
+      }),
+    );
+    await sleep(Math.max(0, start + phase.durationMs - now()));
+    this.#append({ type: 'phase', name: phase.name, event: 'end', at: now() });
+  }
+
+  async #inject(fault: FaultSpec): Promise<void> {
+    this.#active.add(fault);
+    try {
+      await fault.inject(this.#env);
+      this.#append({ type: 'fault', fault: fault.name, event: 'inject', at: now(), ...link(fault) });
+    } catch (error) {
+      this.#append({ type: 'fault', fault: fault.name, event: 'error', at: now(), detail: String(error), ...link(fault) });
+      throw error;
+    }
+  }
+
+  async #heal(fault: FaultSpec): Promise<void> {
+    if (!this.#active.has(fault)) return;
+    this.#active.delete(fault);
+    try {
+      await fault.heal(this.#env);
+      this.#append({ type: 'fault', fault: fault.name, event: 'heal', at: now(), ...link(fault) });
+    } catch (error) {
+      this.#append({ type: 'fault', fault: fault.name, event: 'error', at: now(), detail: `heal failed: ${error}`, ...link(fault) });
+      throw error;
+    }
+  }
+}
+
+function link(fault: FaultSpec): { link?: string } {
+  return fault.link ? { link: fault.link } : {};
+}

@@ -1,0 +1,70 @@
+import { it } from 'vitest';
+import type { RuntimeChoice } from '../runtime/select.ts';
+import { type ScenarioDefinition, timelineMs, validateScenario } from './define.ts';
+import { runScenario, type ScenarioResult } from './runner.ts';
+
+/** A scenario whose target missed its steady state or an expectation. */
+export class ScenarioFailed extends Error {
+  readonly result: ScenarioResult;
+  constructor(result: ScenarioResult) {
+    super(describe(result, 'fail'));
+    this.name = 'ScenarioFailed';
+    this.result = result;
+  }
+}
+
+/** A scenario whose conditions the harness could not establish: neither pass nor fail. */
+export class ScenarioInconclusive extends Error {
+  readonly result: ScenarioResult;
+  constructor(result: ScenarioResult) {
+    super(describe(result, 'inconclusive'));
+    this.name = 'ScenarioInconclusive';
+    this.result = result;
+  }
+}
+
+function describe(result: ScenarioResult, status: string): string {
+  const lines = result.verdicts
+    .filter((v) => v.status === status)
+    .map((v) => {
+      const ids = v.evidence
+        .slice(0, 3)
+        .map((e) => e.correlationId)
+        .filter(Boolean)
+        .join(', ');
+      return `  ${v.check}: ${v.summary}${ids ? ` (e.g. ${ids})` : ''}`;
+    });
+  return `scenario ${result.scenario} is ${status} on ${result.runtime} (seed ${result.seed}):\n${lines.join('\n')}\n  journal: ${result.journalPath}`;
+}
+
+/** Options the CLI (or a CI job) passes to the scenario suite. */
+export function suiteOptions(): { runtime: RuntimeChoice; seed: number; reportDir: string } {
+  const runtime = (process.env.MCP_CHAOS_RUNTIME ?? 'auto') as RuntimeChoice;
+  if (!['auto', 'local', 'containers'].includes(runtime)) {
+    throw new Error(`MCP_CHAOS_RUNTIME=${runtime} is not a runtime: use auto, local or containers`);
+  }
+  const seed = Number(process.env.MCP_CHAOS_SEED ?? 1);
+  if (!Number.isInteger(seed)) throw new Error(`MCP_CHAOS_SEED=${process.env.MCP_CHAOS_SEED} is not an integer`);
+  return { runtime, seed, reportDir: process.env.MCP_CHAOS_REPORT_DIR ?? 'reports/latest' };
+}
+
+/** Budget for environment start, connection and teardown on top of the timeline. */
+const SETUP_BUDGET_MS = 240_000;
+
+/**
+ * Registers a scenario as a vitest test: pass passes, fail and inconclusive are distinct errors
+ * (never a skip). The test's timeout is derived from the timeline.
+ */
+export function scenario(definition: ScenarioDefinition): ScenarioDefinition {
+  validateScenario(definition);
+  const timeoutMs = timelineMs(definition) + (definition.workload.callTimeoutMs ?? 15_000) + SETUP_BUDGET_MS;
+  it(definition.name, async () => {
+    const result = await runScenario(definition, {
+      ...suiteOptions(),
+      progress: (line) => process.stderr.write(`[mcp-chaos] ${line}\n`),
+    });
+    if (result.status === 'fail') throw new ScenarioFailed(result);
+    if (result.status === 'inconclusive') throw new ScenarioInconclusive(result);
+  }, timeoutMs);
+  return definition;
+}

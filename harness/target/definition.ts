@@ -1,0 +1,44 @@
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+/**
+ * How to start a target: a command for the local runtime and an image for the containers
+ * runtime, plus the configuration it is started with. The harness knows the reference server
+ * only through this definition and the target contract, never through its code.
+ */
+export interface TargetDefinition {
+  readonly name: string;
+  readonly local: { command: string; args: string[]; cwd?: string };
+  readonly image: string;
+  /** Configuration for the target (env vars). Defects and negative-control settings go here. */
+  readonly env: Record<string, string>;
+}
+
+const projectRoot = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+
+export interface ReferenceOptions {
+  /** A deliberately broken build of the reference server, for self-tests. */
+  defect?: 'none' | 'wrong-customer-same-tenant' | 'cross-tenant-customer';
+  /** `off` switches the database pool's timeouts off: the negative control for noHangs. */
+  poolTimeouts?: 'on' | 'off';
+  buildId?: string;
+  image?: string;
+  env?: Record<string, string>;
+}
+
+/** The bundled reference server (src/). */
+export function referenceTarget(options: ReferenceOptions = {}): TargetDefinition {
+  const env: Record<string, string> = {
+    BUILD_ID: options.buildId ?? 'reference-dev',
+    DEFECT: options.defect ?? 'none',
+    PG_POOL_TIMEOUTS: options.poolTimeouts ?? 'on',
+    LOG_LEVEL: 'warn',
+    ...options.env,
+  };
+  return {
+    name: options.defect && options.defect !== 'none' ? `reference (defect: ${options.defect})` : 'reference',
+    local: { command: process.execPath, args: [join(projectRoot, 'src', 'main.ts')], cwd: projectRoot },
+    image: options.image ?? process.env.MCP_CHAOS_TARGET_IMAGE ?? 'mcp-chaos/target:latest',
+    env,
+  };
+}
