@@ -1,0 +1,125 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type pg from 'pg';
+import type { Logger } from 'pino';
+import { DatasetSchema, listTickets, loadDataset } from '../db/dataset.ts';
+import type { SchemaState } from '../db/schema.ts';
+import type { DefectName } from '../defects/index.ts';
+import { classifyError } from '../errors.ts';
+import type { Metrics } from '../metrics.ts';
+import { BodyTooLargeError, hasAdminToken, readBody, sendJson, withinMs } from './http-util.ts';
+
+export interface AdminDeps {
+  readonly pool: pg.Pool;
+  readonly schema: SchemaState;
+  readonly metrics: Metrics;
+  readonly logger: Logger;
+  readonly buildId: string;
+  readonly version: string;
+  readonly defect: DefectName;
+  readonly adminToken: string;
+}
+
+const READY_BUDGET_MS = 1000;
+const MAX_DATASET_BYTES = 64 * 1024 * 1024;
+
+async function readyz(deps: AdminDeps, res: ServerResponse): Promise<void> {
+  try {
+    if (!deps.schema.ready) throw new Error('schema not created yet');
+    await withinMs(deps.pool.query('SELECT 1'), READY_BUDGET_MS);
+    sendJson(res, 200, { status: 'ready' });
+  } catch {
+    sendJson(res, 503, { status: 'not-ready', reason: 'database unavailable' });
+  }
+}
+
+async function postDataset(deps: AdminDeps, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  let json: unknown;
+  try {
+    json = JSON.parse(await readBody(req, MAX_DATASET_BYTES));
+  } catch (error) {
+    const message = error instanceof BodyTooLargeError ? error.message : 'body is not valid JSON';
+    sendJson(res, error instanceof BodyTooLargeError ? 413 : 400, {
+      error: { code: 'INVALID_ARGUMENT', message },
+    });
+    return;
+  }
+  const parsed = DatasetSchema.safeParse(json);
+  if (!parsed.success) {
+    const message = parsed.error.issues
+      .slice(0, 20)
+      .map((issue) => `${issue.path.join('.') || '(body)'}: ${issue.message}`)
+      .join('; ');
+    sendJson(res, 400, { error: { code: 'INVALID_ARGUMENT', message: `invalid dataset: ${message}` } });
+    return;
+  }
+  const dataset = parsed.data;
+  try {
+    await loadDataset(deps.pool, dataset);
+  } catch (error) {
+    const code = (error as { code?: unknown }).code;
+    // Class 23 is an integrity violation (duplicate id and the like): the dataset's fault.
+    if (typeof code === 'string' && code.startsWith('23')) {
+      sendJson(res, 400, {
+        error: { code: 'INVALID_ARGUMENT', message: 'dataset violates a constraint (duplicate id?)' },
+      });
+      return;
+    }
+    throw error;
+  }
+  const loaded = {
+    tenants: dataset.tenants.length,
+    customers: dataset.customers.length,
+    orders: dataset.orders.length,
+  };
+  deps.logger.info({ loaded }, 'dataset loaded');
+  sendJson(res, 200, { loaded });
+}
+
+async function route(deps: AdminDeps, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  const path = (req.url ?? '/').split('?')[0];
+  const method = req.method ?? 'GET';
+  if (method === 'GET' && path === '/healthz')
+    return sendJson(res, 200, { status: 'ok', buildId: deps.buildId });
+  if (method === 'GET' && path === '/readyz') return readyz(deps, res);
+  if (method === 'GET' && path === '/version') {
+    return sendJson(res, 200, {
+      buildId: deps.buildId,
+      version: deps.version,
+      node: process.version,
+      defect: deps.defect,
+    });
+  }
+  if (method === 'GET' && path === '/metrics') {
+    const body = await deps.metrics.registry.metrics();
+    res.writeHead(200, { 'content-type': deps.metrics.registry.contentType });
+    res.end(body);
+    return;
+  }
+  if (path === '/dataset' || path === '/dataset/tickets') {
+    if (!hasAdminToken(req, deps.adminToken)) {
+      return sendJson(res, 401, { error: { code: 'UNAUTHENTICATED', message: 'admin token required' } });
+    }
+    if (method === 'POST' && path === '/dataset') return postDataset(deps, req, res);
+    if (method === 'GET' && path === '/dataset/tickets')
+      return sendJson(res, 200, { tickets: await listTickets(deps.pool) });
+    return sendJson(res, 405, { error: { code: 'INVALID_ARGUMENT', message: 'method not allowed' } });
+  }
+  sendJson(res, 404, { error: { code: 'NOT_FOUND', message: 'no such admin endpoint' } });
+}
+
+/** The admin port: probes, metrics and dataset loading, outside any rate limit and MCP auth. */
+export function createAdminServer(deps: AdminDeps): Server {
+  return createServer((req, res) => {
+    res.setHeader('x-build-id', deps.buildId);
+    route(deps, req, res).catch((error: unknown) => {
+      const mapped = classifyError(error);
+      deps.logger.error(
+        { path: req.url, reason: error instanceof Error ? error.message : String(error) },
+        'admin request failed',
+      );
+      sendJson(res, mapped.code === 'INTERNAL' ? 500 : 503, {
+        error: { code: mapped.code, message: mapped.message },
+      });
+    });
+  });
+}

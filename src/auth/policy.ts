@@ -1,0 +1,25 @@
+import type { Customer, Principal, Role, ToolName } from '../domain.ts';
+
+// The whole authorization policy. Two questions, asked in this order by every tool:
+// may this role use this tool at all (FORBIDDEN if not, before any lookup), and may this caller
+// see this customer record (if not, the answer is NOT_FOUND, identical to a missing id).
+const TOOLS_BY_ROLE: Readonly<Record<Role, ReadonlySet<ToolName>>> = {
+  agent: new Set(['lookup_customer', 'list_orders', 'create_ticket']),
+  auditor: new Set(['lookup_customer', 'list_orders']),
+  customer: new Set(['lookup_customer', 'list_orders', 'create_ticket']),
+};
+
+export function mayUseTool(principal: Principal, tool: ToolName): boolean {
+  return TOOLS_BY_ROLE[principal.role].has(tool);
+}
+
+/** Whether a customer id can possibly be in scope, decidable before touching the database. */
+export function mayRequestCustomer(principal: Principal, customerId: string): boolean {
+  return principal.role !== 'customer' || principal.customer === customerId;
+}
+
+export function maySeeCustomer(principal: Principal, customer: Customer | undefined): customer is Customer {
+  if (customer === undefined) return false;
+  if (customer.tenantId !== principal.tenant) return false;
+  return principal.role !== 'customer' || principal.customer === customer.id;
+}

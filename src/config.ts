@@ -1,0 +1,97 @@
+import { z } from 'zod';
+import { DEFECT_NAMES } from './defects/names.ts';
+
+const intIn = (min: number, max: number) => {
+  const error = `must be an integer from ${min} to ${max}`;
+  return z.coerce.number({ error }).int({ error }).min(min, { error }).max(max, { error });
+};
+const port = intIn(0, 65_535);
+const positiveMs = intIn(1, 3_600_000);
+
+// Every setting comes from the environment so the harness can start many instances with different
+// knobs; a bad value must stop the process at start, never surface as a strange failure later.
+const EnvSchema = z.object({
+  MCP_HOST: z.string().min(1).default('127.0.0.1'),
+  MCP_PORT: port.default(3000),
+  ADMIN_PORT: port.default(3001),
+  DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\//, 'must be a postgres:// connection string'),
+  PG_POOL_MAX: intIn(1, 1000).default(10),
+  PG_CONNECT_TIMEOUT_MS: positiveMs.default(2000),
+  PG_STATEMENT_TIMEOUT_MS: positiveMs.default(2000),
+  PG_QUERY_TIMEOUT_MS: positiveMs.default(2500),
+  PG_IDLE_IN_TRANSACTION_TIMEOUT_MS: positiveMs.default(5000),
+  PG_POOL_TIMEOUTS: z.enum(['on', 'off']).default('on'),
+  JWKS_URL: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }),
+  JWT_ISSUER: z.string().min(1).default('mcp-chaos-identity'),
+  JWT_AUDIENCE: z.string().min(1).default('mcp-reference-server'),
+  BUILD_ID: z.string().min(1).default('reference-dev'),
+  ADMIN_TOKEN: z.string().min(1),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  DEFECT: z.enum(DEFECT_NAMES).default('none'),
+});
+
+export type Env = z.infer<typeof EnvSchema>;
+
+export interface Config {
+  readonly mcpHost: string;
+  readonly mcpPort: number;
+  readonly adminPort: number;
+  readonly databaseUrl: string;
+  readonly pool: {
+    readonly max: number;
+    readonly timeouts: boolean;
+    readonly connectTimeoutMs: number;
+    readonly statementTimeoutMs: number;
+    readonly queryTimeoutMs: number;
+    readonly idleInTransactionTimeoutMs: number;
+  };
+  readonly jwt: { readonly jwksUrl: string; readonly issuer: string; readonly audience: string };
+  readonly buildId: string;
+  readonly adminToken: string;
+  readonly logLevel: Env['LOG_LEVEL'];
+  readonly defect: Env['DEFECT'];
+}
+
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+}
+
+function describeIssue(issue: z.core.$ZodIssue, env: Record<string, string | undefined>): string {
+  const variable = String(issue.path[0] ?? 'environment');
+  if (issue.code === 'invalid_type' && env[variable] === undefined) return `${variable} is required`;
+  if (issue.code === 'invalid_value') {
+    return `${variable}=${JSON.stringify(env[variable])} is not allowed; allowed: ${issue.values.join(' | ')}`;
+  }
+  // Secrets (ADMIN_TOKEN, DATABASE_URL with a password) are never echoed back.
+  return `${variable}: ${issue.message}`;
+}
+
+export function loadConfig(env: Record<string, string | undefined>): Config {
+  // Empty strings count as unset so `FOO= node src/main.ts` falls back to the default.
+  const cleaned = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== ''));
+  const parsed = EnvSchema.safeParse(cleaned);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((issue) => describeIssue(issue, env));
+    throw new ConfigError(`invalid configuration: ${lines.join('; ')}`);
+  }
+  const e = parsed.data;
+  return {
+    mcpHost: e.MCP_HOST,
+    mcpPort: e.MCP_PORT,
+    adminPort: e.ADMIN_PORT,
+    databaseUrl: e.DATABASE_URL,
+    pool: {
+      max: e.PG_POOL_MAX,
+      timeouts: e.PG_POOL_TIMEOUTS === 'on',
+      connectTimeoutMs: e.PG_CONNECT_TIMEOUT_MS,
+      statementTimeoutMs: e.PG_STATEMENT_TIMEOUT_MS,
+      queryTimeoutMs: e.PG_QUERY_TIMEOUT_MS,
+      idleInTransactionTimeoutMs: e.PG_IDLE_IN_TRANSACTION_TIMEOUT_MS,
+    },
+    jwt: { jwksUrl: e.JWKS_URL, issuer: e.JWT_ISSUER, audience: e.JWT_AUDIENCE },
+    buildId: e.BUILD_ID,
+    adminToken: e.ADMIN_TOKEN,
+    logLevel: e.LOG_LEVEL,
+    defect: e.DEFECT,
+  };
+}

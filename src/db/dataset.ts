@@ -1,0 +1,90 @@
+import type pg from 'pg';
+import { z } from 'zod';
+import { CustomerSchema, OrderSchema } from '../domain.ts';
+
+// What the harness loads before a run: its generated ground truth. Validated strictly so a bad
+// generator fails loudly at load time instead of as confusing answers mid-run.
+export const DatasetSchema = z
+  .object({
+    tenants: z.array(z.object({ id: z.string().min(1), name: z.string() }).strict()),
+    customers: z.array(CustomerSchema.strict()),
+    orders: z.array(OrderSchema.extend({ createdAt: z.iso.datetime({ offset: true }) }).strict()),
+  })
+  .strict()
+  .superRefine((dataset, ctx) => {
+    const tenantIds = new Set(dataset.tenants.map((t) => t.id));
+    const customerIds = new Set(dataset.customers.map((c) => c.id));
+    dataset.customers.forEach((customer, index) => {
+      if (!tenantIds.has(customer.tenantId)) {
+        ctx.addIssue({ code: 'custom', path: ['customers', index, 'tenantId'], message: 'unknown tenant' });
+      }
+    });
+    dataset.orders.forEach((order, index) => {
+      if (!customerIds.has(order.customerId)) {
+        ctx.addIssue({ code: 'custom', path: ['orders', index, 'customerId'], message: 'unknown customer' });
+      }
+    });
+  });
+export type Dataset = z.infer<typeof DatasetSchema>;
+
+export interface DatasetTicket {
+  readonly id: string;
+  readonly tenantId: string;
+  readonly customerId: string;
+  readonly idempotencyKey: string;
+  readonly subject: string;
+}
+
+/** Replaces every row in one transaction: a half-loaded dataset would poison a whole run. */
+export async function loadDataset(pool: pg.Pool, dataset: Dataset): Promise<void> {
+  const client = await pool.connect();
+  try {
+    await client.query('BEGIN');
+    await client.query('DELETE FROM tickets');
+    await client.query('DELETE FROM orders');
+    await client.query('DELETE FROM customers');
+    await client.query('DELETE FROM tenants');
+    // unnest() inserts each table in one round trip whatever the dataset size.
+    await client.query('INSERT INTO tenants (id, name) SELECT * FROM unnest($1::text[], $2::text[])', [
+      dataset.tenants.map((t) => t.id),
+      dataset.tenants.map((t) => t.name),
+    ]);
+    await client.query(
+      `INSERT INTO customers (id, tenant_id, name, email, tier)
+       SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[])`,
+      [
+        dataset.customers.map((c) => c.id),
+        dataset.customers.map((c) => c.tenantId),
+        dataset.customers.map((c) => c.name),
+        dataset.customers.map((c) => c.email),
+        dataset.customers.map((c) => c.tier),
+      ],
+    );
+    await client.query(
+      `INSERT INTO orders (id, customer_id, status, total_cents, created_at)
+       SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::bigint[], $5::timestamptz[])`,
+      [
+        dataset.orders.map((o) => o.id),
+        dataset.orders.map((o) => o.customerId),
+        dataset.orders.map((o) => o.status),
+        dataset.orders.map((o) => o.totalCents),
+        dataset.orders.map((o) => o.createdAt),
+      ],
+    );
+    await client.query('COMMIT');
+    client.release();
+  } catch (error) {
+    await client.query('ROLLBACK').catch(() => undefined);
+    // Passing the error destroys the connection instead of returning a possibly broken one.
+    client.release(error instanceof Error ? error : true);
+    throw error;
+  }
+}
+
+export async function listTickets(pool: pg.Pool): Promise<DatasetTicket[]> {
+  const result = await pool.query<DatasetTicket>(
+    `SELECT id, tenant_id AS "tenantId", customer_id AS "customerId", idempotency_key AS "idempotencyKey", subject
+       FROM tickets ORDER BY created_at, id`,
+  );
+  return result.rows;
+}

@@ -1,0 +1,111 @@
+import { randomUUID } from 'node:crypto';
+import type pg from 'pg';
+import type { Customer, Order, Ticket } from '../domain.ts';
+
+export interface NewTicket {
+  readonly tenantId: string;
+  readonly customerId: string;
+  readonly subject: string;
+  readonly body: string;
+  readonly idempotencyKey: string;
+}
+
+/** A stored ticket plus the request fields an idempotent replay must match. */
+export interface StoredTicket {
+  readonly ticket: Ticket;
+  readonly body: string;
+}
+
+export interface CreateTicketOutcome {
+  readonly stored: StoredTicket;
+  readonly replayed: boolean;
+}
+
+// The seam between tools and PostgreSQL. Every customer read is scoped by tenant in SQL, so a
+// policy bug alone cannot read another tenant's row (the policy checks again on the result).
+export interface Repository {
+  findCustomer(tenantId: string, customerId: string): Promise<Customer | undefined>;
+  listTenantCustomers(tenantId: string): Promise<Customer[]>;
+  listTenantIds(): Promise<string[]>;
+  listOrders(customerId: string, limit: number): Promise<Order[]>;
+  createTicket(ticket: NewTicket): Promise<CreateTicketOutcome>;
+}
+
+const CUSTOMER_COLUMNS = 'id, tenant_id AS "tenantId", name, email, tier';
+const TICKET_COLUMNS = `id, tenant_id AS "tenantId", customer_id AS "customerId", subject, body, status,
+  idempotency_key AS "idempotencyKey", created_at AS "createdAt"`;
+
+interface TicketRow {
+  id: string;
+  tenantId: string;
+  customerId: string;
+  subject: string;
+  body: string;
+  status: string;
+  idempotencyKey: string;
+  createdAt: Date;
+}
+
+function toStoredTicket(row: TicketRow): StoredTicket {
+  const { body, createdAt, ...rest } = row;
+  return { ticket: { ...rest, status: 'open', createdAt: createdAt.toISOString() }, body };
+}
+
+export class PgRepository implements Repository {
+  readonly #pool: pg.Pool;
+
+  constructor(pool: pg.Pool) {
+    this.#pool = pool;
+  }
+
+  async findCustomer(tenantId: string, customerId: string): Promise<Customer | undefined> {
+    const result = await this.#pool.query<Customer>(
+      `SELECT ${CUSTOMER_COLUMNS} FROM customers WHERE tenant_id = $1 AND id = $2`,
+      [tenantId, customerId],
+    );
+    return result.rows[0];
+  }
+
+  async listTenantCustomers(tenantId: string): Promise<Customer[]> {
+    const result = await this.#pool.query<Customer>(
+      `SELECT ${CUSTOMER_COLUMNS} FROM customers WHERE tenant_id = $1 ORDER BY id`,
+      [tenantId],
+    );
+    return result.rows;
+  }
+
+  async listTenantIds(): Promise<string[]> {
+    const result = await this.#pool.query<{ id: string }>('SELECT id FROM tenants ORDER BY id');
+    return result.rows.map((row) => row.id);
+  }
+
+  async listOrders(customerId: string, limit: number): Promise<Order[]> {
+    const result = await this.#pool.query<Omit<Order, 'createdAt'> & { createdAt: Date }>(
+      `SELECT id, customer_id AS "customerId", status, total_cents AS "totalCents", created_at AS "createdAt"
+         FROM orders WHERE customer_id = $1 ORDER BY created_at DESC, id DESC LIMIT $2`,
+      [customerId, limit],
+    );
+    return result.rows.map((row) => ({ ...row, createdAt: row.createdAt.toISOString() }));
+  }
+
+  async createTicket(ticket: NewTicket): Promise<CreateTicketOutcome> {
+    // One statement, so a retry after an unknown outcome (timeout, dropped connection) either
+    // inserts or finds the earlier row: exactly once per (tenant, idempotency key).
+    const inserted = await this.#pool.query<TicketRow>(
+      `INSERT INTO tickets (id, tenant_id, customer_id, subject, body, status, idempotency_key)
+       VALUES ($1, $2, $3, $4, $5, 'open', $6)
+       ON CONFLICT (tenant_id, idempotency_key) DO NOTHING
+       RETURNING ${TICKET_COLUMNS}`,
+      [randomUUID(), ticket.tenantId, ticket.customerId, ticket.subject, ticket.body, ticket.idempotencyKey],
+    );
+    const created = inserted.rows[0];
+    if (created) return { stored: toStoredTicket(created), replayed: false };
+    const existing = await this.#pool.query<TicketRow>(
+      `SELECT ${TICKET_COLUMNS} FROM tickets WHERE tenant_id = $1 AND idempotency_key = $2`,
+      [ticket.tenantId, ticket.idempotencyKey],
+    );
+    const row = existing.rows[0];
+    if (!row) throw new Error('ticket conflict reported but no row found');
+    return { stored: toStoredTicket(row), replayed: true };
+  }
+}

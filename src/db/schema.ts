@@ -1,0 +1,82 @@
+import type pg from 'pg';
+import type { Logger } from 'pino';
+
+// Idempotent DDL run at every start: the reference server owns its schema and must come up on an
+// empty database as well as on one it created before.
+export const SCHEMA_SQL = `
+CREATE TABLE IF NOT EXISTS tenants (
+  id text PRIMARY KEY,
+  name text NOT NULL
+);
+CREATE TABLE IF NOT EXISTS customers (
+  id text PRIMARY KEY,
+  tenant_id text NOT NULL REFERENCES tenants(id),
+  name text NOT NULL,
+  email text NOT NULL,
+  tier text NOT NULL
+);
+CREATE INDEX IF NOT EXISTS customers_tenant_idx ON customers (tenant_id, id);
+CREATE TABLE IF NOT EXISTS orders (
+  id text PRIMARY KEY,
+  customer_id text NOT NULL REFERENCES customers(id),
+  status text NOT NULL,
+  total_cents bigint NOT NULL,
+  created_at timestamptz NOT NULL
+);
+CREATE INDEX IF NOT EXISTS orders_customer_idx ON orders (customer_id, created_at DESC);
+CREATE TABLE IF NOT EXISTS tickets (
+  id text PRIMARY KEY,
+  tenant_id text NOT NULL REFERENCES tenants(id),
+  customer_id text NOT NULL REFERENCES customers(id),
+  subject text NOT NULL,
+  body text NOT NULL,
+  status text NOT NULL DEFAULT 'open',
+  idempotency_key text NOT NULL,
+  created_at timestamptz NOT NULL DEFAULT now(),
+  UNIQUE (tenant_id, idempotency_key)
+);
+`;
+
+/** Tracks whether the schema exists yet, so tools and /readyz can answer honestly before it does. */
+export interface SchemaState {
+  ready: boolean;
+}
+
+const MAX_BACKOFF_MS = 10_000;
+
+/**
+ * Creates the schema, retrying with capped exponential backoff until it succeeds or `signal`
+ * aborts. A database that is down at start is an outage to ride out, not a reason to exit.
+ */
+export async function ensureSchemaWithRetry(
+  pool: pg.Pool,
+  state: SchemaState,
+  logger: Logger,
+  signal: AbortSignal,
+): Promise<void> {
+  let delayMs = 250;
+  for (let attempt = 1; !signal.aborted; attempt++) {
+    try {
+      // Serialised across instances: concurrent CREATE ... IF NOT EXISTS can still race in PG.
+      await pool.query(`SELECT pg_advisory_lock(727274); ${SCHEMA_SQL}; SELECT pg_advisory_unlock(727274);`);
+      state.ready = true;
+      logger.info({ attempt }, 'database schema ready');
+      return;
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      logger.warn({ attempt, retryInMs: delayMs, reason: message }, 'database not ready at start; retrying');
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, delayMs);
+        signal.addEventListener(
+          'abort',
+          () => {
+            clearTimeout(timer);
+            resolve();
+          },
+          { once: true },
+        );
+      });
+      delayMs = Math.min(delayMs * 2, MAX_BACKOFF_MS);
+    }
+  }
+}

@@ -1,0 +1,3 @@
+// Kept apart from the defect implementations so config parsing does not load them.
+export const DEFECT_NAMES = ['none', 'wrong-customer-same-tenant', 'cross-tenant-customer'] as const;
+export type DefectName = (typeof DEFECT_NAMES)[number];

@@ -1,0 +1,76 @@
+// Stable codes are part of the target contract: the harness classifies every answer by them,
+// so a code never changes meaning and a message never carries SQL, stacks, hosts or foreign ids.
+export const ERROR_CODES = [
+  'INVALID_ARGUMENT',
+  'FORBIDDEN',
+  'NOT_FOUND',
+  'DEPENDENCY_UNAVAILABLE',
+  'TIMEOUT',
+  'INTERNAL',
+] as const;
+export type ErrorCode = (typeof ERROR_CODES)[number];
+
+export class ToolError extends Error {
+  override readonly name = 'ToolError';
+  readonly code: ErrorCode;
+  constructor(code: ErrorCode, message: string) {
+    super(message);
+    this.code = code;
+  }
+}
+
+export const notFound = (): ToolError => new ToolError('NOT_FOUND', 'customer not found');
+
+// Connection-level failures: the database could not be reached or dropped us. SQLSTATE class 08
+// is "connection exception"; 57P01-03 are shutdown/crash/starting up; 53300 too many connections;
+// 25P03 is the server closing an idle-in-transaction session.
+const UNAVAILABLE_SQLSTATES = new Set(['57P01', '57P02', '57P03', '53300', '25P03']);
+const UNAVAILABLE_NODE_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EPIPE',
+  'ENOTFOUND',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'EAI_AGAIN',
+]);
+const UNAVAILABLE_MESSAGES = [
+  'timeout exceeded when trying to connect', // pg-pool: connectionTimeoutMillis
+  'Connection terminated',
+  'Client has encountered a connection error',
+  'Client was closed and is not queryable',
+  'Cannot use a pool after calling end',
+  'connect ECONNREFUSED',
+];
+
+function codeOf(error: unknown): string | undefined {
+  if (typeof error === 'object' && error !== null && 'code' in error) {
+    const code = (error as { code: unknown }).code;
+    return typeof code === 'string' ? code : undefined;
+  }
+  return undefined;
+}
+
+/**
+ * Maps any failure to a contract code. Statement and query timeouts map to TIMEOUT (the database
+ * was reachable but too slow: for a write the outcome is unknown and the client should retry with
+ * the same idempotency key); everything that means "could not talk to the database" maps to
+ * DEPENDENCY_UNAVAILABLE; anything unrecognised is INTERNAL.
+ */
+export function classifyError(error: unknown): ToolError {
+  if (error instanceof ToolError) return error;
+  const code = codeOf(error);
+  const message = error instanceof Error ? error.message : String(error);
+  if (code === '57014' || message === 'Query read timeout') {
+    return new ToolError('TIMEOUT', 'the database did not answer in time');
+  }
+  if (
+    (code !== undefined &&
+      (code.startsWith('08') || UNAVAILABLE_SQLSTATES.has(code) || UNAVAILABLE_NODE_CODES.has(code))) ||
+    UNAVAILABLE_MESSAGES.some((fragment) => message.includes(fragment))
+  ) {
+    return new ToolError('DEPENDENCY_UNAVAILABLE', 'the database is unavailable');
+  }
+  return new ToolError('INTERNAL', 'internal error');
+}

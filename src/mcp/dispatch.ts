@@ -1,0 +1,100 @@
+import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
+import type { Logger } from 'pino';
+import { mayUseTool } from '../auth/policy.ts';
+import type { SchemaState } from '../db/schema.ts';
+import type { Principal } from '../domain.ts';
+import { classifyError, ToolError } from '../errors.ts';
+import type { Metrics } from '../metrics.ts';
+import type { Tool, ToolContext } from '../tools/index.ts';
+
+export const CORRELATION_KEY = 'mcp-chaos/correlation-id';
+export const BUILD_KEY = 'mcp-chaos/build-id';
+
+export interface DispatchDeps {
+  readonly buildId: string;
+  readonly logger: Logger;
+  readonly metrics: Metrics;
+  readonly schema: SchemaState;
+  readonly context: Omit<ToolContext, 'principal'>;
+}
+
+export function correlationIdOf(meta: unknown): string | undefined {
+  if (typeof meta !== 'object' || meta === null) return undefined;
+  const value = (meta as Record<string, unknown>)[CORRELATION_KEY];
+  return typeof value === 'string' ? value.slice(0, 200) : undefined;
+}
+
+function result(
+  structured: Record<string, unknown>,
+  meta: Record<string, string>,
+  isError: boolean,
+): CallToolResult {
+  return {
+    content: [{ type: 'text', text: JSON.stringify(structured) }],
+    structuredContent: structured,
+    ...(isError ? { isError: true } : {}),
+    _meta: meta,
+  };
+}
+
+function customerIdOf(rawArgs: unknown): string | undefined {
+  if (typeof rawArgs !== 'object' || rawArgs === null) return undefined;
+  const id = (rawArgs as Record<string, unknown>).customerId;
+  return typeof id === 'string' ? id.slice(0, 200) : undefined;
+}
+
+/**
+ * Runs one tool call end to end: role check, validation, execution, error mapping, the
+ * correlation echo, one log line and the metrics. Every outcome is a tool result, so the
+ * harness always gets a stable code and the build id back.
+ */
+export async function dispatchToolCall(
+  deps: DispatchDeps,
+  principal: Principal,
+  tool: Tool,
+  rawArgs: unknown,
+  requestMeta: unknown,
+): Promise<CallToolResult> {
+  const started = performance.now();
+  const correlationId = correlationIdOf(requestMeta);
+  const meta: Record<string, string> = { [BUILD_KEY]: deps.buildId };
+  if (correlationId !== undefined) meta[CORRELATION_KEY] = correlationId;
+  let code = 'OK';
+  let answer: CallToolResult;
+  let internalReason: string | undefined;
+  try {
+    if (!mayUseTool(principal, tool.name)) {
+      throw new ToolError('FORBIDDEN', `role ${principal.role} may not call ${tool.name}`);
+    }
+    // Before the schema exists every query would fail with "relation does not exist" (INTERNAL);
+    // the truth is that the database is not available yet.
+    if (!deps.schema.ready) throw new ToolError('DEPENDENCY_UNAVAILABLE', 'the database is unavailable');
+    const output = await tool.invoke({ ...deps.context, principal }, rawArgs);
+    answer = result(output, meta, false);
+  } catch (error) {
+    const mapped = classifyError(error);
+    code = mapped.code;
+    if (!(error instanceof ToolError))
+      internalReason = error instanceof Error ? error.message : String(error);
+    answer = result({ error: { code: mapped.code, message: mapped.message } }, meta, true);
+  }
+  const durationMs = performance.now() - started;
+  deps.metrics.toolCalls.inc({ tool: tool.name, code });
+  deps.metrics.toolDuration.observe({ tool: tool.name }, durationMs / 1000);
+  // Ids only: argument values (subjects, bodies) may carry personal data.
+  deps.logger.info(
+    {
+      correlationId,
+      tenant: principal.tenant,
+      role: principal.role,
+      sub: principal.subject,
+      tool: tool.name,
+      customerId: customerIdOf(rawArgs),
+      code,
+      durationMs: Math.round(durationMs * 10) / 10,
+      ...(internalReason === undefined ? {} : { reason: internalReason }),
+    },
+    'tool call',
+  );
+  return answer;
+}

@@ -1,0 +1,43 @@
+import type pg from 'pg';
+import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
+import { poolStats } from './db/pool.ts';
+
+export interface Metrics {
+  readonly registry: Registry;
+  readonly toolCalls: Counter<'tool' | 'code'>;
+  readonly toolDuration: Histogram<'tool'>;
+}
+
+// One registry per server instance (not prom-client's global) so tests can run several servers
+// in one process without metric-name collisions.
+export function createMetrics(pool: pg.Pool): Metrics {
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry });
+  const toolCalls = new Counter({
+    name: 'mcp_tool_calls_total',
+    help: 'MCP tool calls by tool and result code (OK on success).',
+    labelNames: ['tool', 'code'] as const,
+    registers: [registry],
+  });
+  const toolDuration = new Histogram({
+    name: 'mcp_tool_call_duration_seconds',
+    help: 'Wall time of MCP tool calls, from dispatch to result.',
+    labelNames: ['tool'] as const,
+    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+    registers: [registry],
+  });
+  // Read at scrape time, so a leak or exhaustion shows without any sampling loop.
+  const gauge = (name: string, help: string, read: () => number) =>
+    new Gauge({
+      name,
+      help,
+      registers: [registry],
+      collect() {
+        this.set(read());
+      },
+    });
+  gauge('db_pool_total', 'Connections the pool holds (idle + checked out).', () => poolStats(pool).total);
+  gauge('db_pool_idle', 'Idle connections in the pool.', () => poolStats(pool).idle);
+  gauge('db_pool_waiting', 'Callers queued waiting for a connection.', () => poolStats(pool).waiting);
+  return { registry, toolCalls, toolDuration };
+}
