@@ -1,0 +1,11 @@
+// The checks' public face. Checks import only harness/journal: nothing here runs anything, so a
+// verdict can be re-derived from a journal file and every check is unit-tested on a hand-built one.
+export { correctAnswers } from './correct-answers.ts';
+export { EVIDENCE_CAP, EvidenceList, verdict } from './evidence.ts';
+export { isolation } from './isolation.ts';
+export { type NoHangsOptions, noHangs } from './no-hangs.ts';
+export { BUSINESS_CODES, type RecoversWithinOptions, recoversWithin } from './recovers-within.ts';
+export { LiveChecks, runChecks } from './run.ts';
+export type { Check, Evidence, Verdict, VerdictStatus } from './types.ts';
+export { exitCode, overallStatus, statusExitCode } from './verdicts.ts';
+export { writesExactlyOnce } from './writes-exactly-once.ts';
