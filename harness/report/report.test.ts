@@ -6,7 +6,7 @@ import { noHangs, runChecks } from '../checks/index.ts';
 import { call, fault } from '../checks/test-journal.ts';
 import type { JournalRecord } from '../journal/index.ts';
 import { buildReport, OUTSIDE_PHASES } from './build.ts';
-import { scenarioReport } from './schema.ts';
+import { scenarioReportSchema } from './schema.ts';
 import { percentile } from './stats.ts';
 import { buildRunReport, writeReport } from './write.ts';
 
@@ -56,7 +56,7 @@ describe('buildReport', () => {
   const report = buildReport(records, verdicts, { journal: 'j.jsonl' });
 
   it('is valid against its schema and JSON-serialisable', () => {
-    expect(scenarioReport.parse(JSON.parse(JSON.stringify(report)))).toEqual(report);
+    expect(scenarioReportSchema.parse(JSON.parse(JSON.stringify(report)))).toEqual(report);
   });
 
   it('reports the run, per-phase counts and exact percentiles of latency and service time', () => {

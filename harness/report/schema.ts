@@ -2,29 +2,31 @@ import { z } from 'zod';
 import { headerRecord, outcomeSchema, verdictRecord, verdictStatus } from '../journal/index.ts';
 
 /** Exact nearest-rank percentiles of one set of durations, in ms; null when there were none. */
-export const latencySummary = z
+export const latencySummarySchema = z
   .object({ p50: z.number(), p95: z.number(), p99: z.number(), max: z.number() })
   .nullable();
 
-export const callStats = z.object({
+export type LatencySummary = z.infer<typeof latencySummarySchema>;
+
+export const callStatsSchema = z.object({
   calls: z.number().int(),
   byOutcome: z.record(outcomeSchema, z.number().int()),
   /** end − intendedStart: what a user waiting for the answer experienced, driver delay included. */
-  latencyMs: latencySummary,
+  latencyMs: latencySummarySchema,
   /** end − actualStart: how long the target (and the network) took once the call was sent. */
-  serviceMs: latencySummary,
+  serviceMs: latencySummarySchema,
 });
-export type CallStats = z.infer<typeof callStats>;
+export type CallStats = z.infer<typeof callStatsSchema>;
 
-export const phaseReport = callStats.extend({
+export const phaseReportSchema = callStatsSchema.extend({
   name: z.string(),
   startedAt: z.number().nullable(),
   endedAt: z.number().nullable(),
 });
-export type PhaseReport = z.infer<typeof phaseReport>;
+export type PhaseReport = z.infer<typeof phaseReportSchema>;
 
 /** One inject…heal episode of a fault; offsets are from the run's start. */
-export const faultReport = z.object({
+export const faultReportSchema = z.object({
   fault: z.string(),
   link: z.string().optional(),
   injectedAt: z.number().nullable(),
@@ -33,9 +35,9 @@ export const faultReport = z.object({
   healedOffsetMs: z.number().nullable(),
   errors: z.array(z.string()),
 });
-export type FaultReport = z.infer<typeof faultReport>;
+export type FaultReport = z.infer<typeof faultReportSchema>;
 
-export const lagSummary = z
+export const lagSummarySchema = z
   .object({
     windows: z.number().int(),
     scheduled: z.number().int(),
@@ -46,17 +48,19 @@ export const lagSummary = z
   })
   .nullable();
 
+export type LagSummary = z.infer<typeof lagSummarySchema>;
+
 export const verdictSchema = verdictRecord.omit({ type: true });
 export const exitCodeSchema = z.union([z.literal(0), z.literal(1), z.literal(2)]);
 
-export const reportMeta = z.object({
+export const reportMetaSchema = z.object({
   journal: z.string().optional(),
   profile: z.string().optional(),
   generatedAt: z.number().optional(),
 });
-export type ReportMeta = z.infer<typeof reportMeta>;
+export type ReportMeta = z.infer<typeof reportMetaSchema>;
 
-export const scenarioReport = z.object({
+export const scenarioReportSchema = z.object({
   runId: z.string(),
   scenario: z.string(),
   seed: z.number().int(),
@@ -69,24 +73,24 @@ export const scenarioReport = z.object({
   complete: z.boolean(),
   /** Digest of each VU's sequence of (tool, arguments): equal seeds should give equal digests. */
   callSequenceDigest: z.string(),
-  total: callStats,
-  phases: z.array(phaseReport),
-  faults: z.array(faultReport),
-  lag: lagSummary,
+  total: callStatsSchema,
+  phases: z.array(phaseReportSchema),
+  faults: z.array(faultReportSchema),
+  lag: lagSummarySchema,
   verdicts: z.array(verdictSchema),
   status: verdictStatus,
   exitCode: exitCodeSchema,
-  meta: reportMeta,
+  meta: reportMetaSchema,
 });
-export type ScenarioReport = z.infer<typeof scenarioReport>;
+export type ScenarioReport = z.infer<typeof scenarioReportSchema>;
 
-export const runReport = z.object({
+export const runReportSchema = z.object({
   runId: z.string(),
   seed: z.number().int(),
   startedAt: z.number(),
   endedAt: z.number(),
-  scenarios: z.array(scenarioReport),
+  scenarios: z.array(scenarioReportSchema),
   status: verdictStatus,
   exitCode: exitCodeSchema,
 });
-export type RunReport = z.infer<typeof runReport>;
+export type RunReport = z.infer<typeof runReportSchema>;

@@ -2,7 +2,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { overallStatus, statusExitCode } from '../checks/index.ts';
 import { HarnessError } from '../errors.ts';
-import { type RunReport, runReport, type ScenarioReport } from './schema.ts';
+import { type RunReport, runReportSchema, type ScenarioReport } from './schema.ts';
 
 /** One run of several scenarios: the worst scenario status decides the run's. */
 export function buildRunReport(scenarios: readonly ScenarioReport[]): RunReport {
@@ -29,7 +29,7 @@ export async function writeReport(
   dir: string,
   scenarios: readonly ScenarioReport[],
 ): Promise<{ path: string; report: RunReport }> {
-  const parsed = runReport.safeParse(buildRunReport(scenarios));
+  const parsed = runReportSchema.safeParse(buildRunReport(scenarios));
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     throw new HarnessError(
