@@ -1,0 +1,40 @@
+import { describe, expect, it } from 'vitest';
+import type { Customer, Principal } from '../domain.ts';
+import { mayRequestCustomer, maySeeCustomer, mayUseTool } from './policy.ts';
+
+const agent: Principal = { subject: 'u1', tenant: 't1', role: 'agent' };
+const auditor: Principal = { subject: 'u2', tenant: 't1', role: 'auditor' };
+const customer: Principal = { subject: 'u3', tenant: 't1', role: 'customer', customer: 'c1' };
+const record = (id: string, tenantId: string): Customer => ({
+  id,
+  tenantId,
+  name: 'n',
+  email: 'e',
+  tier: 'gold',
+});
+
+describe('policy', () => {
+  it('lets only agents and customers create tickets', () => {
+    expect(mayUseTool(agent, 'create_ticket')).toBe(true);
+    expect(mayUseTool(customer, 'create_ticket')).toBe(true);
+    expect(mayUseTool(auditor, 'create_ticket')).toBe(false);
+    expect(mayUseTool(auditor, 'lookup_customer')).toBe(true);
+    expect(mayUseTool(auditor, 'list_orders')).toBe(true);
+  });
+
+  it('scopes staff to their tenant', () => {
+    expect(maySeeCustomer(agent, record('c2', 't1'))).toBe(true);
+    expect(maySeeCustomer(auditor, record('c2', 't1'))).toBe(true);
+    expect(maySeeCustomer(agent, record('c9', 't2'))).toBe(false);
+    expect(maySeeCustomer(agent, undefined)).toBe(false);
+  });
+
+  it('scopes a customer to itself, in its own tenant only', () => {
+    expect(maySeeCustomer(customer, record('c1', 't1'))).toBe(true);
+    expect(maySeeCustomer(customer, record('c2', 't1'))).toBe(false);
+    expect(maySeeCustomer(customer, record('c1', 't2'))).toBe(false);
+    expect(mayRequestCustomer(customer, 'c2')).toBe(false);
+    expect(mayRequestCustomer(customer, 'c1')).toBe(true);
+    expect(mayRequestCustomer(agent, 'anything')).toBe(true);
+  });
+});

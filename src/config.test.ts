@@ -1,0 +1,72 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig } from './config.ts';
+
+const REQUIRED = {
+  DATABASE_URL: 'postgres://app:secret@127.0.0.1:5432/app',
+  JWKS_URL: 'http://127.0.0.1:9000/jwks',
+  ADMIN_TOKEN: 'admin-token',
+};
+
+const errorOf = (env: Record<string, string>): string => {
+  try {
+    loadConfig(env);
+  } catch (error) {
+    expect(error).toBeInstanceOf(ConfigError);
+    return (error as Error).message;
+  }
+  throw new Error('expected a ConfigError');
+};
+
+describe('loadConfig', () => {
+  it('applies the documented defaults', () => {
+    const config = loadConfig(REQUIRED);
+    expect(config).toMatchObject({
+      mcpHost: '127.0.0.1',
+      mcpPort: 3000,
+      adminPort: 3001,
+      buildId: 'reference-dev',
+      logLevel: 'info',
+      defect: 'none',
+      jwt: { issuer: 'mcp-chaos-identity', audience: 'mcp-reference-server' },
+      pool: {
+        max: 10,
+        timeouts: true,
+        connectTimeoutMs: 2000,
+        statementTimeoutMs: 2000,
+        queryTimeoutMs: 2500,
+      },
+    });
+  });
+
+  it('names every missing required variable', () => {
+    const message = errorOf({});
+    for (const name of ['DATABASE_URL', 'JWKS_URL', 'ADMIN_TOKEN'])
+      expect(message).toContain(`${name} is required`);
+  });
+
+  it('names the variable and the allowed values on a bad enum', () => {
+    expect(errorOf({ ...REQUIRED, DEFECT: 'oops' })).toContain(
+      'DEFECT="oops" is not allowed; allowed: none | wrong-customer-same-tenant | cross-tenant-customer',
+    );
+    expect(errorOf({ ...REQUIRED, PG_POOL_TIMEOUTS: 'maybe' })).toContain('allowed: on | off');
+  });
+
+  it('names the range on a bad number', () => {
+    expect(errorOf({ ...REQUIRED, MCP_PORT: 'abc' })).toContain(
+      'MCP_PORT: must be an integer from 0 to 65535',
+    );
+    expect(errorOf({ ...REQUIRED, PG_POOL_MAX: '0' })).toContain(
+      'PG_POOL_MAX: must be an integer from 1 to 1000',
+    );
+  });
+
+  it('never echoes a secret back', () => {
+    expect(errorOf({ ...REQUIRED, DATABASE_URL: 'mysql://u:hunter2@h/db' })).not.toContain('hunter2');
+  });
+
+  it('treats empty strings as unset and parses PG_POOL_TIMEOUTS=off', () => {
+    const config = loadConfig({ ...REQUIRED, MCP_PORT: '', PG_POOL_TIMEOUTS: 'off' });
+    expect(config.mcpPort).toBe(3000);
+    expect(config.pool.timeouts).toBe(false);
+  });
+});

@@ -1,0 +1,147 @@
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { InMemoryTransport } from '@modelcontextprotocol/sdk/inMemory.js';
+import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
+import type pg from 'pg';
+import { pino } from 'pino';
+import { describe, expect, it } from 'vitest';
+import type { Repository } from '../db/repository.ts';
+import { selectDefects } from '../defects/index.ts';
+import type { Principal } from '../domain.ts';
+import { createMetrics } from '../metrics.ts';
+import type { DispatchDeps } from './dispatch.ts';
+import { createMcpServer } from './server.ts';
+
+// Pure MCP-layer logic with a repository stub: no PostgreSQL is claimed here (the integration
+// test covers the real database).
+const ada = { id: 'c1', tenantId: 't1', name: 'Ada', email: 'ada@x.test', tier: 'gold' };
+
+function stubRepository(calls: string[], failWith?: Error): Repository {
+  const guard = (name: string) => {
+    calls.push(name);
+    if (failWith) throw failWith;
+  };
+  return {
+    async findCustomer(tenantId, customerId) {
+      guard('findCustomer');
+      return tenantId === ada.tenantId && customerId === ada.id ? ada : undefined;
+    },
+    async listTenantCustomers() {
+      guard('listTenantCustomers');
+      return [ada];
+    },
+    async listTenantIds() {
+      guard('listTenantIds');
+      return ['t1'];
+    },
+    async listOrders() {
+      guard('listOrders');
+      return [];
+    },
+    async createTicket() {
+      guard('createTicket');
+      throw new Error('not used');
+    },
+  };
+}
+
+async function connect(principal: Principal, options: { failWith?: Error; schemaReady?: boolean } = {}) {
+  const calls: string[] = [];
+  const fakePool = { totalCount: 0, idleCount: 0, waitingCount: 0 } as pg.Pool;
+  const deps: DispatchDeps = {
+    buildId: 'unit-build',
+    logger: pino({ level: 'silent' }),
+    metrics: createMetrics(fakePool),
+    schema: { ready: options.schemaReady ?? true },
+    context: { repository: stubRepository(calls, options.failWith), defects: selectDefects('none') },
+  };
+  const [clientSide, serverSide] = InMemoryTransport.createLinkedPair();
+  await createMcpServer(deps, principal).connect(serverSide);
+  const client = new Client({ name: 'unit', version: '1.0.0' });
+  await client.connect(clientSide);
+  await client.listTools();
+  const call = async (name: string, args: Record<string, unknown>) =>
+    (await client.callTool({
+      name,
+      arguments: args,
+      _meta: { 'mcp-chaos/correlation-id': 'corr-1' },
+    })) as CallToolResult;
+  return { client, call, calls, deps };
+}
+
+const agent: Principal = { subject: 'u', tenant: 't1', role: 'agent' };
+const auditor: Principal = { subject: 'u', tenant: 't1', role: 'auditor' };
+const errorOf = (result: CallToolResult) =>
+  (result.structuredContent as { error: { code: string; message: string } }).error;
+
+describe('MCP layer', () => {
+  it('advertises the three tools with their input schemas', async () => {
+    const { client } = await connect(agent);
+    const { tools } = await client.listTools();
+    expect(tools.map((t) => t.name)).toEqual(['lookup_customer', 'list_orders', 'create_ticket']);
+    expect(tools[2]?.inputSchema.required).toEqual(['customerId', 'subject', 'body', 'idempotencyKey']);
+  });
+
+  it('returns structured content, the same JSON as text, and the correlation echo', async () => {
+    const { call } = await connect(agent);
+    const result = await call('lookup_customer', { customerId: 'c1' });
+    expect(result.isError).toBeUndefined();
+    expect(result.structuredContent).toEqual({ customer: ada });
+    expect(result.content).toEqual([{ type: 'text', text: JSON.stringify({ customer: ada }) }]);
+    expect(result._meta).toEqual({
+      'mcp-chaos/correlation-id': 'corr-1',
+      'mcp-chaos/build-id': 'unit-build',
+    });
+  });
+
+  it('refuses a forbidden tool before touching the repository', async () => {
+    const { call, calls } = await connect(auditor);
+    const result = await call('create_ticket', {
+      customerId: 'c1',
+      subject: 's',
+      body: 'b',
+      idempotencyKey: '12345678',
+    });
+    expect(errorOf(result).code).toBe('FORBIDDEN');
+    expect(calls).toEqual([]);
+  });
+
+  it('answers bad arguments with INVALID_ARGUMENT as a tool result', async () => {
+    const { call, calls } = await connect(agent);
+    const result = await call('create_ticket', {
+      customerId: 'c1',
+      subject: 's',
+      body: 'b',
+      idempotencyKey: 'short',
+    });
+    expect(result.isError).toBe(true);
+    expect(errorOf(result)).toEqual({
+      code: 'INVALID_ARGUMENT',
+      message: expect.stringContaining('idempotencyKey'),
+    });
+    expect(result._meta?.['mcp-chaos/build-id']).toBe('unit-build');
+    expect(calls).toEqual([]);
+  });
+
+  it('answers an unknown tool with a JSON-RPC error', async () => {
+    const { call } = await connect(agent);
+    await expect(call('drop_tables', {})).rejects.toThrow(/not found/);
+  });
+
+  it('maps database failures to stable codes without leaking details', async () => {
+    const down = Object.assign(new Error('connect ECONNREFUSED 10.1.2.3:5432'), { code: 'ECONNREFUSED' });
+    const { call, deps } = await connect(agent, { failWith: down });
+    const result = await call('list_orders', { customerId: 'c1' });
+    expect(errorOf(result)).toEqual({
+      code: 'DEPENDENCY_UNAVAILABLE',
+      message: 'the database is unavailable',
+    });
+    expect(JSON.stringify(result)).not.toContain('10.1.2.3');
+    const metrics = await deps.metrics.registry.metrics();
+    expect(metrics).toContain('mcp_tool_calls_total{tool="list_orders",code="DEPENDENCY_UNAVAILABLE"} 1');
+  });
+
+  it('says DEPENDENCY_UNAVAILABLE while the schema does not exist yet', async () => {
+    const { call } = await connect(agent, { schemaReady: false });
+    expect(errorOf(await call('lookup_customer', { customerId: 'c1' })).code).toBe('DEPENDENCY_UNAVAILABLE');
+  });
+});
