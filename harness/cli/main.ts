@@ -1,0 +1,26 @@
+import { HarnessError } from '../errors.ts';
+import { parseCommand, USAGE } from './args.ts';
+import { envUp } from './env-up.ts';
+import { run } from './run.ts';
+
+/** The CLI: returns the process exit code; harness errors print their message, not a stack. */
+export async function main(argv: string[]): Promise<number> {
+  try {
+    const command = parseCommand(argv);
+    switch (command.kind) {
+      case 'help':
+        process.stdout.write(USAGE);
+        return 0;
+      case 'run':
+        return await run(command.options);
+      case 'env-up':
+        return await envUp(command.options);
+    }
+  } catch (error) {
+    if (error instanceof HarnessError) {
+      process.stderr.write(`mcp-chaos: ${error.code}: ${error.message}\n`);
+      return error.code === 'INVALID_ARGUMENT' ? 64 : 2;
+    }
+    throw error;
+  }
+}
