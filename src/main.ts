@@ -6,12 +6,13 @@ import { createPool } from './db/pool.ts';
 import { PgRepository } from './db/repository.ts';
 import { ensureSchemaWithRetry, type SchemaState } from './db/schema.ts';
 import { selectDefects } from './defects/index.ts';
-import { closeGracefully, listen } from './lifecycle.ts';
+import { closeGracefully, listen, withinMs } from './lifecycle.ts';
 import { createLogger } from './logger.ts';
 import { createMcpHttpServer } from './mcp/http.ts';
 import { createMetrics } from './metrics.ts';
 
 const SHUTDOWN_GRACE_MS = 5000;
+const POOL_CLOSE_BUDGET_MS = 2000;
 
 function packageVersion(): string {
   const raw = readFileSync(new URL('../package.json', import.meta.url), 'utf8');
@@ -85,10 +86,11 @@ async function main(): Promise<void> {
       closeGracefully(mcpServer, SHUTDOWN_GRACE_MS),
       closeGracefully(adminServer, SHUTDOWN_GRACE_MS),
     ]);
-    await schemaDone;
-    await pool
-      .end()
-      .catch((error: unknown) => logger.warn({ reason: String(error) }, 'pool did not close cleanly'));
+    // Bounded: with PG_POOL_TIMEOUTS=off a hung query would otherwise keep the pool open forever.
+    await withinMs(
+      schemaDone.then(() => pool.end()),
+      POOL_CLOSE_BUDGET_MS,
+    ).catch((error: unknown) => logger.warn({ reason: String(error) }, 'pool did not close cleanly'));
     logger.info('stopped');
     process.exit(0);
   };

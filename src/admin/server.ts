@@ -5,8 +5,9 @@ import { DatasetSchema, listTickets, loadDataset } from '../db/dataset.ts';
 import type { SchemaState } from '../db/schema.ts';
 import type { DefectName } from '../defects/index.ts';
 import { classifyError } from '../errors.ts';
+import { withinMs } from '../lifecycle.ts';
 import type { Metrics } from '../metrics.ts';
-import { BodyTooLargeError, hasAdminToken, readBody, sendJson, withinMs } from './http-util.ts';
+import { BodyTooLargeError, hasAdminToken, readBody, sendJson } from './http-util.ts';
 
 export interface AdminDeps {
   readonly pool: pg.Pool;

@@ -38,6 +38,10 @@ export interface DatasetTicket {
 /** Replaces every row in one transaction: a half-loaded dataset would poison a whole run. */
 export async function loadDataset(pool: pg.Pool, dataset: Dataset): Promise<void> {
   const client = await pool.connect();
+  // A checked-out client that loses its connection between statements emits 'error'; unhandled,
+  // that would crash the process. The failing statement reports the error to the caller anyway.
+  const ignore = (): void => undefined;
+  client.on('error', ignore);
   try {
     await client.query('BEGIN');
     await client.query('DELETE FROM tickets');
@@ -72,10 +76,12 @@ export async function loadDataset(pool: pg.Pool, dataset: Dataset): Promise<void
       ],
     );
     await client.query('COMMIT');
+    client.off('error', ignore);
     client.release();
   } catch (error) {
     await client.query('ROLLBACK').catch(() => undefined);
     // Passing the error destroys the connection instead of returning a possibly broken one.
+    client.off('error', ignore);
     client.release(error instanceof Error ? error : true);
     throw error;
   }
