@@ -258,6 +258,27 @@ describe('reference server authorization (real stack)', () => {
     }
   });
 
+  it('sends x-build-id on authenticated MCP responses too', async () => {
+    const token = await sign({ sub: 'raw', tenant: 't-alpha', role: 'agent' });
+    const response = await fetch(mcpUrl, {
+      method: 'POST',
+      headers: {
+        authorization: `Bearer ${token}`,
+        'content-type': 'application/json',
+        accept: 'application/json, text/event-stream',
+      },
+      body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'tools/list', params: {} }),
+    });
+    expect(response.status).toBe(200);
+    expect(response.headers.get('x-build-id')).toBe(BUILD_ID);
+    const { result } = (await response.json()) as { result: { tools: { name: string }[] } };
+    expect(result.tools.map((t) => t.name).sort()).toEqual([
+      'create_ticket',
+      'list_orders',
+      'lookup_customer',
+    ]);
+  });
+
   it('echoes the correlation id with the build id on success and on error', async () => {
     const client = await clientFor('agent');
     for (const args of [{ customerId: 'c-a1' }, { customerId: 'c-b2' }, { customerId: '' }]) {

@@ -57,6 +57,8 @@ export function createTokenVerifier(options: VerifierOptions): TokenVerifier {
         issuer: options.issuer,
         audience: options.audience,
         algorithms: ['ES256', 'RS256'],
+        // Small skew between the identity provider's clock and ours must not reject fresh tokens.
+        clockTolerance: 5,
       }));
     } catch (error) {
       if (error instanceof errors.JOSEError && TOKEN_ERROR_CODES.has(error.code)) {

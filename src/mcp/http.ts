@@ -12,6 +12,9 @@ export interface McpHttpDeps {
   readonly buildId: string;
 }
 
+// Tool arguments are small (a ticket body is at most 5000 characters); anything far larger is abuse.
+const MAX_BODY_BYTES = 1024 * 1024;
+
 function sendJsonRpcError(res: ServerResponse, status: number, code: number, message: string): void {
   if (res.headersSent) return;
   res.writeHead(status, { 'content-type': 'application/json' });
@@ -21,6 +24,10 @@ function sendJsonRpcError(res: ServerResponse, status: number, code: number, mes
 async function handleMcp(deps: McpHttpDeps, req: IncomingMessage, res: ServerResponse): Promise<void> {
   const token = bearerToken(req.headers.authorization);
   if (token === undefined) {
+    deps.logger.info(
+      { remote: req.socket.remoteAddress, reason: 'missing bearer token' },
+      'unauthenticated request',
+    );
     res.setHeader('www-authenticate', 'Bearer');
     sendJsonRpcError(res, 401, -32001, 'UNAUTHENTICATED: missing bearer token');
     return;
@@ -30,6 +37,11 @@ async function handleMcp(deps: McpHttpDeps, req: IncomingMessage, res: ServerRes
     principal = await deps.verifyToken(token);
   } catch (error) {
     if (error instanceof AuthError && error.kind === 'unauthenticated') {
+      // An audit trail of rejected callers; the token itself is never logged.
+      deps.logger.info(
+        { remote: req.socket.remoteAddress, reason: error.message },
+        'unauthenticated request',
+      );
       res.setHeader('www-authenticate', 'Bearer error="invalid_token"');
       sendJsonRpcError(res, 401, -32001, `UNAUTHENTICATED: ${error.message}`);
     } else {
@@ -62,6 +74,10 @@ export function createMcpHttpServer(deps: McpHttpDeps): Server {
     const path = (req.url ?? '/').split('?')[0];
     if (path !== '/mcp') {
       sendJsonRpcError(res, 404, -32601, 'not found: the MCP endpoint is /mcp');
+      return;
+    }
+    if (Number(req.headers['content-length'] ?? 0) > MAX_BODY_BYTES) {
+      sendJsonRpcError(res, 413, -32600, `request body larger than ${MAX_BODY_BYTES} bytes`);
       return;
     }
     if (req.method !== 'POST') {
