@@ -28,35 +28,24 @@ const TARGET_IDS: Record<Target, string> = {
   'other-tenant-customer': 'c-b1',
 };
 
-const EXPECTED: ReadonlyArray<readonly [Role, ToolName, Target, Expected]> = [
-  ['agent', 'lookup_customer', 'own-customer', 'ok'],
-  ['agent', 'lookup_customer', 'same-tenant-other-customer', 'ok'],
-  ['agent', 'lookup_customer', 'other-tenant-customer', 'NOT_FOUND'],
-  ['agent', 'list_orders', 'own-customer', 'ok'],
-  ['agent', 'list_orders', 'same-tenant-other-customer', 'ok'],
-  ['agent', 'list_orders', 'other-tenant-customer', 'NOT_FOUND'],
-  ['agent', 'create_ticket', 'own-customer', 'ok'],
-  ['agent', 'create_ticket', 'same-tenant-other-customer', 'ok'],
-  ['agent', 'create_ticket', 'other-tenant-customer', 'NOT_FOUND'],
-  ['auditor', 'lookup_customer', 'own-customer', 'ok'],
-  ['auditor', 'lookup_customer', 'same-tenant-other-customer', 'ok'],
-  ['auditor', 'lookup_customer', 'other-tenant-customer', 'NOT_FOUND'],
-  ['auditor', 'list_orders', 'own-customer', 'ok'],
-  ['auditor', 'list_orders', 'same-tenant-other-customer', 'ok'],
-  ['auditor', 'list_orders', 'other-tenant-customer', 'NOT_FOUND'],
-  ['auditor', 'create_ticket', 'own-customer', 'FORBIDDEN'],
-  ['auditor', 'create_ticket', 'same-tenant-other-customer', 'FORBIDDEN'],
-  ['auditor', 'create_ticket', 'other-tenant-customer', 'FORBIDDEN'],
-  ['customer', 'lookup_customer', 'own-customer', 'ok'],
-  ['customer', 'lookup_customer', 'same-tenant-other-customer', 'NOT_FOUND'],
-  ['customer', 'lookup_customer', 'other-tenant-customer', 'NOT_FOUND'],
-  ['customer', 'list_orders', 'own-customer', 'ok'],
-  ['customer', 'list_orders', 'same-tenant-other-customer', 'NOT_FOUND'],
-  ['customer', 'list_orders', 'other-tenant-customer', 'NOT_FOUND'],
-  ['customer', 'create_ticket', 'own-customer', 'ok'],
-  ['customer', 'create_ticket', 'same-tenant-other-customer', 'NOT_FOUND'],
-  ['customer', 'create_ticket', 'other-tenant-customer', 'NOT_FOUND'],
+// Read across: the expected answer for each target. Columns are the Target values, in order.
+// biome-ignore format: an aligned table is the point
+const TABLE: ReadonlyArray<readonly [Role, ToolName, Expected, Expected, Expected]> = [
+  // role      tool               own-customer  same-tenant   other-tenant
+  ['agent',    'lookup_customer', 'ok',         'ok',         'NOT_FOUND'],
+  ['agent',    'list_orders',     'ok',         'ok',         'NOT_FOUND'],
+  ['agent',    'create_ticket',   'ok',         'ok',         'NOT_FOUND'],
+  ['auditor',  'lookup_customer', 'ok',         'ok',         'NOT_FOUND'],
+  ['auditor',  'list_orders',     'ok',         'ok',         'NOT_FOUND'],
+  ['auditor',  'create_ticket',   'FORBIDDEN',  'FORBIDDEN',  'FORBIDDEN'],
+  ['customer', 'lookup_customer', 'ok',         'NOT_FOUND',  'NOT_FOUND'],
+  ['customer', 'list_orders',     'ok',         'NOT_FOUND',  'NOT_FOUND'],
+  ['customer', 'create_ticket',   'ok',         'NOT_FOUND',  'NOT_FOUND'],
 ];
+const TARGETS: readonly Target[] = ['own-customer', 'same-tenant-other-customer', 'other-tenant-customer'];
+const EXPECTED = TABLE.flatMap(([role, tool, ...answers]) =>
+  TARGETS.map((target, i) => [role, tool, target, answers[i] as Expected] as const),
+);
 
 const DATASET = {
   tenants: [
