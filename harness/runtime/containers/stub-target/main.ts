@@ -3,9 +3,15 @@
  * mcp-chaos/target-stub by docker/build-images.sh with MCP_CHAOS_TARGET_SRC pointing here).
  * It honours the same env as the reference server: /healthz on ADMIN_PORT, and /db runs
  * `select 1` through DATABASE_URL so the test can prove target→postgres through Toxiproxy.
+ * STUB_FAIL=1 makes it exit at once (a target that cannot start).
  */
 import { createServer } from 'node:http';
 import pg from 'pg';
+
+if (process.env.STUB_FAIL === '1') {
+  process.stderr.write('stub target failing on purpose (STUB_FAIL=1)\n');
+  process.exit(3);
+}
 
 const host = process.env.MCP_HOST ?? '0.0.0.0';
 const mcpPort = Number(process.env.MCP_PORT ?? 3000);

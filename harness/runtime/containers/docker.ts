@@ -1,0 +1,184 @@
+/**
+ * Thin helpers over testcontainers' runtime client (dockerode underneath): engine and image
+ * checks, labelled networks, and a handle on one container whose host-mapped ports are
+ * re-read after every start (a restart changes them).
+ */
+import { hostname } from 'node:os';
+import { type ContainerRuntimeClient, getContainerRuntimeClient } from 'testcontainers';
+import { HarnessError } from '../../errors.ts';
+
+export const LABEL = 'mcp-chaos';
+export const LABEL_OWNER_PID = 'mcp-chaos.owner-pid';
+export const LABEL_OWNER_HOST = 'mcp-chaos.owner-host';
+export const LABEL_ENV_ID = 'mcp-chaos.env-id';
+
+export function ownerLabels(envId: string): Record<string, string> {
+  return {
+    [LABEL]: '1',
+    [LABEL_OWNER_PID]: String(process.pid),
+    [LABEL_OWNER_HOST]: hostname(),
+    [LABEL_ENV_ID]: envId,
+  };
+}
+
+/** The engine's client, or DOCKER_UNAVAILABLE naming the fix. */
+export async function dockerClient(): Promise<ContainerRuntimeClient> {
+  // Ryuk (testcontainers' reaper) needs an image from a registry; sweep.ts does its job here.
+  process.env.TESTCONTAINERS_RYUK_DISABLED ??= 'true';
+  try {
+    const client = await getContainerRuntimeClient();
+    await client.container.dockerode.ping();
+    return client;
+  } catch (error) {
+    throw new HarnessError(
+      'DOCKER_UNAVAILABLE',
+      'No Docker engine answers: run `bash scripts/setup.sh docker` (installs/starts one as root), ' +
+        'or use the local runtime (--runtime local).',
+      { cause: error },
+    );
+  }
+}
+
+export async function requireImages(client: ContainerRuntimeClient, images: string[]): Promise<void> {
+  const missing: string[] = [];
+  for (const image of images) {
+    try {
+      await client.container.dockerode.getImage(image).inspect();
+    } catch {
+      missing.push(image);
+    }
+  }
+  if (missing.length > 0) {
+    throw new HarnessError(
+      'IMAGE_MISSING',
+      `Image(s) ${missing.join(', ')} not found: run bash scripts/setup.sh images (builds them locally).`,
+    );
+  }
+}
+
+export interface DockerNetwork {
+  readonly name: string;
+  /** Where containers on this network reach a server the harness runs on the host. */
+  readonly gateway: string;
+  remove(): Promise<void>;
+}
+
+export async function createNetwork(client: ContainerRuntimeClient, envId: string): Promise<DockerNetwork> {
+  const name = `mcp-chaos-${envId}`;
+  const network = await client.network.create({
+    Name: name,
+    CheckDuplicate: true,
+    Driver: 'bridge',
+    Labels: ownerLabels(envId),
+  });
+  const info = (await network.inspect()) as { IPAM?: { Config?: { Gateway?: string }[] } };
+  const gateway = info.IPAM?.Config?.[0]?.Gateway;
+  if (!gateway) {
+    await network.remove().catch(() => undefined);
+    throw new HarnessError('DEPENDENCY_START', `Network ${name} has no IPAM gateway: cannot reach the host.`);
+  }
+  return { name, gateway, remove: () => network.remove().then(() => undefined, ignoreGone) };
+}
+
+function ignoreGone(error: unknown): void {
+  const status = (error as { statusCode?: number }).statusCode;
+  if (status !== 404) throw error;
+}
+
+/** One container by id: lifecycle through the engine, mapped ports re-read after each start. */
+export class ContainerHandle {
+  readonly #client: ContainerRuntimeClient;
+  readonly id: string;
+  readonly name: string;
+  readonly host: string;
+  #ports = new Map<number, number>();
+
+  constructor(client: ContainerRuntimeClient, id: string, name: string) {
+    this.#client = client;
+    this.id = id;
+    this.name = name;
+    this.host = client.info.containerRuntime.host;
+  }
+
+  get #container() {
+    return this.#client.container.dockerode.getContainer(this.id);
+  }
+
+  /** Host port mapped to `port` at the last refresh (start). */
+  mappedPort(port: number): number {
+    const mapped = this.#ports.get(port);
+    if (mapped === undefined)
+      throw new HarnessError('DEPENDENCY_START', `${this.name}: port ${port} is not mapped`);
+    return mapped;
+  }
+
+  async refresh(): Promise<void> {
+    const deadline = Date.now() + 10_000;
+    for (;;) {
+      const info = await this.#container.inspect();
+      const ports = new Map<number, number>();
+      for (const [key, bindings] of Object.entries(info.NetworkSettings.Ports ?? {})) {
+        const hostPort = bindings?.[0]?.HostPort;
+        if (hostPort) ports.set(Number.parseInt(key, 10), Number(hostPort));
+      }
+      const published = Object.keys(info.HostConfig.PortBindings ?? {}).length;
+      if (ports.size >= published || !info.State.Running || Date.now() > deadline) {
+        this.#ports = ports;
+        return;
+      }
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  }
+
+  async running(): Promise<boolean> {
+    return (await this.#container.inspect()).State.Running;
+  }
+
+  async start(): Promise<void> {
+    await this.#container.start().catch(ignoreNotModified);
+    await this.refresh();
+  }
+
+  async stop(timeoutS = 10): Promise<void> {
+    await this.#container.stop({ t: timeoutS }).catch(ignoreNotModified);
+  }
+
+  async kill(signal: NodeJS.Signals = 'SIGKILL'): Promise<void> {
+    await this.#container.kill({ signal }).catch(ignoreNotRunning);
+  }
+
+  async remove(): Promise<void> {
+    await this.#container.remove({ force: true, v: true }).catch(ignoreGone);
+  }
+
+  /** The last `tail` lines of stdout and stderr, demultiplexed ('' if the container is gone). */
+  async logs(tail = 50): Promise<string> {
+    try {
+      const raw = await this.#container.logs({ stdout: true, stderr: true, tail, follow: false });
+      return demux(Buffer.from(raw as unknown as Uint8Array));
+    } catch {
+      return '';
+    }
+  }
+}
+
+function ignoreNotModified(error: unknown): void {
+  if ((error as { statusCode?: number }).statusCode !== 304) throw error;
+}
+
+function ignoreNotRunning(error: unknown): void {
+  const status = (error as { statusCode?: number }).statusCode;
+  if (status !== 409 && status !== 304) throw error;
+}
+
+/** Docker's log stream frames each chunk with an 8-byte header (stream, 0, 0, 0, size32be). */
+function demux(buffer: Buffer): string {
+  const parts: string[] = [];
+  let offset = 0;
+  while (offset + 8 <= buffer.length && buffer[offset + 1] === 0 && (buffer[offset] ?? 9) <= 2) {
+    const size = buffer.readUInt32BE(offset + 4);
+    parts.push(buffer.subarray(offset + 8, offset + 8 + size).toString('utf8'));
+    offset += 8 + size;
+  }
+  return offset === 0 ? buffer.toString('utf8') : parts.join('');
+}
