@@ -20,6 +20,7 @@ export { LINKS, type LinkName, type RuntimeName } from './runtime/backend.ts';
 export { Environment, type Identity, StartedEnvironment } from './runtime/environment.ts';
 export type { RuntimeChoice } from './runtime/select.ts';
 export {
+  defineScenario,
   type Phase,
   type RunOptions,
   runScenario,

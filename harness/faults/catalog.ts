@@ -59,7 +59,22 @@ export const Fault = {
    * vanishes mid-failover (no RST, no FIN). Only timeouts get a caller out of it.
    */
   blackhole(link: LinkName, timing: Timing = {}): FaultSpec {
-    return toxic(`blackhole(${link})`, link, { type: 'timeout', attributes: { timeout: 0 }, stream: 'upstream' }, timing);
+    const names: string[] = [];
+    return {
+      name: `blackhole(${link})`,
+      link,
+      ...timing,
+      async inject(env) {
+        // Both directions: a vanished host neither receives requests nor sends anything back
+        // (not even the FIN of a server that shuts down behind it).
+        for (const stream of ['upstream', 'downstream'] as const) {
+          names.push(await env.links.get(link).addToxic({ type: 'timeout', attributes: { timeout: 0 }, stream }));
+        }
+      },
+      async heal(env) {
+        for (const name of names.splice(0)) await env.links.get(link).removeToxic(name);
+      },
+    };
   },
 
   /** The link refuses connections and closes open ones. */

@@ -67,6 +67,11 @@ export function validateScenario(definition: ScenarioDefinition): ScenarioDefini
   return definition;
 }
 
+/** Validates a scenario and returns it typed; pure (registers nothing), so tests can import it. */
+export function defineScenario(definition: ScenarioDefinition): ScenarioDefinition {
+  return validateScenario(definition);
+}
+
 export function timelineMs(definition: ScenarioDefinition): number {
   return definition.timeline.reduce((sum, phase) => sum + phase.durationMs, 0);
 }

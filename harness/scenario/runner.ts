@@ -82,6 +82,7 @@ export async function runScenario(definition: ScenarioDefinition, options: RunOp
     }
     progress(`${definition.name}: ${sessions.length} MCP sessions for ${groups.length} identities connected`);
     const timeline = new TimelinePlayer(env, append);
+    timeline.current = definition.timeline[0]?.name;
     const probe = startReadinessProbe(env, append);
     const abort = new AbortController();
     const workload = runConstantArrivalRate(
