@@ -140,10 +140,14 @@ target_image() {
   cp "$node_pkg/bin/node" "$ctx/node"
   build "$TARGET:latest" "$hash" "$ctx" -t "$TARGET:$hash"
   say "$TARGET: also tagged $TARGET:$hash (Node $node_version)"
+  docker image ls --format '{{.Repository}}:{{.Tag}}' "$TARGET" | grep -vxF -e "$TARGET:latest" -e "$TARGET:$hash" |
+    xargs -r docker image rm >/dev/null || true # earlier content-hash tags
 }
 
 base
 postgres_image
 toxiproxy_image
 target_image
+# Rebuilds leave the previous builds untagged: drop ours.
+docker image prune -f --filter label=mcp-chaos.image=1 >/dev/null || true
 say "all images ready in $((SECONDS - t_all))s: $BASE $POSTGRES $TOXIPROXY $TARGET:latest"

@@ -73,7 +73,7 @@ stop() {
     done
     say "dockerd stopped after $((SECONDS - t0))s"
   else
-    say "dockerd (pid ${pid:-?}) is no longer running"
+    say "dockerd (pid ${pid:-?}) is no longer running (that pid is not dockerd): nothing to stop"
   fi
   rm -f "$marker"
 }

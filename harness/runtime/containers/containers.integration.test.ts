@@ -56,6 +56,14 @@ describe('containers runtime', () => {
     await infra?.stop();
   });
 
+  it('names the missing image and the command that builds it', async () => {
+    const backend = containersRuntime({ images: { target: 'mcp-chaos/not-built:1' } });
+    await expect(backend.startInfra(progress)).rejects.toMatchObject({
+      code: 'IMAGE_MISSING',
+      message: expect.stringContaining('bash scripts/setup.sh images'),
+    });
+  });
+
   it('runs PostgreSQL 18 and the Toxiproxy API', async () => {
     const [row] = await query(infra.postgresUrl, 'select version() as version');
     expect(String(row?.version)).toMatch(/^PostgreSQL 18\./);
