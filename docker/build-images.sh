@@ -15,6 +15,7 @@ work="$root/.cache/images"
 BASE=mcp-chaos/base:bookworm
 POSTGRES=mcp-chaos/postgres:18
 TOXIPROXY_VERSION=$(cat "$root/.cache/bin/toxiproxy.version" 2>/dev/null || echo v2.12.0)
+TOXIPROXY_VERSION=${TOXIPROXY_VERSION%%+*} # the stamp may carry a build note after "+"
 TOXIPROXY=mcp-chaos/toxiproxy:${TOXIPROXY_VERSION#v}
 # Overrides (used by the containers runtime's integration test to build a stand-in target):
 TARGET=${MCP_CHAOS_TARGET_IMAGE:-mcp-chaos/target}

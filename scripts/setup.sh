@@ -13,7 +13,7 @@ say() { printf '\033[1m[setup]\033[0m %s\n' "$*" >&2; }
 
 toxiproxy() {
   local stamp="$bin_dir/toxiproxy.version"
-  if [[ -x $bin_dir/toxiproxy-server && -x $bin_dir/toxiproxy-cli && "$(cat "$stamp" 2>/dev/null)" == "$TOXIPROXY_VERSION" ]]; then
+  if [[ -x $bin_dir/toxiproxy-server && -x $bin_dir/toxiproxy-cli && "$(cat "$stamp" 2>/dev/null)" == "$TOXIPROXY_VERSION+stamped" ]]; then
     say "toxiproxy $TOXIPROXY_VERSION already built ($bin_dir)"
     return
   fi
@@ -25,12 +25,14 @@ toxiproxy() {
   mkdir -p "$bin_dir"
   local tmp
   tmp=$(mktemp -d)
-  GOBIN="$tmp" CGO_ENABLED=0 go install "github.com/Shopify/toxiproxy/v2/cmd/server@$TOXIPROXY_VERSION"
-  GOBIN="$tmp" CGO_ENABLED=0 go install "github.com/Shopify/toxiproxy/v2/cmd/cli@$TOXIPROXY_VERSION"
+  # Stamp the version the way Toxiproxy's own release build does (else /version answers "git").
+  local ldflags="-X github.com/Shopify/toxiproxy/v2.Version=${TOXIPROXY_VERSION#v}"
+  GOBIN="$tmp" CGO_ENABLED=0 go install -ldflags "$ldflags" "github.com/Shopify/toxiproxy/v2/cmd/server@$TOXIPROXY_VERSION"
+  GOBIN="$tmp" CGO_ENABLED=0 go install -ldflags "$ldflags" "github.com/Shopify/toxiproxy/v2/cmd/cli@$TOXIPROXY_VERSION"
   mv "$tmp/server" "$bin_dir/toxiproxy-server"
   mv "$tmp/cli" "$bin_dir/toxiproxy-cli"
   rm -rf "$tmp"
-  echo "$TOXIPROXY_VERSION" >"$stamp"
+  echo "$TOXIPROXY_VERSION+stamped" >"$stamp"
   say "toxiproxy ready: $("$bin_dir/toxiproxy-server" -version 2>&1 | head -1)"
 }
 
