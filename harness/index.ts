@@ -24,9 +24,9 @@ export {
   type Phase,
   type RunOptions,
   runScenario,
+  type ScenarioDefinition,
   ScenarioFailed,
   ScenarioInconclusive,
-  type ScenarioDefinition,
   type ScenarioResult,
   scenario,
 } from './scenario/index.ts';

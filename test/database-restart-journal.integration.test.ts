@@ -9,6 +9,7 @@ import { databaseRestart } from '../scenarios/definitions/database-restart.ts';
 import { testRuntimes } from './support/runtimes.ts';
 
 type Call = Extract<JournalRecord, { type: 'call' }>;
+type FaultEvent = Extract<JournalRecord, { type: 'fault' }>;
 
 let reportDir: string;
 beforeAll(async () => {
@@ -25,7 +26,11 @@ function p95(calls: Call[]): number {
 
 describe.each(testRuntimes())('database-restart on %s', (runtime) => {
   it('passes, and its journal shows calls failing or slowing during the restart and succeeding after', async () => {
-    const result = await runScenario(databaseRestart, { runtime, seed: 11, reportDir: join(reportDir, runtime) });
+    const result = await runScenario(databaseRestart, {
+      runtime,
+      seed: 11,
+      reportDir: join(reportDir, runtime),
+    });
     expect(result.verdicts.map((v) => `${v.check}: ${v.status} — ${v.summary}`)).toEqual(
       result.verdicts.map((v) => `${v.check}: pass — ${v.summary}`),
     );
@@ -34,17 +39,20 @@ describe.each(testRuntimes())('database-restart on %s', (runtime) => {
     const records = await readJournal(result.journalPath);
     const calls = records.filter((r): r is Call => r.type === 'call');
     const inPhase = (name: string) => calls.filter((c) => c.phase === name);
-    const heal = records.filter((r) => r.type === 'fault' && r.event === 'heal').at(-1);
+    const faults = records.filter((r): r is FaultEvent => r.type === 'fault');
+    const heal = faults.filter((r) => r.event === 'heal').at(-1);
     expect(heal).toBeDefined();
 
     const baseline = inPhase('baseline');
     const restart = inPhase('restart');
-    const firstInject = records.find((r) => r.type === 'fault' && r.event === 'inject');
+    const firstInject = faults.find((r) => r.event === 'inject');
     expect(baseline.length).toBeGreaterThan(50);
     // Before the fault, everything works (a call still in flight when it struck may not).
     const beforeFault = baseline.filter((c) => firstInject && c.end < firstInject.at);
     expect(beforeFault.length).toBeGreaterThan(50);
-    expect(beforeFault.filter((c) => c.outcome !== 'ok').map((c) => `${c.correlationId} ${c.code}`)).toEqual([]);
+    expect(beforeFault.filter((c) => c.outcome !== 'ok').map((c) => `${c.correlationId} ${c.code}`)).toEqual(
+      [],
+    );
     // During the restart: calls fail (fast, with the target's stable code) or slow down.
     const failed = restart.filter((c) => c.outcome !== 'ok');
     expect(failed.length > restart.length / 4 || p95(restart) > 5 * p95(baseline)).toBe(true);
@@ -55,8 +63,8 @@ describe.each(testRuntimes())('database-restart on %s', (runtime) => {
     expect(settled.filter((c) => c.outcome !== 'ok').map((c) => `${c.correlationId} ${c.code}`)).toEqual([]);
     // The target contract: every answer echoes its correlation id and the build id.
     const answered = calls.filter((c) => c.outcome === 'ok' || c.outcome === 'error');
-    expect(answered.every((c) => c.echoedCorrelationId === c.correlationId && c.buildId === 'reference-dev')).toBe(
-      true,
-    );
+    expect(
+      answered.every((c) => c.echoedCorrelationId === c.correlationId && c.buildId === 'reference-dev'),
+    ).toBe(true);
   });
 });

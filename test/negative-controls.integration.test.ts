@@ -5,7 +5,12 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type ReferenceOptions, referenceTarget, runScenario, type ScenarioResult } from '../harness/index.ts';
+import {
+  type ReferenceOptions,
+  referenceTarget,
+  runScenario,
+  type ScenarioResult,
+} from '../harness/index.ts';
 import { databaseRestart } from '../scenarios/definitions/database-restart.ts';
 
 let reportDir: string;

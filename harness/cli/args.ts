@@ -26,7 +26,11 @@ export const runArgs = z.object({
   reportDir: z.string().default('reports/latest'),
   scenario: z.string().optional(),
 });
-export const envUpArgs = z.object({ runtime: runtime.default('auto'), seed: seed.default(1), json: z.boolean() });
+export const envUpArgs = z.object({
+  runtime: runtime.default('auto'),
+  seed: seed.default(1),
+  json: z.boolean(),
+});
 
 export type Command =
   | { kind: 'help' }
@@ -56,7 +60,10 @@ export function parseCommand(argv: string[]): Command {
   if (values.help || positionals.length === 0) return { kind: 'help' };
   const check = <T>(result: z.ZodSafeParseResult<T>): T => {
     if (!result.success) {
-      throw new HarnessError('INVALID_ARGUMENT', `${result.error.issues.map((i) => i.message).join('\n')}\n\n${USAGE}`);
+      throw new HarnessError(
+        'INVALID_ARGUMENT',
+        `${result.error.issues.map((i) => i.message).join('\n')}\n\n${USAGE}`,
+      );
     }
     return result.data;
   };

@@ -3,7 +3,11 @@ import { Environment } from '../runtime/environment.ts';
 import type { RuntimeChoice } from '../runtime/select.ts';
 
 /** `mcp-chaos env up`: an environment kept up until Ctrl-C (SIGINT/SIGTERM), then torn down. */
-export async function envUp(options: { runtime: RuntimeChoice; seed: number; json: boolean }): Promise<number> {
+export async function envUp(options: {
+  runtime: RuntimeChoice;
+  seed: number;
+  json: boolean;
+}): Promise<number> {
   const env = await new Environment()
     .withRuntime(options.runtime)
     .withSeed(options.seed)
@@ -15,7 +19,11 @@ export async function envUp(options: { runtime: RuntimeChoice; seed: number; jso
       mcpUrl: env.mcpUrl,
       toxiproxyUrl: env.toxiproxyUrl,
       postgresUrl: env.postgresUrl,
-      links: env.links.names().map((name) => ({ name, listen: env.links.get(name).listen, upstream: env.links.get(name).upstream })),
+      links: env.links.names().map((name) => ({
+        name,
+        listen: env.links.get(name).listen,
+        upstream: env.links.get(name).upstream,
+      })),
       identities: env.identities,
     };
     if (options.json) {

@@ -2,15 +2,17 @@ import { readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startVitest } from 'vitest/node';
-import type { ScenarioResult } from '../scenario/index.ts';
-import { writeRunReport } from './report.ts';
+import type { Verdict } from '../checks/index.ts';
+import { readJournal } from '../journal/index.ts';
+import { buildReport, type ScenarioReport, writeReport } from '../report/index.ts';
+import { formatSummary } from './summary.ts';
 
 const projectRoot = resolve(fileURLToPath(new URL('../..', import.meta.url)));
 
 /**
  * `mcp-chaos run`: the built-in suite through vitest's Node API (the scenarios are vitest
- * tests), then report.json over every scenario's result. Exit code 1 on any fail, else 2 on
- * any inconclusive, else 0.
+ * tests), then report.json re-derived from every scenario's journal. Exit code 1 on any fail,
+ * else 2 on any inconclusive, else 0.
  */
 export async function run(options: {
   runtime: string;
@@ -22,34 +24,39 @@ export async function run(options: {
   process.env.MCP_CHAOS_RUNTIME = options.runtime;
   process.env.MCP_CHAOS_SEED = String(options.seed);
   process.env.MCP_CHAOS_REPORT_DIR = reportDir;
-  const startedAt = Date.now();
   const vitest = await startVitest('test', options.scenario ? [options.scenario] : [], {
     root: projectRoot,
     project: ['scenarios'],
     run: true,
     watch: false,
-    reporters: ['default'],
   });
-  // Ctrl-C: let vitest cancel; each scenario's finally heals faults and stops its environment.
+  // Ctrl-C: vitest cancels the run; each scenario's finally heals its faults and stops its environment.
   const cancel = () => void vitest.cancelCurrentRun('keyboard-input');
   process.once('SIGINT', cancel);
   try {
-    const files = vitest.state.getFiles();
-    const names = files.flatMap((file) => (file.tasks ?? []).map((task) => task.name));
-    const results: ScenarioResult[] = [];
-    for (const name of names) {
-      try {
-        results.push(JSON.parse(await readFile(join(reportDir, name, 'result.json'), 'utf8')) as ScenarioResult);
-      } catch {
-        // A scenario that crashed before writing its result still counts: inconclusive.
-        results.push(crashed(name, options));
-      }
-    }
-    const report = await writeRunReport(reportDir, { seed: options.seed, startedAt, results });
-    process.stderr.write(`\n${report.summary}\nreport: ${join(reportDir, 'report.json')}\n`);
+    const names = vitest.state.getFiles().flatMap((file) => file.tasks.map((task) => task.name));
     if (names.length === 0) {
-      process.stderr.write('no scenario ran: check --scenario or the scenarios/ folder\n');
+      process.stderr.write('mcp-chaos: no scenario ran: check --scenario or the scenarios/ folder\n');
       return 2;
+    }
+    const reports: ScenarioReport[] = [];
+    const missing: string[] = [];
+    for (const name of names) {
+      const report = await scenarioReport(join(reportDir, name));
+      if (report) reports.push(report);
+      else missing.push(name);
+    }
+    if (reports.length === 0) {
+      process.stderr.write(
+        `mcp-chaos: no scenario left a journal (${missing.join(', ')}): see the output above\n`,
+      );
+      return 2;
+    }
+    const { path, report } = await writeReport(reportDir, reports);
+    process.stderr.write(`\n${formatSummary(report, path)}\n`);
+    if (missing.length > 0) {
+      process.stderr.write(`mcp-chaos: ${missing.join(', ')} ended without a journal: inconclusive\n`);
+      return report.exitCode === 1 ? 1 : 2;
     }
     return report.exitCode;
   } finally {
@@ -58,25 +65,16 @@ export async function run(options: {
   }
 }
 
-function crashed(name: string, options: { runtime: string; seed: number }): ScenarioResult {
-  return {
-    scenario: name,
-    description: '',
-    target: 'unknown',
-    runtime: options.runtime === 'containers' ? 'containers' : 'local',
-    seed: options.seed,
-    status: 'inconclusive',
-    verdicts: [
-      {
-        check: 'harness',
-        status: 'inconclusive',
-        summary: 'the scenario ended without a result (see the test output above)',
-        evidence: [],
-        evidenceTotal: 0,
-      },
-    ],
-    journalPath: '',
-    workload: { scheduled: 0, started: 0, dropped: 0, sequenceDigest: '' },
-    durationMs: 0,
-  };
+/** A scenario's report, re-derived from its journal and the verdicts recorded in it. */
+async function scenarioReport(dir: string): Promise<ScenarioReport | undefined> {
+  let journalPath: string;
+  try {
+    journalPath = (JSON.parse(await readFile(join(dir, 'result.json'), 'utf8')) as { journalPath: string })
+      .journalPath;
+  } catch {
+    return undefined;
+  }
+  const records = await readJournal(journalPath);
+  const verdicts = records.flatMap(({ type, ...rest }) => (type === 'verdict' ? [rest as Verdict] : []));
+  return buildReport(records, verdicts, { journal: journalPath });
 }

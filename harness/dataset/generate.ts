@@ -12,7 +12,19 @@ export const datasetOptions = z.object({
 });
 export type DatasetOptions = z.input<typeof datasetOptions>;
 
-const FIRST = ['Ada', 'Grace', 'Alan', 'Edsger', 'Barbara', 'Donald', 'Frances', 'Ken', 'Radia', 'Tony', 'Lynn'];
+const FIRST = [
+  'Ada',
+  'Grace',
+  'Alan',
+  'Edsger',
+  'Barbara',
+  'Donald',
+  'Frances',
+  'Ken',
+  'Radia',
+  'Tony',
+  'Lynn',
+];
 const LAST = ['Lovelace', 'Hopper', 'Turing', 'Dijkstra', 'Liskov', 'Knuth', 'Allen', 'Thompson', 'Perlman'];
 const TIERS = ['free', 'standard', 'premium'] as const;
 const STATUSES = ['pending', 'shipped', 'delivered', 'refunded'] as const;
@@ -47,7 +59,9 @@ export function generateDataset(seed: number, options: DatasetOptions = {}): Dat
           customerId,
           status: random.pick(STATUSES),
           totalCents: random.int(100, 500_000),
-          createdAt: new Date(base + random.int(0, 300) * 86_400_000 + random.int(0, 86_399) * 1000).toISOString(),
+          createdAt: new Date(
+            base + random.int(0, 300) * 86_400_000 + random.int(0, 86_399) * 1000,
+          ).toISOString(),
         });
       }
     }

@@ -12,7 +12,11 @@ interface Timing {
 function toxic(
   name: string,
   link: LinkName,
-  spec: { type: 'latency' | 'timeout' | 'reset_peer'; attributes: Record<string, number>; stream?: 'upstream' | 'downstream' },
+  spec: {
+    type: 'latency' | 'timeout' | 'reset_peer';
+    attributes: Record<string, number>;
+    stream?: 'upstream' | 'downstream';
+  },
   timing: Timing,
 ): FaultSpec {
   let toxicName: string | undefined;
@@ -48,10 +52,15 @@ export const Fault = {
 
   /** Adds `latencyMs` (± `jitterMs`) to data on a link. */
   latency(link: LinkName, options: { latencyMs: number; jitterMs?: number } & Timing): FaultSpec {
-    return toxic(`latency(${link}, ${options.latencyMs}ms)`, link, {
-      type: 'latency',
-      attributes: { latency: options.latencyMs, jitter: options.jitterMs ?? 0 },
-    }, options);
+    return toxic(
+      `latency(${link}, ${options.latencyMs}ms)`,
+      link,
+      {
+        type: 'latency',
+        attributes: { latency: options.latencyMs, jitter: options.jitterMs ?? 0 },
+      },
+      options,
+    );
   },
 
   /**
@@ -68,7 +77,9 @@ export const Fault = {
         // Both directions: a vanished host neither receives requests nor sends anything back
         // (not even the FIN of a server that shuts down behind it).
         for (const stream of ['upstream', 'downstream'] as const) {
-          names.push(await env.links.get(link).addToxic({ type: 'timeout', attributes: { timeout: 0 }, stream }));
+          names.push(
+            await env.links.get(link).addToxic({ type: 'timeout', attributes: { timeout: 0 }, stream }),
+          );
         }
       },
       async heal(env) {

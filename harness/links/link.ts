@@ -1,4 +1,4 @@
-import type { Proxy, ToxicDirection, ToxicType } from 'toxiproxy-node-client';
+import type { ToxicDirection, ToxicType, Proxy as ToxiproxyProxy } from 'toxiproxy-node-client';
 import type { LinkName } from '../runtime/backend.ts';
 
 export interface ToxicSpec {
@@ -14,10 +14,10 @@ export interface ToxicSpec {
 /** One named network path through a Toxiproxy proxy. */
 export class Link {
   readonly name: LinkName;
-  readonly #proxy: Proxy;
+  readonly #proxy: ToxiproxyProxy;
   #counter = 0;
 
-  constructor(name: LinkName, proxy: Proxy) {
+  constructor(name: LinkName, proxy: ToxiproxyProxy) {
     this.name = name;
     this.#proxy = proxy;
   }

@@ -1,5 +1,5 @@
-import { ErrorCode, McpError } from '@modelcontextprotocol/sdk/types.js';
 import { StreamableHTTPError } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+import { ErrorCode, McpError } from '@modelcontextprotocol/sdk/types.js';
 import type { Outcome } from '../journal/records.ts';
 
 export interface Classified {
@@ -11,7 +11,8 @@ export interface Classified {
 /** Tool results: ok, or a well-formed error with the target's stable code. */
 export function classifyResult(result: { isError?: boolean; structuredContent?: unknown }): Classified {
   if (!result.isError) return { outcome: 'ok' };
-  const error = (result.structuredContent as { error?: { code?: unknown; message?: unknown } } | undefined)?.error;
+  const error = (result.structuredContent as { error?: { code?: unknown; message?: unknown } } | undefined)
+    ?.error;
   return {
     outcome: 'error',
     code: typeof error?.code === 'string' ? error.code : 'UNSTRUCTURED_ERROR',
@@ -22,7 +23,8 @@ export function classifyResult(result: { isError?: boolean; structuredContent?: 
 /** Thrown failures: the client's timeout, JSON-RPC errors, HTTP and socket failures. */
 export function classifyThrown(error: unknown): Classified {
   if (error instanceof McpError) {
-    if (error.code === ErrorCode.RequestTimeout) return { outcome: 'timeout', code: 'CLIENT_TIMEOUT', message: error.message };
+    if (error.code === ErrorCode.RequestTimeout)
+      return { outcome: 'timeout', code: 'CLIENT_TIMEOUT', message: error.message };
     return { outcome: 'protocol-error', code: `JSONRPC_${error.code}`, message: error.message };
   }
   if (error instanceof StreamableHTTPError) {

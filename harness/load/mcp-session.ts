@@ -38,7 +38,12 @@ export class McpSession {
     return new McpSession(claims, client, transport);
   }
 
-  async call(tool: string, args: Record<string, unknown>, correlationId: string, timeoutMs: number): Promise<ToolResult> {
+  async call(
+    tool: string,
+    args: Record<string, unknown>,
+    correlationId: string,
+    timeoutMs: number,
+  ): Promise<ToolResult> {
     return (await this.#client.callTool(
       { name: tool, arguments: args, _meta: { [CORRELATION_KEY]: correlationId } },
       undefined,

@@ -20,8 +20,8 @@ import {
 } from './backend.ts';
 import { localRuntime } from './local/index.ts';
 import { type RuntimeChoice, resolveRuntime } from './select.ts';
-import { httpOk, waitFor } from './wait.ts';
 import { TargetAdmin } from './target-admin.ts';
+import { httpOk, waitFor } from './wait.ts';
 
 export interface Identity extends IdentityClaims {
   token: string;

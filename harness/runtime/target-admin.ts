@@ -55,7 +55,11 @@ export class TargetAdmin {
     try {
       const response = await fetch(`${this.#baseUrl()}/readyz`, { signal: AbortSignal.timeout(2000) });
       const body = await response.text();
-      return { ok: response.ok, latencyMs: performance.now() - start, detail: response.ok ? undefined : body };
+      return {
+        ok: response.ok,
+        latencyMs: performance.now() - start,
+        detail: response.ok ? undefined : body,
+      };
     } catch (error) {
       return { ok: false, latencyMs: performance.now() - start, detail: (error as Error).message };
     }

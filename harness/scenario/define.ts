@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { Check } from '../checks/index.ts';
-import type { FaultSpec } from '../faults/index.ts';
 import { HarnessError } from '../errors.ts';
+import type { FaultSpec } from '../faults/index.ts';
 import { TOOLS } from '../load/index.ts';
 
 const fn = z.custom<(...args: never[]) => unknown>((v) => typeof v === 'function', 'must be a function');
@@ -34,12 +34,17 @@ export interface ScenarioDefinition {
 
 /** Validated at the boundary: a scenario file with a wrong shape gets an error naming the field. */
 const definitionSchema = z.object({
-  name: z.string().regex(/^[a-z0-9][a-z0-9-]*$/, 'use lowercase letters, digits and dashes (it names report files)'),
+  name: z
+    .string()
+    .regex(/^[a-z0-9][a-z0-9-]*$/, 'use lowercase letters, digits and dashes (it names report files)'),
   description: z.string().min(1),
   workload: z.object({
     rate: z.number().positive().max(2000),
     mix: z.partialRecord(z.enum(TOOLS), z.number().min(0)).optional(),
-    roles: z.array(z.enum(['agent', 'auditor', 'customer'])).min(1).optional(),
+    roles: z
+      .array(z.enum(['agent', 'auditor', 'customer']))
+      .min(1)
+      .optional(),
     maxInFlightPerIdentity: z.number().int().min(1).max(500).optional(),
     callTimeoutMs: z.number().int().min(100).max(300_000).optional(),
   }),
@@ -47,10 +52,12 @@ const definitionSchema = z.object({
     .array(
       z.object({
         name: z.string().min(1),
-        durationMs: z.number().int().min(100).max(24 * 3600_000),
-        faults: z
-          .array(z.object({ name: z.string(), inject: fn, heal: fn }).loose())
-          .optional(),
+        durationMs: z
+          .number()
+          .int()
+          .min(100)
+          .max(24 * 3600_000),
+        faults: z.array(z.object({ name: z.string(), inject: fn, heal: fn }).loose()).optional(),
       }),
     )
     .min(1),
@@ -61,7 +68,9 @@ export function validateScenario(definition: ScenarioDefinition): ScenarioDefini
   const parsed = definitionSchema.safeParse(definition);
   if (!parsed.success) {
     const where = (definition as { name?: unknown })?.name ?? '(unnamed)';
-    const issues = parsed.error.issues.map((i) => `  - ${i.path.join('.') || '(root)'}: ${i.message}`).join('\n');
+    const issues = parsed.error.issues
+      .map((i) => `  - ${i.path.join('.') || '(root)'}: ${i.message}`)
+      .join('\n');
     throw new HarnessError('INVALID_SCENARIO', `scenario ${String(where)} is invalid:\n${issues}`);
   }
   return definition;

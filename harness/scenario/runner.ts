@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { overallStatus, runChecks, type Verdict } from '../checks/index.ts';
-import { JournalWriter, type JournalRecord } from '../journal/index.ts';
+import { type JournalRecord, JournalWriter } from '../journal/index.ts';
 import { McpSession, now, runConstantArrivalRate, type WorkloadSummary } from '../load/index.ts';
 import type { RuntimeName } from '../runtime/backend.ts';
 import { Environment, type StartedEnvironment } from '../runtime/environment.ts';
@@ -36,7 +36,10 @@ export interface ScenarioResult {
 }
 
 /** Starts an environment, plays the scenario under load, judges the journal, tears everything down. */
-export async function runScenario(definition: ScenarioDefinition, options: RunOptions = {}): Promise<ScenarioResult> {
+export async function runScenario(
+  definition: ScenarioDefinition,
+  options: RunOptions = {},
+): Promise<ScenarioResult> {
   validateScenario(definition);
   const seed = options.seed ?? 1;
   const runId = randomUUID().slice(0, 8);
@@ -49,6 +52,25 @@ export async function runScenario(definition: ScenarioDefinition, options: RunOp
     journal.append(record);
   };
   const startedAt = Date.now();
+  let headerWritten = false;
+  const writeHeader = (runtime: RuntimeName, targetBuild?: string) => {
+    if (headerWritten) return;
+    headerWritten = true;
+    append({
+      type: 'header',
+      runId,
+      scenario: definition.name,
+      seed,
+      runtime,
+      startedAt,
+      versions: {
+        harness: harnessVersion(),
+        node: process.version,
+        ...(targetBuild ? { target: targetBuild } : {}),
+      },
+      config: { target: target.name, workload: definition.workload, timelineMs: timelineMs(definition) },
+    });
+  };
   let env: StartedEnvironment | undefined;
   const sessions: McpSession[] = [];
   try {
@@ -59,16 +81,7 @@ export async function runScenario(definition: ScenarioDefinition, options: RunOp
       .withProgress(progress)
       .start();
     const version = await env.admin.version().catch(() => undefined);
-    append({
-      type: 'header',
-      runId,
-      scenario: definition.name,
-      seed,
-      runtime: env.runtime,
-      startedAt,
-      versions: { harness: harnessVersion(), node: process.version, ...(version ? { target: version.buildId } : {}) },
-      config: { target: target.name, workload: definition.workload, timelineMs: timelineMs(definition) },
-    });
+    writeHeader(env.runtime, version?.buildId);
     append({ type: 'dataset', ...env.dataset });
     const roles = definition.workload.roles ?? ['agent'];
     const perIdentity = definition.workload.maxInFlightPerIdentity ?? 16;
@@ -93,11 +106,21 @@ export async function runScenario(definition: ScenarioDefinition, options: RunOp
         callTimeoutMs: definition.workload.callTimeoutMs ?? 15_000,
         mix: definition.workload.mix ?? { lookup_customer: 50, list_orders: 35, create_ticket: 15 },
       },
-      { runId, seed, dataset: env.dataset, sessions: groups, append, phase: () => timeline.current, signal: abort.signal },
+      {
+        runId,
+        seed,
+        dataset: env.dataset,
+        sessions: groups,
+        append,
+        phase: () => timeline.current,
+        signal: abort.signal,
+      },
     );
     for (const phase of definition.timeline) {
       const faults = phase.faults?.map((f) => f.name).join(', ');
-      progress(`${definition.name}: phase ${phase.name} (${phase.durationMs} ms)${faults ? `: ${faults}` : ''}`);
+      progress(
+        `${definition.name}: phase ${phase.name} (${phase.durationMs} ms)${faults ? `: ${faults}` : ''}`,
+      );
     }
     const played = await timeline.play(definition.timeline).then(
       () => undefined,
@@ -126,18 +149,23 @@ export async function runScenario(definition: ScenarioDefinition, options: RunOp
       durationMs: Date.now() - startedAt,
     };
     await writeFile(join(dir, 'result.json'), `${JSON.stringify(result, null, 2)}\n`);
-    progress(`${definition.name}: ${result.status} (${verdicts.map((v) => `${v.check} ${v.status}`).join(', ')})`);
+    progress(
+      `${definition.name}: ${result.status} (${verdicts.map((v) => `${v.check} ${v.status}`).join(', ')})`,
+    );
     return result;
   } catch (error) {
     // The harness could not establish the conditions (a dependency did not start, Toxiproxy
     // failed): that is inconclusive, never a verdict on the target.
+    const runtime = env?.runtime ?? (options.runtime === 'containers' ? 'containers' : 'local');
+    writeHeader(runtime);
     const verdicts = [harnessVerdict(message(error))];
     append({ type: 'verdict', ...verdicts[0] } as JournalRecord);
+    append({ type: 'end', at: now(), reason: 'the harness could not establish the conditions' });
     const result: ScenarioResult = {
       scenario: definition.name,
       description: definition.description,
       target: target.name,
-      runtime: env?.runtime ?? (options.runtime === 'containers' ? 'containers' : 'local'),
+      runtime,
       seed,
       status: 'inconclusive',
       verdicts,

@@ -64,7 +64,14 @@ export class TimelinePlayer {
       await fault.inject(this.#env);
       this.#append({ type: 'fault', fault: fault.name, event: 'inject', at: now(), ...link(fault) });
     } catch (error) {
-      this.#append({ type: 'fault', fault: fault.name, event: 'error', at: now(), detail: String(error), ...link(fault) });
+      this.#append({
+        type: 'fault',
+        fault: fault.name,
+        event: 'error',
+        at: now(),
+        detail: String(error),
+        ...link(fault),
+      });
       throw error;
     }
   }
@@ -76,7 +83,14 @@ export class TimelinePlayer {
       await fault.heal(this.#env);
       this.#append({ type: 'fault', fault: fault.name, event: 'heal', at: now(), ...link(fault) });
     } catch (error) {
-      this.#append({ type: 'fault', fault: fault.name, event: 'error', at: now(), detail: `heal failed: ${error}`, ...link(fault) });
+      this.#append({
+        type: 'fault',
+        fault: fault.name,
+        event: 'error',
+        at: now(),
+        detail: `heal failed: ${error}`,
+        ...link(fault),
+      });
       throw error;
     }
   }

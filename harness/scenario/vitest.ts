@@ -44,7 +44,8 @@ export function suiteOptions(): { runtime: RuntimeChoice; seed: number; reportDi
     throw new Error(`MCP_CHAOS_RUNTIME=${runtime} is not a runtime: use auto, local or containers`);
   }
   const seed = Number(process.env.MCP_CHAOS_SEED ?? 1);
-  if (!Number.isInteger(seed)) throw new Error(`MCP_CHAOS_SEED=${process.env.MCP_CHAOS_SEED} is not an integer`);
+  if (!Number.isInteger(seed))
+    throw new Error(`MCP_CHAOS_SEED=${process.env.MCP_CHAOS_SEED} is not an integer`);
   return { runtime, seed, reportDir: process.env.MCP_CHAOS_REPORT_DIR ?? 'reports/latest' };
 }
 
@@ -58,13 +59,17 @@ const SETUP_BUDGET_MS = 240_000;
 export function scenario(definition: ScenarioDefinition): ScenarioDefinition {
   validateScenario(definition);
   const timeoutMs = timelineMs(definition) + (definition.workload.callTimeoutMs ?? 15_000) + SETUP_BUDGET_MS;
-  it(definition.name, async () => {
-    const result = await runScenario(definition, {
-      ...suiteOptions(),
-      progress: (line) => process.stderr.write(`[mcp-chaos] ${line}\n`),
-    });
-    if (result.status === 'fail') throw new ScenarioFailed(result);
-    if (result.status === 'inconclusive') throw new ScenarioInconclusive(result);
-  }, timeoutMs);
+  it(
+    definition.name,
+    async () => {
+      const result = await runScenario(definition, {
+        ...suiteOptions(),
+        progress: (line) => process.stderr.write(`[mcp-chaos] ${line}\n`),
+      });
+      if (result.status === 'fail') throw new ScenarioFailed(result);
+      if (result.status === 'inconclusive') throw new ScenarioInconclusive(result);
+    },
+    timeoutMs,
+  );
   return definition;
 }

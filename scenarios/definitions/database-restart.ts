@@ -26,7 +26,10 @@ export const databaseRestart = defineScenario({
       durationMs: 10_000,
       // Silent for 6 s, down for 2 s, back but still silent for 2 s: longer than any sane
       // timeout, so a pool without timeouts hangs and one with them fails fast.
-      faults: [Fault.blackhole('target→postgres'), Fault.restart('postgres', { afterMs: 6_000, forMs: 2_000 })],
+      faults: [
+        Fault.blackhole('target→postgres'),
+        Fault.restart('postgres', { afterMs: 6_000, forMs: 2_000 }),
+      ],
     },
     { name: 'recovery', durationMs: 10_000 },
   ],

@@ -24,7 +24,10 @@ function alive(pid: number): boolean {
 }
 
 /** Local runtime: read the owner's registry files (pids and temp dirs it recorded). */
-function localLeftovers(ownerPid: number, remembered: { pids: number[]; dirs: string[] }): Partial<Leftovers> {
+function localLeftovers(
+  ownerPid: number,
+  remembered: { pids: number[]; dirs: string[] },
+): Partial<Leftovers> {
   const stateFiles: string[] = [];
   const pids = new Set(remembered.pids);
   const dirs = new Set(remembered.dirs);

@@ -8,7 +8,12 @@ export class Child {
   #tail: string[] = [];
   #exited = false;
 
-  constructor(name: string, command: string, args: string[], options: { env?: NodeJS.ProcessEnv; cwd?: string; uid?: number; gid?: number }) {
+  constructor(
+    name: string,
+    command: string,
+    args: string[],
+    options: { env?: NodeJS.ProcessEnv; cwd?: string; uid?: number; gid?: number },
+  ) {
     this.name = name;
     // Own process group: a terminal's Ctrl-C reaches only the harness, which then stops children in order.
     this.process = spawn(command, args, { ...options, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });

@@ -1,5 +1,12 @@
 import { randomUUID } from 'node:crypto';
-import type { LinkName, ProgressFn, ProxyAddress, RuntimeBackend, StartedInfra, StartedTarget } from '../backend.ts';
+import type {
+  LinkName,
+  ProgressFn,
+  ProxyAddress,
+  RuntimeBackend,
+  StartedInfra,
+  StartedTarget,
+} from '../backend.ts';
 import { freePort } from '../ports.ts';
 import type { Child } from './child.ts';
 import { LocalPostgres } from './postgres.ts';
@@ -24,7 +31,9 @@ export function localRuntime(target: TargetCommand): RuntimeBackend {
       try {
         let t = Date.now();
         stack.postgres = await LocalPostgres.start(registry);
-        progress(`PostgreSQL 18 (embedded) ready on 127.0.0.1:${stack.postgres.port} in ${Date.now() - t} ms`);
+        progress(
+          `PostgreSQL 18 (embedded) ready on 127.0.0.1:${stack.postgres.port} in ${Date.now() - t} ms`,
+        );
         t = Date.now();
         const toxiproxy = await startToxiproxy(registry);
         stack.toxiproxy = toxiproxy.child;
@@ -82,7 +91,12 @@ class LocalStack implements StartedInfra {
 
   async startTarget(env: Record<string, string>): Promise<StartedTarget> {
     const adminPort = await freePort();
-    const full = { ...env, MCP_HOST: '127.0.0.1', MCP_PORT: String(this.targetPort), ADMIN_PORT: String(adminPort) };
+    const full = {
+      ...env,
+      MCP_HOST: '127.0.0.1',
+      MCP_PORT: String(this.targetPort),
+      ADMIN_PORT: String(adminPort),
+    };
     const target = new LocalTarget(this.#target, full, adminPort, this.#registry);
     this.#targets.push(target);
     await target.start();

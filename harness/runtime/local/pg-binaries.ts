@@ -21,7 +21,8 @@ export function hydrateSymlinks(): void {
   const links = JSON.parse(readFileSync(listing, 'utf8')) as { source: string; target: string }[];
   for (const { source, target } of links) {
     const path = join(packageRoot, target);
-    if (!existsSync(path)) symlinkSync(relative(dirname(path), join(packageRoot, source)) || basename(source), path);
+    if (!existsSync(path))
+      symlinkSync(relative(dirname(path), join(packageRoot, source)) || basename(source), path);
   }
 }
 

@@ -26,15 +26,22 @@ export class LocalTarget implements StartedTarget {
   }
 
   async start(): Promise<void> {
-    const child = new Child('target', this.#spec.command, this.#spec.args, { env: this.#env, cwd: this.#spec.cwd });
+    const child = new Child('target', this.#spec.command, this.#spec.args, {
+      env: this.#env,
+      cwd: this.#spec.cwd,
+    });
     this.#child = child;
     await this.#registry.addPid(child.pid, this.#spec.args[0] ?? this.#spec.command);
-    await waitFor('target /healthz', async () => {
-      if (child.exited) {
-        throw new HarnessError('TARGET_START', `the target exited during start-up:\n${child.logs()}`);
-      }
-      return await httpOk(`${this.adminUrl}/healthz`);
-    }, { timeoutMs: 20_000, code: 'TARGET_START', details: () => child.logs() }).catch((error: unknown) => {
+    await waitFor(
+      'target /healthz',
+      async () => {
+        if (child.exited) {
+          throw new HarnessError('TARGET_START', `the target exited during start-up:\n${child.logs()}`);
+        }
+        return await httpOk(`${this.adminUrl}/healthz`);
+      },
+      { timeoutMs: 20_000, code: 'TARGET_START', details: () => child.logs() },
+    ).catch((error: unknown) => {
       if (error instanceof HarnessError && error.code === 'TARGET_START') throw error;
       throw new HarnessError('TARGET_START', (error as Error).message, { cause: error });
     });
