@@ -37,7 +37,17 @@ toxiproxy() {
 }
 
 docker_engine() { bash "$root/scripts/ensure-docker.sh" start; }
-images() { bash "$root/docker/build-images.sh"; }
+images() {
+  # The base image is made with debootstrap from Debian's packages (no registry is reachable).
+  if ! command -v debootstrap >/dev/null && ! docker image inspect mcp-chaos/base:bookworm >/dev/null 2>&1; then
+    if [[ $(id -u) -eq 0 ]] && command -v apt-get >/dev/null; then
+      say "installing debootstrap (to build the base image)…"
+      DEBIAN_FRONTEND=noninteractive apt-get update -q >&2
+      DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends debootstrap >&2
+    fi
+  fi
+  bash "$root/docker/build-images.sh"
+}
 
 case "${1:-all}" in
   toxiproxy) toxiproxy ;;

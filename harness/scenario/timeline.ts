@@ -59,43 +59,25 @@ export class TimelinePlayer {
   }
 
   async #inject(fault: FaultSpec): Promise<void> {
+    // Active before the attempt: a half-applied fault must still be healed.
     this.#active.add(fault);
-    try {
-      await fault.inject(this.#env);
-      this.#append({ type: 'fault', fault: fault.name, event: 'inject', at: now(), ...link(fault) });
-    } catch (error) {
-      this.#append({
-        type: 'fault',
-        fault: fault.name,
-        event: 'error',
-        at: now(),
-        detail: String(error),
-        ...link(fault),
-      });
-      throw error;
-    }
+    await this.#journaled(fault, 'inject', () => fault.inject(this.#env));
   }
 
   async #heal(fault: FaultSpec): Promise<void> {
-    if (!this.#active.has(fault)) return;
-    this.#active.delete(fault);
+    if (!this.#active.delete(fault)) return;
+    await this.#journaled(fault, 'heal', () => fault.heal(this.#env));
+  }
+
+  /** Runs one fault action and journals it: its event on success, an error event on failure. */
+  async #journaled(fault: FaultSpec, event: 'inject' | 'heal', action: () => Promise<void>): Promise<void> {
+    const base = { type: 'fault', fault: fault.name, ...(fault.link ? { link: fault.link } : {}) } as const;
     try {
-      await fault.heal(this.#env);
-      this.#append({ type: 'fault', fault: fault.name, event: 'heal', at: now(), ...link(fault) });
+      await action();
+      this.#append({ ...base, event, at: now() });
     } catch (error) {
-      this.#append({
-        type: 'fault',
-        fault: fault.name,
-        event: 'error',
-        at: now(),
-        detail: `heal failed: ${error}`,
-        ...link(fault),
-      });
+      this.#append({ ...base, event: 'error', at: now(), detail: `${event} failed: ${String(error)}` });
       throw error;
     }
   }
-}
-
-function link(fault: FaultSpec): { link?: string } {
-  return fault.link ? { link: fault.link } : {};
 }
