@@ -4,6 +4,7 @@
 export {
   type Check,
   correctAnswers,
+  driverHealthy,
   isolation,
   noHangs,
   recoversWithin,
