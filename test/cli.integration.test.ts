@@ -1,0 +1,94 @@
+// The CLI as a user runs it: `env up --json` prints one JSON line, the environment it describes
+// answers real MCP calls, and Ctrl-C (SIGINT) tears it down and exits 0.
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { createInterface } from 'node:readline';
+import { describe, expect, it } from 'vitest';
+import { McpSession } from '../harness/index.ts';
+import { leftovers, total } from './support/leftovers.ts';
+import { testRuntimes } from './support/runtimes.ts';
+
+const bin = 'harness/cli/bin.ts';
+
+describe.each(testRuntimes())('mcp-chaos env up on %s', (runtime) => {
+  it('prints the environment as JSON, serves MCP calls, and stops cleanly on SIGINT', async () => {
+    const child = spawn(process.execPath, [bin, 'env', 'up', '--runtime', runtime, '--json'], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stderr = '';
+    child.stderr.on('data', (chunk: Buffer) => {
+      stderr += chunk.toString();
+    });
+    const exited = once(child, 'exit');
+    try {
+      const lines = createInterface({ input: child.stdout });
+      const [first] = (await Promise.race([
+        once(lines, 'line'),
+        exited.then(() => {
+          throw new Error(`env up exited early:\n${stderr}`);
+        }),
+      ])) as [string];
+      const env = JSON.parse(first) as {
+        runtime: string;
+        mcpUrl: string;
+        toxiproxyUrl: string;
+        postgresUrl: string;
+        links: { name: string; listen: string; upstream: string }[];
+        identities: {
+          tenant: string;
+          role: 'agent' | 'auditor' | 'customer';
+          customer?: string;
+          token: string;
+        }[];
+      };
+      expect(Object.keys(env).sort()).toEqual(
+        ['identities', 'links', 'mcpUrl', 'postgresUrl', 'runtime', 'toxiproxyUrl'].sort(),
+      );
+      expect(env.runtime).toBe(runtime);
+      expect(env.links.map((l) => l.name).sort()).toEqual([
+        'client→target',
+        'target→identity',
+        'target→postgres',
+      ]);
+      expect((await fetch(`${env.toxiproxyUrl}/version`)).ok).toBe(true);
+
+      const customer = env.identities.find((i) => i.role === 'customer');
+      expect(customer?.customer).toBeDefined();
+      const session = await McpSession.connect(env.mcpUrl, customer as (typeof env.identities)[number]);
+      const result = await session.call(
+        'lookup_customer',
+        { customerId: customer?.customer },
+        'cli-test-1',
+        10_000,
+      );
+      await session.close();
+      expect(result.isError).toBeFalsy();
+      expect((result.structuredContent as { customer: { id: string } }).customer.id).toBe(customer?.customer);
+      expect(result._meta?.['mcp-chaos/correlation-id']).toBe('cli-test-1');
+
+      const remembered = { pids: [], dirs: [] };
+      expect(total(leftovers(child.pid as number, remembered, runtime === 'containers'))).toBeGreaterThan(0);
+      child.kill('SIGINT');
+      const [code] = (await exited) as [number | null];
+      expect(code).toBe(0);
+      expect(total(leftovers(child.pid as number, remembered, runtime === 'containers'))).toBe(0);
+    } finally {
+      if (child.exitCode === null) child.kill('SIGKILL');
+    }
+  });
+});
+
+describe('mcp-chaos with bad input', () => {
+  it('exits 64 and says what is wrong', async () => {
+    const child = spawn(process.execPath, [bin, 'run', '--runtime', 'docker'], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stderr = '';
+    child.stderr.on('data', (chunk: Buffer) => {
+      stderr += chunk.toString();
+    });
+    const [code] = (await once(child, 'exit')) as [number];
+    expect(code).toBe(64);
+    expect(stderr).toContain('--runtime docker is not a runtime: use auto, local or containers');
+  });
+});
