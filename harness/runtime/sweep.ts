@@ -6,22 +6,15 @@
 import { hostname } from 'node:os';
 import type { ContainerRuntimeClient } from 'testcontainers';
 import type { ProgressFn } from './backend.ts';
+import { isProcessAlive } from './process-alive.ts';
+
+export { isProcessAlive } from './process-alive.ts';
+
 import { dockerClient, LABEL, LABEL_ENV_ID, LABEL_OWNER_HOST, LABEL_OWNER_PID } from './containers/docker.ts';
 
 export interface SweepResult {
   containers: number;
   networks: number;
-}
-
-/** True when `pid` names a live process here (EPERM: alive, owned by someone else). */
-export function isProcessAlive(pid: number): boolean {
-  if (!Number.isInteger(pid) || pid <= 0) return false;
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
 }
 
 function isOrphan(labels: Record<string, string> | undefined): boolean {

@@ -2,6 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { isProcessAlive } from '../../harness/runtime/process-alive.ts';
 
 /** What an environment owned by `ownerPid` still holds on this machine. */
 export interface Leftovers {
@@ -13,15 +14,6 @@ export interface Leftovers {
 }
 
 const stateDir = join(tmpdir(), 'mcp-chaos-state');
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 /** Local runtime: read the owner's registry files (pids and temp dirs it recorded). */
 function localLeftovers(
@@ -53,7 +45,7 @@ function localLeftovers(
   remembered.dirs.push(...[...dirs].filter((d) => !remembered.dirs.includes(d)));
   return {
     stateFiles,
-    processes: [...pids].filter(alive),
+    processes: [...pids].filter(isProcessAlive),
     dirs: [...dirs].filter((d) => existsSync(d)),
   };
 }

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { isProcessAlive } from '../process-alive.ts';
 
 /**
  * Crash safety for the local runtime: every process and temp dir an environment starts is
@@ -47,15 +48,6 @@ export class Registry {
   }
 }
 
-export function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
-
 function commandLine(pid: number): string {
   try {
     return readFileSync(`/proc/${pid}/cmdline`, 'utf8').replaceAll('\0', ' ');
@@ -82,10 +74,10 @@ export async function sweepLocalOrphans(): Promise<{ processes: number; dirs: nu
       await rm(path, { force: true });
       continue;
     }
-    if (isAlive(entry.ownerPid)) continue;
+    if (isProcessAlive(entry.ownerPid)) continue;
     for (const { pid, name } of entry.pids) {
       // The pid may have been reused by an unrelated process: only kill what still looks like ours.
-      if (isAlive(pid) && commandLine(pid).includes(name)) {
+      if (isProcessAlive(pid) && commandLine(pid).includes(name)) {
         process.kill(pid, 'SIGKILL');
         swept.processes++;
       }
