@@ -84,7 +84,7 @@ export async function runScenario(
     writeHeader(env.runtime, version?.buildId);
     append({ type: 'dataset', ...env.dataset });
     const roles = definition.workload.roles ?? ['agent'];
-    const perIdentity = definition.workload.maxInFlightPerIdentity ?? 16;
+    const perIdentity = definition.workload.maxInFlightPerIdentity ?? 32;
     const groups: McpSession[][] = [];
     for (const identity of env.identities.filter((i) => roles.includes(i.role))) {
       const group = await Promise.all(
