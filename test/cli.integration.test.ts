@@ -1,10 +1,15 @@
 // The CLI as a user runs it: `env up --json` prints one JSON line, the environment it describes
-// answers real MCP calls, and Ctrl-C (SIGINT) tears it down and exits 0.
+// answers real MCP calls, and Ctrl-C (SIGINT) tears it down and exits 0; `run` interrupted
+// mid-fault heals, stops and still writes its report.
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
+import { existsSync, readdirSync } from 'node:fs';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { describe, expect, it } from 'vitest';
-import { McpSession } from '../harness/index.ts';
+import { McpSession, readJournal } from '../harness/index.ts';
 import { leftovers, total } from './support/leftovers.ts';
 import { testRuntimes } from './support/runtimes.ts';
 
@@ -92,3 +97,54 @@ describe('mcp-chaos with bad input', () => {
     expect(stderr).toContain('--runtime docker is not a runtime: use auto, local or containers');
   });
 });
+
+describe('mcp-chaos run, interrupted', () => {
+  it('Ctrl-C mid-fault heals, stops the environment, and still reports (inconclusive)', async () => {
+    const reportDir = await mkdtemp(join(tmpdir(), 'mcp-chaos-sigint-'));
+    const stateBefore = stateFiles();
+    const child = spawn(process.execPath, [bin, 'run', '--runtime', 'local', '--report-dir', reportDir], {
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
+    let stderr = '';
+    const faultStarted = new Promise<void>((resolve) => {
+      child.stderr.on('data', (chunk: Buffer) => {
+        stderr += chunk.toString();
+        if (stderr.includes('phase restart')) resolve();
+      });
+    });
+    try {
+      await faultStarted;
+      await new Promise((resolve) => setTimeout(resolve, 8000)); // inside the blackhole and the restart
+      child.kill('SIGINT'); // this process only, as `kill -INT <pid>` does
+      const [code] = (await once(child, 'exit')) as [number];
+      expect(code).toBe(2);
+      const report = JSON.parse(await readFile(join(reportDir, 'report.json'), 'utf8')) as {
+        status: string;
+        scenarios: { verdicts: { check: string; status: string; summary: string }[] }[];
+      };
+      expect(report.status).toBe('inconclusive');
+      expect(report.scenarios[0]?.verdicts).toContainEqual({
+        check: 'harness',
+        status: 'inconclusive',
+        summary: 'the run was cancelled before its timeline ended',
+        evidence: [],
+        evidenceTotal: 0,
+      });
+      const journal = await readJournal(join(reportDir, 'database-restart', 'journal.jsonl'));
+      const faults = journal.filter((r) => r.type === 'fault');
+      expect(faults.filter((f) => f.event === 'inject').length).toBe(
+        faults.filter((f) => f.event === 'heal').length,
+      );
+      expect(stateFiles()).toEqual(stateBefore);
+    } finally {
+      if (child.exitCode === null) child.kill('SIGKILL');
+      await rm(reportDir, { recursive: true, force: true });
+    }
+  });
+});
+
+/** The local runtime's registry: an environment's file is removed only once it is fully stopped. */
+function stateFiles(): string[] {
+  const dir = join(tmpdir(), 'mcp-chaos-state');
+  return existsSync(dir) ? readdirSync(dir).sort() : [];
+}

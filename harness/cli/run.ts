@@ -1,10 +1,11 @@
 import { readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { startVitest } from 'vitest/node';
+import { createVitest } from 'vitest/node';
 import type { Verdict } from '../checks/index.ts';
 import { readJournal } from '../journal/index.ts';
 import { buildReport, type ScenarioReport, writeReport } from '../report/index.ts';
+import { childPids } from './children.ts';
 import { formatSummary } from './summary.ts';
 
 const projectRoot = resolve(fileURLToPath(new URL('../..', import.meta.url)));
@@ -24,16 +25,36 @@ export async function run(options: {
   process.env.MCP_CHAOS_RUNTIME = options.runtime;
   process.env.MCP_CHAOS_SEED = String(options.seed);
   process.env.MCP_CHAOS_REPORT_DIR = reportDir;
-  const vitest = await startVitest('test', options.scenario ? [options.scenario] : [], {
-    root: projectRoot,
-    project: ['scenarios'],
-    run: true,
-    watch: false,
-  });
-  // Ctrl-C: vitest cancels the run; each scenario's finally heals its faults and stops its environment.
-  const cancel = () => void vitest.cancelCurrentRun('keyboard-input');
-  process.once('SIGINT', cancel);
+  const vitest = await createVitest({ root: projectRoot, project: ['scenarios'], run: true, watch: false });
+  // First Ctrl-C: each scenario heals its faults, stops its environment and ends inconclusive,
+  // and the report is still written; a second one exits at once (the next run sweeps whatever
+  // is left). vitest's own cancellation is not used: it marks the running test skipped and kills
+  // its worker without waiting for that clean-up. Instead the signal is passed on to the workers,
+  // where each running scenario turns it into a cancellation (a terminal's Ctrl-C reaches them
+  // anyway; `kill -INT <pid>` reaches only this process).
+  let interrupts = 0;
+  const interrupt = (signal: NodeJS.Signals) => {
+    interrupts++;
+    if (interrupts > 1) process.exit(130);
+    process.stderr.write(
+      '\nmcp-chaos: cancelling: healing faults, stopping environments (Ctrl-C again to quit now)\n',
+    );
+    for (const pid of childPids()) {
+      try {
+        process.kill(pid, signal);
+      } catch {
+        // Gone already.
+      }
+    }
+  };
+  // vitest's reporter exits the process on SIGINT/SIGTERM, which would kill the workers before
+  // their clean-up: ours replace its handlers.
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    for (const listener of process.listeners(signal)) process.off(signal, listener);
+    process.on(signal, interrupt);
+  }
   try {
+    await vitest.start(options.scenario ? [options.scenario] : []);
     const names = vitest.state.getFiles().flatMap((file) => file.tasks.map((task) => task.name));
     if (names.length === 0) {
       process.stderr.write('mcp-chaos: no scenario ran: check --scenario or the scenarios/ folder\n');
@@ -60,7 +81,8 @@ export async function run(options: {
     }
     return report.exitCode;
   } finally {
-    process.off('SIGINT', cancel);
+    process.off('SIGINT', interrupt);
+    process.off('SIGTERM', interrupt);
     await vitest.close();
   }
 }

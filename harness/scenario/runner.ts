@@ -20,6 +20,8 @@ export interface RunOptions {
   reportDir?: string;
   target?: TargetDefinition;
   progress?: (message: string) => void;
+  /** Cancels the run (Ctrl-C): faults are healed at once, the environment is stopped, the result is inconclusive. */
+  signal?: AbortSignal;
 }
 
 export interface ScenarioResult {
@@ -122,7 +124,9 @@ export async function runScenario(
         `${definition.name}: phase ${phase.name} (${phase.durationMs} ms)${faults ? `: ${faults}` : ''}`,
       );
     }
-    const played = await timeline.play(definition.timeline).then(
+    const cancel = () => abort.abort();
+    options.signal?.addEventListener('abort', cancel, { once: true });
+    const played = await timeline.play(definition.timeline, abort.signal).then(
       () => undefined,
       (error: unknown) => {
         abort.abort();
@@ -130,6 +134,7 @@ export async function runScenario(
       },
     );
     const summary = await workload;
+    options.signal?.removeEventListener('abort', cancel);
     await probe.stop();
     append({ type: 'snapshot', name: 'tickets', at: now(), tickets: await env.admin.tickets() });
     // The harness judges its own load too: a driver that fell behind makes the run inconclusive.
@@ -138,6 +143,8 @@ export async function runScenario(
       : [...definition.expect, driverHealthy()];
     const verdicts = runChecks(checks, journal.records());
     if (played) verdicts.push(harnessVerdict(`the timeline could not be played: ${message(played)}`));
+    if (options.signal?.aborted)
+      verdicts.push(harnessVerdict('the run was cancelled before its timeline ended'));
     for (const v of verdicts) append({ type: 'verdict', ...v });
     append({ type: 'end', at: now() });
     const result: ScenarioResult = {

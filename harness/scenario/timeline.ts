@@ -5,6 +5,12 @@ import { now } from '../load/index.ts';
 import type { StartedEnvironment } from '../runtime/environment.ts';
 import type { Phase } from './define.ts';
 
+/** Waits `ms`, or less if `signal` aborts first (never throws: the caller heals and moves on). */
+async function wait(ms: number, signal: AbortSignal | undefined): Promise<void> {
+  if (ms <= 0 || signal?.aborted) return;
+  await sleep(ms, undefined, { signal }).catch(() => undefined);
+}
+
 /**
  * Plays the phases in order, injecting and healing each phase's faults on time. Every fault
  * that was injected is healed before this returns or throws; a fault that could not be healed
@@ -26,7 +32,7 @@ export class TimelinePlayer {
     try {
       for (const phase of phases) {
         if (signal?.aborted) break;
-        await this.#phase(phase);
+        await this.#phase(phase, signal);
       }
     } finally {
       await this.healAll();
@@ -41,20 +47,21 @@ export class TimelinePlayer {
     if (errors.length > 0) throw errors[0];
   }
 
-  async #phase(phase: Phase): Promise<void> {
+  async #phase(phase: Phase, signal: AbortSignal | undefined): Promise<void> {
     const start = now();
     this.current = phase.name;
     this.#append({ type: 'phase', name: phase.name, event: 'start', at: start });
     await Promise.all(
       (phase.faults ?? []).map(async (fault) => {
-        if (fault.afterMs) await sleep(fault.afterMs);
+        if (fault.afterMs) await wait(fault.afterMs, signal);
+        if (signal?.aborted) return;
         await this.#inject(fault);
         const until = fault.forMs === undefined ? start + phase.durationMs : now() + fault.forMs;
-        await sleep(Math.max(0, until - now()));
+        await wait(until - now(), signal);
         await this.#heal(fault);
       }),
     );
-    await sleep(Math.max(0, start + phase.durationMs - now()));
+    await wait(start + phase.durationMs - now(), signal);
     this.#append({ type: 'phase', name: phase.name, event: 'end', at: now() });
   }
 

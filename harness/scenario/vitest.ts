@@ -61,13 +61,25 @@ export function scenario(definition: ScenarioDefinition): ScenarioDefinition {
   const timeoutMs = timelineMs(definition) + (definition.workload.callTimeoutMs ?? 15_000) + SETUP_BUDGET_MS;
   it(
     definition.name,
-    async () => {
-      const result = await runScenario(definition, {
-        ...suiteOptions(),
-        progress: (line) => process.stderr.write(`[mcp-chaos] ${line}\n`),
-      });
-      if (result.status === 'fail') throw new ScenarioFailed(result);
-      if (result.status === 'inconclusive') throw new ScenarioInconclusive(result);
+    async ({ signal }) => {
+      // A Ctrl-C that reaches this worker directly must not kill it before the environment is
+      // stopped and every fault healed: turn it into a cancellation, as vitest's own is.
+      const interrupted = new AbortController();
+      const interrupt = () => interrupted.abort();
+      process.on('SIGINT', interrupt);
+      process.on('SIGTERM', interrupt);
+      try {
+        const result = await runScenario(definition, {
+          ...suiteOptions(),
+          signal: AbortSignal.any([signal, interrupted.signal]),
+          progress: (line) => process.stderr.write(`[mcp-chaos] ${line}\n`),
+        });
+        if (result.status === 'fail') throw new ScenarioFailed(result);
+        if (result.status === 'inconclusive') throw new ScenarioInconclusive(result);
+      } finally {
+        process.off('SIGINT', interrupt);
+        process.off('SIGTERM', interrupt);
+      }
     },
     timeoutMs,
   );
