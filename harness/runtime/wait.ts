@@ -3,7 +3,8 @@ import { HarnessError, type HarnessErrorCode } from '../errors.ts';
 
 /**
  * Polls `probe` until it returns true or `timeoutMs` passes; the error names the subject and the
- * budget and carries `details()` (for example the last log lines of a process that died).
+ * budget and carries `details()` (for example the last log lines of a process that died). A
+ * probe that throws a HarnessError ends the wait at once with that error.
  */
 export async function waitFor(
   subject: string,
@@ -16,6 +17,8 @@ export async function waitFor(
     try {
       if (await probe()) return;
     } catch (error) {
+      // A HarnessError from the probe means waiting longer cannot help (the process died).
+      if (error instanceof HarnessError) throw error;
       lastError = error;
     }
     await sleep(opts.intervalMs ?? 100);

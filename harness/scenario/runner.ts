@@ -3,7 +3,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { driverHealthy, overallStatus, runChecks, type Verdict } from '../checks/index.ts';
 import { type JournalRecord, JournalWriter } from '../journal/index.ts';
-import { McpSession, now, runConstantArrivalRate, type WorkloadSummary } from '../load/index.ts';
+import { DEFAULT_MIX, McpSession, now, runConstantArrivalRate, type WorkloadSummary } from '../load/index.ts';
 import type { RuntimeName } from '../runtime/backend.ts';
 import { Environment, type StartedEnvironment } from '../runtime/environment.ts';
 import type { RuntimeChoice } from '../runtime/select.ts';
@@ -73,6 +73,24 @@ export async function runScenario(
       config: { target: target.name, workload: definition.workload, timelineMs: timelineMs(definition) },
     });
   };
+  const finish = async (runtime: RuntimeName, verdicts: Verdict[], workload: WorkloadSummary) => {
+    const result: ScenarioResult = {
+      scenario: definition.name,
+      description: definition.description,
+      target: target.name,
+      runtime,
+      seed,
+      status: overallStatus(verdicts),
+      verdicts,
+      journalPath: journal.path,
+      workload,
+      durationMs: Date.now() - startedAt,
+    };
+    await writeFile(join(dir, 'result.json'), `${JSON.stringify(result, null, 2)}\n`);
+    const line = verdicts.map((v) => `${v.check} ${v.status}`).join(', ');
+    progress(`${definition.name}: ${result.status} (${line})`);
+    return result;
+  };
   let env: StartedEnvironment | undefined;
   const sessions: McpSession[] = [];
   try {
@@ -106,7 +124,7 @@ export async function runScenario(
         durationMs: timelineMs(definition),
         maxInFlightPerIdentity: perIdentity,
         callTimeoutMs: definition.workload.callTimeoutMs ?? 15_000,
-        mix: definition.workload.mix ?? { lookup_customer: 50, list_orders: 35, create_ticket: 15 },
+        mix: definition.workload.mix ?? DEFAULT_MIX,
       },
       {
         runId,
@@ -147,23 +165,7 @@ export async function runScenario(
       verdicts.push(harnessVerdict('the run was cancelled before its timeline ended'));
     for (const v of verdicts) append({ type: 'verdict', ...v });
     append({ type: 'end', at: now() });
-    const result: ScenarioResult = {
-      scenario: definition.name,
-      description: definition.description,
-      target: target.name,
-      runtime: env.runtime,
-      seed,
-      status: overallStatus(verdicts),
-      verdicts,
-      journalPath: journal.path,
-      workload: summary,
-      durationMs: Date.now() - startedAt,
-    };
-    await writeFile(join(dir, 'result.json'), `${JSON.stringify(result, null, 2)}\n`);
-    progress(
-      `${definition.name}: ${result.status} (${verdicts.map((v) => `${v.check} ${v.status}`).join(', ')})`,
-    );
-    return result;
+    return await finish(env.runtime, verdicts, summary);
   } catch (error) {
     // The harness could not establish the conditions (a dependency did not start, Toxiproxy
     // failed): that is inconclusive, never a verdict on the target.
@@ -172,25 +174,14 @@ export async function runScenario(
     const verdicts = [harnessVerdict(message(error))];
     append({ type: 'verdict', ...verdicts[0] } as JournalRecord);
     append({ type: 'end', at: now(), reason: 'the harness could not establish the conditions' });
-    const result: ScenarioResult = {
-      scenario: definition.name,
-      description: definition.description,
-      target: target.name,
-      runtime,
-      seed,
-      status: 'inconclusive',
-      verdicts,
-      journalPath: journal.path,
-      workload: { scheduled: 0, started: 0, dropped: 0, sequenceDigest: '' },
-      durationMs: Date.now() - startedAt,
-    };
-    await writeFile(join(dir, 'result.json'), `${JSON.stringify(result, null, 2)}\n`);
-    progress(`${definition.name}: inconclusive: ${message(error)}`);
-    return result;
+    return await finish(runtime, verdicts, { scheduled: 0, started: 0, dropped: 0, sequenceDigest: '' });
   } finally {
-    await Promise.allSettled(sessions.map((s) => s.close()));
-    await env?.stop();
-    await journal.close();
+    try {
+      await Promise.allSettled(sessions.map((s) => s.close()));
+      await env?.stop();
+    } finally {
+      await journal.close();
+    }
   }
 }
 

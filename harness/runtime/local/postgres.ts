@@ -70,11 +70,18 @@ export class LocalPostgres {
     const child = new Child('postgres', this.#binaries.postgres, args, { ...this.#user });
     this.#child = child;
     await this.#registry.addPid(child.pid, this.#binaries.postgres);
-    await waitFor('embedded PostgreSQL', async () => !child.exited && (await this.#accepts()), {
-      timeoutMs: 15_000,
-      code: 'DEPENDENCY_START',
-      details: () => child.logs(),
-    });
+    await waitFor(
+      'embedded PostgreSQL',
+      async () => {
+        if (child.exited) throw new HarnessError('DEPENDENCY_START', `postgres exited:\n${child.logs()}`);
+        return await this.#accepts();
+      },
+      {
+        timeoutMs: 15_000,
+        code: 'DEPENDENCY_START',
+        details: () => child.logs(),
+      },
+    );
   }
 
   /** Fast shutdown (SIGINT): what a routine restart does to connected clients. */

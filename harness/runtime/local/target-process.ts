@@ -41,10 +41,7 @@ export class LocalTarget implements StartedTarget {
         return await httpOk(`${this.adminUrl}/healthz`);
       },
       { timeoutMs: 20_000, code: 'TARGET_START', details: () => child.logs() },
-    ).catch((error: unknown) => {
-      if (error instanceof HarnessError && error.code === 'TARGET_START') throw error;
-      throw new HarnessError('TARGET_START', (error as Error).message, { cause: error });
-    });
+    );
   }
 
   logs(): string {

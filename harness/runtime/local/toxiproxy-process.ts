@@ -28,10 +28,18 @@ export async function startToxiproxy(registry: Registry): Promise<{ url: string;
   const child = new Child('toxiproxy', binary, ['-host', '127.0.0.1', '-port', String(port)], {});
   await registry.addPid(child.pid, 'toxiproxy');
   const url = `http://127.0.0.1:${port}`;
-  await waitFor('toxiproxy-server', async () => !child.exited && (await httpOk(`${url}/version`)), {
-    timeoutMs: 10_000,
-    code: 'DEPENDENCY_START',
-    details: () => child.logs(),
-  });
+  await waitFor(
+    'toxiproxy-server',
+    async () => {
+      if (child.exited)
+        throw new HarnessError('DEPENDENCY_START', `toxiproxy-server exited:\n${child.logs()}`);
+      return await httpOk(`${url}/version`);
+    },
+    {
+      timeoutMs: 10_000,
+      code: 'DEPENDENCY_START',
+      details: () => child.logs(),
+    },
+  );
   return { url, child };
 }
