@@ -61,8 +61,8 @@ export async function runConstantArrivalRate(
   while (!ctx.signal?.aborted) {
     const intended = t0 + index * intervalMs;
     if (intended >= t0 + config.durationMs) break;
-    const wait = intended - now();
-    if (wait > 1) await sleep(wait);
+    // Never start early: timers may fire a little before their time.
+    for (let wait = intended - now(); wait > 0; wait = intended - now()) await sleep(Math.max(1, wait));
     const group = random.int(0, ctx.sessions.length - 1);
     const callIndex = index++;
     const plan = planCall(

@@ -91,7 +91,7 @@ export class LocalPostgres {
 
   async destroy(): Promise<void> {
     await this.stop().catch(() => undefined);
-    await rm(this.dir, { recursive: true, force: true });
+    await rm(this.dir, { recursive: true, force: true, maxRetries: 5, retryDelay: 100 });
   }
 
   logs(): string {

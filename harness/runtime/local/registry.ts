@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { isProcessAlive } from '../process-alive.ts';
 
 /**
@@ -48,6 +49,18 @@ export class Registry {
   }
 }
 
+/** Each child was started as its own process group: kill the group (PostgreSQL's backends too). */
+function killGroup(pid: number): void {
+  for (const target of [-pid, pid]) {
+    try {
+      process.kill(target, 'SIGKILL');
+      return;
+    } catch {
+      // Not a group leader (or gone already): try the process itself.
+    }
+  }
+}
+
 function commandLine(pid: number): string {
   try {
     return readFileSync(`/proc/${pid}/cmdline`, 'utf8').replaceAll('\0', ' ');
@@ -75,15 +88,19 @@ export async function sweepLocalOrphans(): Promise<{ processes: number; dirs: nu
       continue;
     }
     if (isProcessAlive(entry.ownerPid)) continue;
+    const killed: number[] = [];
     for (const { pid, name } of entry.pids) {
       // The pid may have been reused by an unrelated process: only kill what still looks like ours.
       if (isProcessAlive(pid) && commandLine(pid).includes(name)) {
-        process.kill(pid, 'SIGKILL');
-        swept.processes++;
+        killGroup(pid);
+        killed.push(pid);
       }
     }
+    swept.processes += killed.length;
+    // Dead before their dirs go: a dying PostgreSQL backend could still write into its data dir.
+    for (let i = 0; i < 50 && killed.some(isProcessAlive); i++) await sleep(100);
     for (const dir of entry.dirs) {
-      await rm(dir, { recursive: true, force: true });
+      await rm(dir, { recursive: true, force: true, maxRetries: 5, retryDelay: 100 });
       swept.dirs++;
     }
     await rm(path, { force: true });
