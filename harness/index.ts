@@ -9,6 +9,7 @@ export {
   noHangs,
   recoversWithin,
   runChecks,
+  thresholds,
   type Verdict,
   writesExactlyOnce,
 } from './checks/index.ts';
