@@ -1,23 +1,39 @@
-import { setTimeout as sleep } from 'node:timers/promises';
 import type { Dataset } from '../dataset/generate.ts';
 import { digest } from '../journal/digest.ts';
 import type { IdentityClaims, JournalRecord, RecordOf } from '../journal/records.ts';
 import { Random } from '../random.ts';
 import { classifyResult, classifyThrown } from './classify.ts';
-import { now } from './clock.ts';
+import { type Clock, realClock } from './clock.ts';
 import { LagWindows } from './lag.ts';
 import { BUILD_KEY, CORRELATION_KEY, type McpSession, type ToolResult } from './mcp-session.ts';
+import { constantArrivals, rampingArrivals, type Stage } from './schedule.ts';
 import { type PlannedCall, planCall, type ToolMix } from './workload.ts';
 
-/** k6's constant-arrival-rate: an open model, calls start on schedule whether or not earlier ones ended. */
-export interface ConstantArrivalRate {
-  /** Calls per second. */
-  rate: number;
-  durationMs: number;
+/** What every arrival-rate executor shares. */
+interface ArrivalLimits {
   /** Calls in flight per identity at most; a call due when all are busy is dropped and counted. */
   maxInFlightPerIdentity: number;
   callTimeoutMs: number;
   mix: ToolMix;
+}
+
+/** k6's constant-arrival-rate: an open model, calls start on schedule whether or not earlier ones ended. */
+export interface ConstantArrivalRate extends ArrivalLimits {
+  /** Calls per second. */
+  rate: number;
+  durationMs: number;
+}
+
+/** k6's ramping-arrival-rate: the rate moves linearly through each stage. */
+export interface RampingArrivalRate extends ArrivalLimits {
+  /** Calls per second at the start. */
+  startRate: number;
+  stages: Stage[];
+}
+
+/** Any open-model schedule: intended start offsets in ms from the executor's start. */
+export interface Arrivals extends ArrivalLimits {
+  arrivals: Iterable<number>;
 }
 
 export interface WorkloadContext {
@@ -29,6 +45,8 @@ export interface WorkloadContext {
   append: (record: JournalRecord) => void;
   phase: () => string | undefined;
   signal?: AbortSignal;
+  /** Real time unless a test passes a virtual clock. */
+  clock?: Clock;
 }
 
 export interface WorkloadSummary {
@@ -39,30 +57,45 @@ export interface WorkloadSummary {
   sequenceDigest: string;
 }
 
-/**
- * Runs the executor until its duration ends (or `signal` aborts), then waits for calls in flight.
- * Latency is measured from each call's intended start, so a stalled target cannot hide the
- * calls that should have been made meanwhile (no coordinated omission).
- */
-export async function runConstantArrivalRate(
+export function runConstantArrivalRate(
   config: ConstantArrivalRate,
   ctx: WorkloadContext,
 ): Promise<WorkloadSummary> {
+  return runArrivals({ ...config, arrivals: constantArrivals(config.rate, config.durationMs) }, ctx);
+}
+
+export function runRampingArrivalRate(
+  config: RampingArrivalRate,
+  ctx: WorkloadContext,
+): Promise<WorkloadSummary> {
+  return runArrivals({ ...config, arrivals: rampingArrivals(config.startRate, config.stages) }, ctx);
+}
+
+/**
+ * Issues each call at its intended start until the schedule ends (or `signal` aborts), then waits
+ * for calls in flight. Latency is measured from each call's intended start, so a stalled target
+ * cannot hide the calls that should have been made meanwhile (no coordinated omission).
+ */
+export async function runArrivals(config: Arrivals, ctx: WorkloadContext): Promise<WorkloadSummary> {
+  const clock = ctx.clock ?? realClock;
   const random = new Random(ctx.seed);
-  const intervalMs = 1000 / config.rate;
   const busy = ctx.sessions.map(() => new Set<McpSession>());
   const lag = new LagWindows(1000, (r) => ctx.append(r));
   const inFlight = new Set<Promise<void>>();
   const sequence: string[] = [];
-  const t0 = now();
+  const t0 = clock.now();
   let index = 0;
   let dropped = 0;
 
-  while (!ctx.signal?.aborted) {
-    const intended = t0 + index * intervalMs;
-    if (intended >= t0 + config.durationMs) break;
+  for (const offset of config.arrivals) {
+    if (ctx.signal?.aborted) break;
+    const intended = t0 + offset;
     // Never start early: timers may fire a little before their time.
-    for (let wait = intended - now(); wait > 0; wait = intended - now()) await sleep(Math.max(1, wait));
+    for (let wait = intended - clock.now(); wait > 0; wait = intended - clock.now()) {
+      await clock.sleep(wait, ctx.signal);
+      if (ctx.signal?.aborted) break;
+    }
+    if (ctx.signal?.aborted) break;
     const group = random.int(0, ctx.sessions.length - 1);
     const callIndex = index++;
     const plan = planCall(
@@ -80,9 +113,9 @@ export async function runConstantArrivalRate(
       continue;
     }
     busy[group]?.add(session);
-    const actual = now();
+    const actual = clock.now();
     lag.started(intended, actual);
-    const call = makeCall(session, plan, ctx, {
+    const call = makeCall(session, plan, ctx, clock, {
       correlationId: `${ctx.runId}-${callIndex}`,
       vu: group,
       intended,
@@ -108,6 +141,7 @@ async function makeCall(
   session: McpSession,
   plan: PlannedCall,
   ctx: WorkloadContext,
+  clock: Clock,
   call: { correlationId: string; vu: number; intended: number; actual: number; timeoutMs: number },
 ): Promise<void> {
   const phase = ctx.phase();
@@ -119,7 +153,7 @@ async function makeCall(
   } catch (error) {
     classified = classifyThrown(error);
   }
-  const end = now();
+  const end = clock.now();
   const meta = result?._meta ?? {};
   const record: RecordOf<'call'> = {
     type: 'call',

@@ -1,10 +1,15 @@
 export { classifyResult, classifyThrown } from './classify.ts';
-export { now } from './clock.ts';
+export { type Clock, now, realClock } from './clock.ts';
 export {
+  type Arrivals,
   type ConstantArrivalRate,
+  type RampingArrivalRate,
+  runArrivals,
   runConstantArrivalRate,
+  runRampingArrivalRate,
   type WorkloadContext,
   type WorkloadSummary,
 } from './executor.ts';
 export { BUILD_KEY, CORRELATION_KEY, McpSession, type ToolResult } from './mcp-session.ts';
+export { constantArrivals, parseDuration, rampingArrivals, type Stage } from './schedule.ts';
 export { DEFAULT_MIX, TOOLS, type ToolMix, type ToolName } from './workload.ts';

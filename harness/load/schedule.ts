@@ -1,0 +1,61 @@
+import { HarnessError } from '../errors.ts';
+
+/** k6 durations: `500ms`, `10s`, `2m`, `1h`, or a number of milliseconds. */
+export function parseDuration(value: string | number): number {
+  if (typeof value === 'number') {
+    if (Number.isFinite(value) && value >= 0) return value;
+  } else {
+    const match = /^\s*(\d+(?:\.\d+)?)\s*(ms|s|m|h)\s*$/.exec(value);
+    if (match) {
+      const unit = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 }[match[2] as 'ms' | 's' | 'm' | 'h'];
+      return Number(match[1]) * unit;
+    }
+  }
+  throw new HarnessError(
+    'INVALID_SCENARIO',
+    `duration ${JSON.stringify(value)} is not one k6 understands: write it as 500ms, 10s, 2m or 1h`,
+  );
+}
+
+/** One k6 stage: move the rate (calls/s) linearly to `target` over `duration`. */
+export interface Stage {
+  duration: string | number;
+  target: number;
+}
+
+/**
+ * Intended start offsets (ms from the executor's start) for an arrival rate that moves through
+ * `stages` linearly, as k6's ramping-arrival-rate does. The n-th call is due when the integral
+ * of the rate reaches n, so the schedule is exact however long a stage is.
+ */
+export function* rampingArrivals(startRate: number, stages: readonly Stage[]): Generator<number> {
+  let offsetMs = 0;
+  let rate = startRate;
+  let due = 0; // calls due so far, fractional
+  let next = 0; // index of the next call
+  for (const stage of stages) {
+    const durationMs = parseDuration(stage.duration);
+    const seconds = durationMs / 1000;
+    const slope = seconds > 0 ? (stage.target - rate) / seconds : 0; // calls/s per s
+    const stageCalls = (seconds * (rate + stage.target)) / 2;
+    while (next < due + stageCalls) {
+      const n = next - due; // calls into this stage
+      // Solve rate·t + slope·t²/2 = n for t in [0, seconds].
+      const t =
+        Math.abs(slope) < 1e-12
+          ? n / rate
+          : (-rate + Math.sqrt(Math.max(0, rate * rate + 2 * slope * n))) / slope;
+      yield offsetMs + t * 1000;
+      next++;
+    }
+    due += stageCalls;
+    offsetMs += durationMs;
+    rate = stage.target;
+  }
+}
+
+/** Intended start offsets of a constant arrival rate. */
+export function* constantArrivals(rate: number, durationMs: number): Generator<number> {
+  const intervalMs = 1000 / rate;
+  for (let i = 0; i * intervalMs < durationMs; i++) yield i * intervalMs;
+}
