@@ -30,6 +30,18 @@ describe('JournalWriter', () => {
     expect(writer.records()).toHaveLength(5000);
   });
 
+  it('with retain: false, keeps nothing in memory but still writes and notifies everything', async () => {
+    const path = join(dir, 'bounded.jsonl');
+    const writer = await JournalWriter.open(path, { retain: false });
+    let seen = 0;
+    writer.subscribe(() => seen++);
+    for (let i = 0; i < 1000; i++) writer.append(phase(i));
+    await writer.close();
+    expect(writer.records()).toHaveLength(0);
+    expect(seen).toBe(1000);
+    expect(await readJournal(path)).toHaveLength(1000);
+  });
+
   it('rejects an invalid record, naming the field, and writes nothing for it', async () => {
     const path = join(dir, 'j.jsonl');
     const writer = await JournalWriter.open(path);

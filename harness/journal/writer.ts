@@ -26,6 +26,8 @@ export class JournalWriter implements JournalSource, AsyncDisposable {
   readonly #records: JournalRecord[] = [];
   readonly #listeners = new Set<JournalListener>();
   #failure: Error | undefined;
+  #retain = true;
+  #lines = 0;
   #closing: Promise<void> | undefined;
 
   private constructor(path: string, stream: WriteStream) {
@@ -37,12 +39,18 @@ export class JournalWriter implements JournalSource, AsyncDisposable {
     });
   }
 
-  /** Creates the directory and the file (truncating any old journal at that path). */
-  static async open(path: string): Promise<JournalWriter> {
+  /**
+   * Creates the directory and the file (truncating any old journal at that path). With
+   * `retain: false` records go to disk and to subscribers only, so memory stays bounded however
+   * long the run: `records()` is then empty, and live consumers must subscribe before appending.
+   */
+  static async open(path: string, options: { retain?: boolean } = {}): Promise<JournalWriter> {
     await mkdir(dirname(path), { recursive: true });
     const stream = createWriteStream(path, { flags: 'w', encoding: 'utf8' });
     await once(stream, 'open'); // an unwritable path fails here, not at close
-    return new JournalWriter(path, stream);
+    const writer = new JournalWriter(path, stream);
+    writer.#retain = options.retain ?? true;
+    return writer;
   }
 
   /** Validates and appends one record; throws HarnessError('JOURNAL_INVALID') naming the field. */
@@ -54,9 +62,9 @@ export class JournalWriter implements JournalSource, AsyncDisposable {
         cause: this.#failure,
       });
     }
-    const valid = parseRecord(record, `${this.path}:${this.#records.length + 1}`);
+    const valid = parseRecord(record, `${this.path}:${++this.#lines}`);
     this.#stream.write(`${JSON.stringify(valid)}\n`);
-    this.#records.push(valid);
+    if (this.#retain) this.#records.push(valid);
     for (const listener of this.#listeners) listener(valid);
     return valid;
   }

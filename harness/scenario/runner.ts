@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { driverHealthy, overallStatus, runChecks, type Verdict } from '../checks/index.ts';
+import { driverHealthy, LiveChecks, overallStatus, type Verdict } from '../checks/index.ts';
 import { type JournalRecord, JournalWriter } from '../journal/index.ts';
 import { DEFAULT_MIX, McpSession, now, runConstantArrivalRate, type WorkloadSummary } from '../load/index.ts';
 import type { RuntimeName } from '../runtime/backend.ts';
@@ -49,7 +49,13 @@ export async function runScenario(
   const progress = options.progress ?? (() => {});
   const dir = join(options.reportDir ?? 'reports', definition.name);
   await mkdir(dir, { recursive: true });
-  const journal = await JournalWriter.open(join(dir, 'journal.jsonl'));
+  // The checks fold records as they are written, so the journal need not be kept in memory.
+  const journal = await JournalWriter.open(join(dir, 'journal.jsonl'), { retain: false });
+  // The harness judges its own load too: a driver that fell behind makes the run inconclusive.
+  const checks = definition.expect.some((c) => c.name === 'driverHealthy')
+    ? definition.expect
+    : [...definition.expect, driverHealthy()];
+  const live = LiveChecks.attach(checks, journal);
   const append = (record: JournalRecord) => {
     journal.append(record);
   };
@@ -155,11 +161,7 @@ export async function runScenario(
     options.signal?.removeEventListener('abort', cancel);
     await probe.stop();
     append({ type: 'snapshot', name: 'tickets', at: now(), tickets: await env.admin.tickets() });
-    // The harness judges its own load too: a driver that fell behind makes the run inconclusive.
-    const checks = definition.expect.some((c) => c.name === 'driverHealthy')
-      ? definition.expect
-      : [...definition.expect, driverHealthy()];
-    const verdicts = runChecks(checks, journal.records());
+    const verdicts = [...live.finish()];
     if (played) verdicts.push(harnessVerdict(`the timeline could not be played: ${message(played)}`));
     if (options.signal?.aborted)
       verdicts.push(harnessVerdict('the run was cancelled before its timeline ended'));
