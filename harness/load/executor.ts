@@ -1,13 +1,13 @@
 import type { Dataset } from '../dataset/generate.ts';
 import { digest } from '../journal/digest.ts';
-import type { IdentityClaims, JournalRecord, RecordOf } from '../journal/records.ts';
+import type { IdentityClaims, JournalRecord } from '../journal/records.ts';
 import { Random } from '../random.ts';
-import { classifyResult, classifyThrown } from './classify.ts';
+import { makeCall } from './call.ts';
 import { type Clock, realClock } from './clock.ts';
 import { LagWindows } from './lag.ts';
-import { BUILD_KEY, CORRELATION_KEY, type McpSession, type ToolResult } from './mcp-session.ts';
+import type { McpSession } from './mcp-session.ts';
 import { constantArrivals, rampingArrivals, type Stage } from './schedule.ts';
-import { type PlannedCall, planCall, type ToolMix } from './workload.ts';
+import { planCall, type ToolMix } from './workload.ts';
 
 /** What every arrival-rate executor shares. */
 interface ArrivalLimits {
@@ -135,44 +135,4 @@ export async function runArrivals(config: Arrivals, ctx: WorkloadContext): Promi
     dropped,
     sequenceDigest: digest(sequence),
   };
-}
-
-async function makeCall(
-  session: McpSession,
-  plan: PlannedCall,
-  ctx: WorkloadContext,
-  clock: Clock,
-  call: { correlationId: string; vu: number; intended: number; actual: number; timeoutMs: number },
-): Promise<void> {
-  const phase = ctx.phase();
-  let result: ToolResult | undefined;
-  let classified: ReturnType<typeof classifyResult>;
-  try {
-    result = await session.call(plan.tool, plan.args, call.correlationId, call.timeoutMs);
-    classified = classifyResult(result);
-  } catch (error) {
-    classified = classifyThrown(error);
-  }
-  const end = clock.now();
-  const meta = result?._meta ?? {};
-  const record: RecordOf<'call'> = {
-    type: 'call',
-    correlationId: call.correlationId,
-    vu: call.vu,
-    identity: session.identity,
-    tool: plan.tool,
-    args: plan.args,
-    argsDigest: digest(plan.args),
-    intendedStart: call.intended,
-    actualStart: call.actual,
-    end,
-    outcome: classified.outcome,
-    ...(phase ? { phase } : {}),
-    ...(classified.code ? { code: classified.code } : {}),
-    ...(classified.message ? { message: classified.message.slice(0, 300) } : {}),
-    ...(typeof meta[BUILD_KEY] === 'string' ? { buildId: meta[BUILD_KEY] } : {}),
-    ...(typeof meta[CORRELATION_KEY] === 'string' ? { echoedCorrelationId: meta[CORRELATION_KEY] } : {}),
-    ...(result ? { resultDigest: digest(result), result: result.structuredContent } : {}),
-  };
-  ctx.append(record);
 }
