@@ -3,23 +3,28 @@ import type { RuntimeChoice } from '../runtime/select.ts';
 import { type ScenarioDefinition, timelineMs, validateScenario } from './define.ts';
 import { runScenario, type ScenarioResult } from './runner.ts';
 
-/** A scenario whose target missed its steady state or an expectation. */
-export class ScenarioFailed extends Error {
+/** A scenario that did not pass; `result` holds its verdicts and journal path. */
+abstract class ScenarioError extends Error {
   readonly result: ScenarioResult;
-  constructor(result: ScenarioResult) {
-    super(describe(result, 'fail'));
-    this.name = 'ScenarioFailed';
+  constructor(result: ScenarioResult, status: 'fail' | 'inconclusive') {
+    super(describe(result, status));
     this.result = result;
   }
 }
 
-/** A scenario whose conditions the harness could not establish: neither pass nor fail. */
-export class ScenarioInconclusive extends Error {
-  readonly result: ScenarioResult;
+/** A scenario whose target missed its steady state or an expectation. */
+export class ScenarioFailed extends ScenarioError {
+  override readonly name = 'ScenarioFailed';
   constructor(result: ScenarioResult) {
-    super(describe(result, 'inconclusive'));
-    this.name = 'ScenarioInconclusive';
-    this.result = result;
+    super(result, 'fail');
+  }
+}
+
+/** A scenario whose conditions the harness could not establish: neither pass nor fail. */
+export class ScenarioInconclusive extends ScenarioError {
+  override readonly name = 'ScenarioInconclusive';
+  constructor(result: ScenarioResult) {
+    super(result, 'inconclusive');
   }
 }
 
