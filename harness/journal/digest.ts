@@ -1,23 +1,67 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 
 /**
- * Canonical JSON: JSON.stringify semantics (toJSON honoured, undefined properties dropped,
- * non-finite numbers become null) with object keys sorted at every depth, so that two equal
- * values digest the same whatever order their keys were built in. Arrays keep their order.
- * A bare `undefined` canonicalises to `null` so that a missing result still has a digest.
+ * Canonical JSON: JSON.stringify semantics (toJSON honoured, undefined, functions and symbols
+ * dropped from objects and null in arrays, non-finite numbers become null) with object keys
+ * sorted at every depth, so that two equal values digest the same whatever order their keys
+ * were built in. Arrays keep their order. A bare `undefined` canonicalises to `null` so that a
+ * missing result still has a digest. Written out by hand rather than with a JSON.stringify
+ * replacer: the driver digests every call's arguments and result, and this is several times
+ * faster (a property test holds it equal to the replacer form).
  */
 export function canonicalJson(value: unknown): string {
-  return JSON.stringify(value, sortKeys) ?? 'null';
+  return write(value, '') ?? 'null';
 }
 
 /** sha256 hex of the canonical JSON of `value`. */
 export function digest(value: unknown): string {
-  return createHash('sha256').update(canonicalJson(value)).digest('hex');
+  return hash('sha256', canonicalJson(value), 'hex');
 }
 
-function sortKeys(_key: string, value: unknown): unknown {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) return value;
-  const sorted: Record<string, unknown> = {};
-  for (const key of Object.keys(value).sort()) sorted[key] = (value as Record<string, unknown>)[key];
-  return sorted;
+function write(value: unknown, key: string): string | undefined {
+  if (
+    value !== null &&
+    typeof value === 'object' &&
+    typeof (value as { toJSON?: unknown }).toJSON === 'function'
+  ) {
+    value = (value as { toJSON: (key: string) => unknown }).toJSON(key);
+  }
+  switch (typeof value) {
+    case 'string':
+      return JSON.stringify(value);
+    case 'number':
+      return Number.isFinite(value) ? String(value) : 'null';
+    case 'boolean':
+      return value ? 'true' : 'false';
+    case 'bigint':
+      // As JSON.stringify does.
+      throw new TypeError('Do not know how to serialize a BigInt');
+    case 'object': {
+      if (value === null) return 'null';
+      if (Array.isArray(value)) {
+        let out = '[';
+        for (let i = 0; i < value.length; i++) {
+          if (i > 0) out += ',';
+          out += write(value[i], String(i)) ?? 'null';
+        }
+        return `${out}]`;
+      }
+      if (value instanceof Number || value instanceof String || value instanceof Boolean) {
+        return write(value.valueOf(), key);
+      }
+      const record = value as Record<string, unknown>;
+      const keys = Object.keys(record).sort();
+      let out = '{';
+      let first = true;
+      for (const k of keys) {
+        const text = write(record[k], k);
+        if (text === undefined) continue;
+        out += `${first ? '' : ','}${JSON.stringify(k)}:${text}`;
+        first = false;
+      }
+      return `${out}}`;
+    }
+    default:
+      return undefined;
+  }
 }

@@ -3,7 +3,7 @@ import type { RecordOf } from '../journal/records.ts';
 import { classifyResult, classifyThrown } from './classify.ts';
 import type { Clock } from './clock.ts';
 import type { WorkloadContext } from './executor.ts';
-import { BUILD_KEY, CORRELATION_KEY, type McpSession, type ToolResult } from './mcp-session.ts';
+import { BUILD_KEY, CORRELATION_KEY, type McpSession, type ToolResult } from './mcp-contract.ts';
 import type { PlannedCall } from './workload.ts';
 
 /** Makes one planned call on a session and journals how it ended, whatever the executor. */
@@ -12,7 +12,15 @@ export async function makeCall(
   plan: PlannedCall,
   ctx: WorkloadContext,
   clock: Clock,
-  call: { correlationId: string; vu: number; intended: number; actual: number; timeoutMs: number },
+  call: {
+    correlationId: string;
+    vu: number;
+    intended: number;
+    actual: number;
+    timeoutMs: number;
+    /** The digest already computed for the call sequence, so it is not computed twice. */
+    argsDigest: string;
+  },
 ): Promise<void> {
   const phase = ctx.phase();
   let result: ToolResult | undefined;
@@ -32,7 +40,7 @@ export async function makeCall(
     identity: session.identity,
     tool: plan.tool,
     args: plan.args,
-    argsDigest: digest(plan.args),
+    argsDigest: call.argsDigest,
     intendedStart: call.intended,
     actualStart: call.actual,
     end,

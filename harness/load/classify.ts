@@ -1,6 +1,7 @@
 import { StreamableHTTPError } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { ErrorCode, McpError } from '@modelcontextprotocol/sdk/types.js';
 import type { Outcome } from '../journal/records.ts';
+import { MalformedResponse } from './mcp-contract.ts';
 
 export interface Classified {
   outcome: Outcome;
@@ -26,6 +27,10 @@ export function classifyThrown(error: unknown): Classified {
     if (error.code === ErrorCode.RequestTimeout)
       return { outcome: 'timeout', code: 'CLIENT_TIMEOUT', message: error.message };
     return { outcome: 'protocol-error', code: `JSONRPC_${error.code}`, message: error.message };
+  }
+  // The SDK rejects a result that fails its schema with the ZodError itself.
+  if (error instanceof MalformedResponse || (error as Error)?.name === 'ZodError') {
+    return { outcome: 'protocol-error', code: 'MALFORMED_RESPONSE', message: (error as Error).message };
   }
   if (error instanceof StreamableHTTPError) {
     return { outcome: 'transport-error', code: `HTTP_${error.code ?? 'UNKNOWN'}`, message: error.message };

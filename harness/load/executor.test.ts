@@ -4,7 +4,7 @@ import type { JournalRecord, RecordOf } from '../journal/index.ts';
 import type { Clock } from './clock.ts';
 import { type Arrivals, runArrivals, runConstantArrivalRate, runRampingArrivalRate } from './executor.ts';
 import { FakeClock } from './fake-clock.ts';
-import type { McpSession, ToolResult } from './mcp-session.ts';
+import type { McpSession, ToolResult } from './mcp-contract.ts';
 
 // The driver's scheduling on a virtual clock, with sessions that answer after a delay the test
 // chooses. What is under test is the open model (calls start on schedule however slow earlier

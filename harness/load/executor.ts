@@ -5,8 +5,9 @@ import { Random } from '../random.ts';
 import { makeCall } from './call.ts';
 import { type Clock, realClock } from './clock.ts';
 import { LagWindows } from './lag.ts';
-import type { McpSession } from './mcp-session.ts';
+import type { McpSession } from './mcp-contract.ts';
 import { constantArrivals, rampingArrivals, type Stage } from './schedule.ts';
+import { SequenceHash } from './sequence-hash.ts';
 import { planCall, type ToolMix } from './workload.ts';
 
 /** What every arrival-rate executor shares. */
@@ -43,6 +44,8 @@ export interface WorkloadContext {
   /** Sessions grouped by identity: the VUs. */
   sessions: McpSession[][];
   append: (record: JournalRecord) => void;
+  /** Resolves when the journal can take more (see JournalWriter.pressure); the wait shows as lag. */
+  pressure?: () => Promise<void> | undefined;
   phase: () => string | undefined;
   signal?: AbortSignal;
   /** Real time unless a test passes a virtual clock. */
@@ -82,7 +85,7 @@ export async function runArrivals(config: Arrivals, ctx: WorkloadContext): Promi
   const busy = ctx.sessions.map(() => new Set<McpSession>());
   const lag = new LagWindows(1000, (r) => ctx.append(r));
   const inFlight = new Set<Promise<void>>();
-  const sequence: string[] = [];
+  const sequence = new SequenceHash();
   const t0 = clock.now();
   let index = 0;
   let dropped = 0;
@@ -96,6 +99,7 @@ export async function runArrivals(config: Arrivals, ctx: WorkloadContext): Promi
       if (ctx.signal?.aborted) break;
     }
     if (ctx.signal?.aborted) break;
+    await ctx.pressure?.();
     const group = random.int(0, ctx.sessions.length - 1);
     const callIndex = index++;
     const plan = planCall(
@@ -105,7 +109,8 @@ export async function runArrivals(config: Arrivals, ctx: WorkloadContext): Promi
       config.mix,
       `${ctx.runId}-k${callIndex}`,
     );
-    sequence.push(`${callIndex}:${group}:${plan.tool}:${digest(plan.args)}`);
+    const argsDigest = digest(plan.args);
+    sequence.add(`${callIndex}:${group}:${plan.tool}:${argsDigest}`);
     const session = ctx.sessions[group]?.find((s) => !busy[group]?.has(s));
     if (!session || (busy[group]?.size ?? 0) >= config.maxInFlightPerIdentity) {
       dropped++;
@@ -121,6 +126,7 @@ export async function runArrivals(config: Arrivals, ctx: WorkloadContext): Promi
       intended,
       actual,
       timeoutMs: config.callTimeoutMs,
+      argsDigest,
     }).finally(() => {
       busy[group]?.delete(session);
       inFlight.delete(call);
@@ -133,6 +139,6 @@ export async function runArrivals(config: Arrivals, ctx: WorkloadContext): Promi
     scheduled: index,
     started: index - dropped,
     dropped,
-    sequenceDigest: digest(sequence),
+    sequenceDigest: sequence.digest(),
   };
 }

@@ -10,7 +10,8 @@ export {
   type WorkloadContext,
   type WorkloadSummary,
 } from './executor.ts';
-export { BUILD_KEY, CORRELATION_KEY, McpSession, type ToolResult } from './mcp-session.ts';
+export { BUILD_KEY, CORRELATION_KEY, MalformedResponse, type ToolResult } from './mcp-contract.ts';
+export { type ConnectOptions, type McpClientKind, McpSession } from './mcp-session.ts';
 export { constantArrivals, parseDuration, rampingArrivals, type Stage } from './schedule.ts';
 export { type ConstantVus, type RampingVus, runConstantVus, runRampingVus } from './vus.ts';
 export { DEFAULT_MIX, TOOLS, type ToolMix, type ToolName } from './workload.ts';

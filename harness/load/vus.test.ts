@@ -3,7 +3,7 @@ import { generateDataset } from '../dataset/generate.ts';
 import type { JournalRecord, RecordOf } from '../journal/index.ts';
 import type { WorkloadContext } from './executor.ts';
 import { FakeClock } from './fake-clock.ts';
-import type { McpSession, ToolResult } from './mcp-session.ts';
+import type { McpSession, ToolResult } from './mcp-contract.ts';
 import { runConstantVus, runRampingVus } from './vus.ts';
 
 // Closed-model executors on a virtual clock, with sessions answering after `callMs`.

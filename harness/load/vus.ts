@@ -5,6 +5,7 @@ import { realClock } from './clock.ts';
 import type { WorkloadContext, WorkloadSummary } from './executor.ts';
 import { LagWindows } from './lag.ts';
 import { parseDuration, type Stage } from './schedule.ts';
+import { SequenceHash } from './sequence-hash.ts';
 import { planCall, type ToolMix } from './workload.ts';
 
 /** k6's constant-vus: `vus` virtual users, each calling, thinking, calling again (a closed model). */
@@ -77,7 +78,7 @@ async function runVus(
   const t0 = clock.now();
   const end = t0 + config.durationMs;
   const groups = ctx.sessions.length;
-  const sequences: string[][] = [];
+  const sequences: SequenceHash[] = [];
   let started = 0;
 
   const vu = async (index: number) => {
@@ -86,7 +87,7 @@ async function runVus(
     if (!session) return;
     // One seeded stream per VU: its calls do not depend on how the others were scheduled.
     const random = new Random(ctx.seed).fork(index);
-    const sequence: string[] = [];
+    const sequence = new SequenceHash();
     sequences[index] = sequence;
     let due = t0;
     while (!ctx.signal?.aborted && clock.now() < end) {
@@ -95,11 +96,13 @@ async function runVus(
         due = clock.now();
         continue;
       }
+      await ctx.pressure?.();
       const actual = clock.now();
       lag.started(due, actual);
-      const n = sequence.length;
+      const n = sequence.count;
       const plan = planCall(random, session.identity, ctx.dataset, config.mix, `${ctx.runId}-v${index}-${n}`);
-      sequence.push(`${plan.tool}:${digest(plan.args)}`);
+      const argsDigest = digest(plan.args);
+      sequence.add(`${plan.tool}:${argsDigest}`);
       started++;
       await makeCall(session, plan, ctx, clock, {
         correlationId: `${ctx.runId}-v${index}-${n}`,
@@ -107,13 +110,20 @@ async function runVus(
         intended: actual,
         actual,
         timeoutMs: config.callTimeoutMs,
+        argsDigest,
       });
       due = clock.now() + config.thinkTimeMs;
-      await clock.sleep(config.thinkTimeMs, ctx.signal);
+      // No think time means straight on: even a zero timer would cap each VU near 1,000 calls/s.
+      if (config.thinkTimeMs > 0) await clock.sleep(config.thinkTimeMs, ctx.signal);
     }
   };
 
   await Promise.all(Array.from({ length: config.maxVus }, (_, i) => vu(i)));
   lag.flush();
-  return { scheduled: started, started, dropped: 0, sequenceDigest: digest(sequences) };
+  return {
+    scheduled: started,
+    started,
+    dropped: 0,
+    sequenceDigest: digest(sequences.map((s) => s.digest())),
+  };
 }
