@@ -48,6 +48,10 @@ export interface WorkloadContext {
   pressure?: () => Promise<void> | undefined;
   phase: () => string | undefined;
   signal?: AbortSignal;
+  /** Names a second stream of calls (the noisy user) in its correlation ids; main stream unnamed. */
+  stream?: string;
+  /** Added to the VU numbers this stream journals, so that two streams' VUs stay apart. */
+  vuBase?: number;
   /** Real time unless a test passes a virtual clock. */
   clock?: Clock;
 }
@@ -87,6 +91,8 @@ export async function runArrivals(config: Arrivals, ctx: WorkloadContext): Promi
   const inFlight = new Set<Promise<void>>();
   const sequence = new SequenceHash();
   const t0 = clock.now();
+  const prefix = ctx.stream ? `${ctx.runId}-${ctx.stream}` : ctx.runId;
+  const vuBase = ctx.vuBase ?? 0;
   let index = 0;
   let dropped = 0;
 
@@ -107,7 +113,7 @@ export async function runArrivals(config: Arrivals, ctx: WorkloadContext): Promi
       ctx.sessions[group]?.[0]?.identity as IdentityClaims,
       ctx.dataset,
       config.mix,
-      `${ctx.runId}-k${callIndex}`,
+      `${prefix}-k${callIndex}`,
     );
     const argsDigest = digest(plan.args);
     sequence.add(`${callIndex}:${group}:${plan.tool}:${argsDigest}`);
@@ -121,8 +127,8 @@ export async function runArrivals(config: Arrivals, ctx: WorkloadContext): Promi
     const actual = clock.now();
     lag.started(intended, actual);
     const call = makeCall(session, plan, ctx, clock, {
-      correlationId: `${ctx.runId}-${callIndex}`,
-      vu: group,
+      correlationId: `${prefix}-${callIndex}`,
+      vu: vuBase + group,
       intended,
       actual,
       timeoutMs: config.callTimeoutMs,

@@ -12,6 +12,29 @@ export {
 } from './executor.ts';
 export { BUILD_KEY, CORRELATION_KEY, MalformedResponse, type ToolResult } from './mcp-contract.ts';
 export { type ConnectOptions, type McpClientKind, McpSession } from './mcp-session.ts';
-export { constantArrivals, parseDuration, rampingArrivals, type Stage } from './schedule.ts';
+export {
+  constantArrivals,
+  parseDuration,
+  peakRate,
+  profileMs,
+  type RateProfile,
+  rampingArrivals,
+  type Spike,
+  type Stage,
+  withSpikes,
+} from './schedule.ts';
 export { type ConstantVus, type RampingVus, runConstantVus, runRampingVus } from './vus.ts';
 export { DEFAULT_MIX, TOOLS, type ToolMix, type ToolName } from './workload.ts';
+export {
+  type ConstantArrivalRateWorkload,
+  type ConstantVusWorkload,
+  type Duration,
+  EXECUTORS,
+  type RampingArrivalRateWorkload,
+  type RampingVusWorkload,
+  type ResolvedWorkload,
+  resolveWorkload,
+  runWorkload,
+  type WorkloadSpec,
+  workloadIssues,
+} from './workload-spec.ts';

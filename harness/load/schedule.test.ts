@@ -1,6 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { HarnessError } from '../errors.ts';
-import { constantArrivals, parseDuration, rampingArrivals } from './schedule.ts';
+import {
+  constantArrivals,
+  parseDuration,
+  peakRate,
+  profileMs,
+  type RateProfile,
+  rampingArrivals,
+  withSpikes,
+} from './schedule.ts';
 
 describe('parseDuration', () => {
   it('reads k6 durations', () => {
@@ -47,5 +55,39 @@ describe('arrival schedules', () => {
     // With a linear ramp from 0, call n is due at sqrt(2n/slope): the first at 0, the 50th at ~7.07 s.
     expect(offsets[0]).toBe(0);
     expect(offsets[50]).toBeCloseTo(7071, 0);
+  });
+});
+
+describe('withSpikes', () => {
+  const count = (profile: RateProfile, fromMs: number, toMs: number) =>
+    [...rampingArrivals(profile.startRate, profile.stages)].filter((t) => t >= fromMs && t < toMs).length;
+
+  it('multiplies a constant rate inside the window and leaves the rest alone', () => {
+    const base: RateProfile = { startRate: 100, stages: [{ duration: '10s', target: 100 }] };
+    const spiked = withSpikes(base, [{ atMs: 4000, durationMs: 2000, multiplier: 4 }]);
+    expect(profileMs(spiked)).toBe(10_000);
+    expect(peakRate(spiked)).toBe(400);
+    expect(count(spiked, 0, 4000)).toBe(400);
+    expect(count(spiked, 4000, 6000)).toBe(800);
+    expect(count(spiked, 6000, 10_000)).toBe(400);
+  });
+
+  it('follows a ramp underneath, and overlapping spikes multiply', () => {
+    const base: RateProfile = { startRate: 0, stages: [{ duration: '10s', target: 100 }] };
+    const spiked = withSpikes(base, [
+      { atMs: 2000, durationMs: 4000, multiplier: 2 },
+      { atMs: 4000, durationMs: 1000, multiplier: 3 },
+    ]);
+    // Rate 10·t calls/s at t s: ∫ over [4,5] = 45 calls, ×6 inside both spikes.
+    expect(count(spiked, 4000, 5000)).toBeGreaterThanOrEqual(269);
+    expect(count(spiked, 4000, 5000)).toBeLessThanOrEqual(271);
+    // ∫ over [6,10] = 320 calls, no spike.
+    expect(Math.abs(count(spiked, 6000, 10_000) - 320)).toBeLessThanOrEqual(1);
+    expect(profileMs(spiked)).toBe(10_000);
+  });
+
+  it('returns the profile itself when there is no spike', () => {
+    const base: RateProfile = { startRate: 5, stages: [{ duration: '1s', target: 5 }] };
+    expect(withSpikes(base, [])).toBe(base);
   });
 });

@@ -59,3 +59,73 @@ export function* constantArrivals(rate: number, durationMs: number): Generator<n
   const intervalMs = 1000 / rate;
   for (let i = 0; i * intervalMs < durationMs; i++) yield i * intervalMs;
 }
+
+/** An arrival rate over time: a start rate and k6 stages (a zero-length stage is a jump). */
+export interface RateProfile {
+  startRate: number;
+  stages: Stage[];
+}
+
+/** Multiply the arrival rate by `multiplier` from `atMs` for `durationMs` (a traffic spike). */
+export interface Spike {
+  atMs: number;
+  durationMs: number;
+  multiplier: number;
+}
+
+/** The profile's length in ms. */
+export function profileMs(profile: RateProfile): number {
+  return profile.stages.reduce((sum, stage) => sum + parseDuration(stage.duration), 0);
+}
+
+/** The profile's highest rate (calls/s), spikes included once applied. */
+export function peakRate(profile: RateProfile): number {
+  return Math.max(profile.startRate, ...profile.stages.map((s) => s.target));
+}
+
+/**
+ * The profile with spikes applied: the rate is multiplied inside each spike's window (spikes
+ * that overlap multiply together), with jumps at the window's edges, so that rampingArrivals
+ * schedules the spike exactly however the base rate moves underneath.
+ */
+export function withSpikes(profile: RateProfile, spikes: readonly Spike[]): RateProfile {
+  if (spikes.length === 0) return profile;
+  // The base rate as linear segments; zero-length stages are jumps between them.
+  const segments: { from: number; to: number; rFrom: number; rTo: number }[] = [];
+  let at = 0;
+  let rate = profile.startRate;
+  for (const stage of profile.stages) {
+    const duration = parseDuration(stage.duration);
+    if (duration > 0) segments.push({ from: at, to: at + duration, rFrom: rate, rTo: stage.target });
+    at += duration;
+    rate = stage.target;
+  }
+  const edges = new Set<number>();
+  for (const spike of spikes) {
+    edges.add(spike.atMs);
+    edges.add(spike.atMs + spike.durationMs);
+  }
+  const multiplierAt = (t: number) =>
+    spikes.reduce((m, s) => (t >= s.atMs && t < s.atMs + s.durationMs ? m * s.multiplier : m), 1);
+  const stages: Stage[] = [];
+  let current = profile.startRate * multiplierAt(0);
+  const startRate = current;
+  for (const segment of segments) {
+    const cuts = [
+      segment.from,
+      ...[...edges].filter((e) => e > segment.from && e < segment.to).sort((a, b) => a - b),
+      segment.to,
+    ];
+    for (let i = 0; i + 1 < cuts.length; i++) {
+      const [from, to] = [cuts[i] as number, cuts[i + 1] as number];
+      const base = (t: number) =>
+        segment.rFrom + ((segment.rTo - segment.rFrom) * (t - segment.from)) / (segment.to - segment.from);
+      const m = multiplierAt(from);
+      const rFrom = base(from) * m;
+      if (Math.abs(rFrom - current) > 1e-9) stages.push({ duration: 0, target: rFrom });
+      current = base(to) * m;
+      stages.push({ duration: to - from, target: current });
+    }
+  }
+  return { startRate, stages };
+}

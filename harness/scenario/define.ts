@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { Check } from '../checks/index.ts';
 import { HarnessError } from '../errors.ts';
 import type { FaultSpec } from '../faults/index.ts';
-import { TOOLS } from '../load/index.ts';
+import { type WorkloadSpec, workloadIssues } from '../load/index.ts';
 
 const fn = z.custom<(...args: never[]) => unknown>((v) => typeof v === 'function', 'must be a function');
 
@@ -15,18 +15,12 @@ export interface Phase {
 export interface ScenarioDefinition {
   name: string;
   description: string;
-  workload: {
-    /** Calls per second (constant arrival rate, an open model). */
-    rate: number;
-    /** Relative weights of the tools. */
-    mix?: Partial<Record<(typeof TOOLS)[number], number>>;
-    /** Which of the environment's identities make calls. */
-    roles?: ('agent' | 'auditor' | 'customer')[];
-    /** Calls in flight per identity at most (one MCP session each). */
-    maxInFlightPerIdentity?: number;
-    /** The client gives up on a call after this long (outcome 'timeout'). */
-    callTimeoutMs?: number;
-  };
+  /**
+   * The load, named the k6 way: `{ rate: 50 }` (constant-arrival-rate, the default),
+   * `{ executor: 'ramping-arrival-rate', stages: [...] }`, `{ executor: 'constant-vus', vus: 20 }`,
+   * `{ executor: 'ramping-vus', stages: [...] }`; open models may add `spikes` and a `noisy` user.
+   */
+  workload: WorkloadSpec;
   timeline: Phase[];
   /** The checks whose verdicts decide the scenario. */
   expect: Check[];
@@ -38,16 +32,7 @@ const definitionSchema = z.object({
     .string()
     .regex(/^[a-z0-9][a-z0-9-]*$/, 'use lowercase letters, digits and dashes (it names report files)'),
   description: z.string().min(1),
-  workload: z.object({
-    rate: z.number().positive().max(2000),
-    mix: z.partialRecord(z.enum(TOOLS), z.number().min(0)).optional(),
-    roles: z
-      .array(z.enum(['agent', 'auditor', 'customer']))
-      .min(1)
-      .optional(),
-    maxInFlightPerIdentity: z.number().int().min(1).max(500).optional(),
-    callTimeoutMs: z.number().int().min(100).max(300_000).optional(),
-  }),
+  workload: z.custom<WorkloadSpec>((v) => typeof v === 'object' && v !== null, 'must be an object'),
   timeline: z
     .array(
       z.object({
@@ -66,12 +51,18 @@ const definitionSchema = z.object({
 
 export function validateScenario(definition: ScenarioDefinition): ScenarioDefinition {
   const parsed = definitionSchema.safeParse(definition);
-  if (!parsed.success) {
+  const issues = parsed.success
+    ? []
+    : parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`);
+  // The workload's fields depend on its executor, and its stages on the timeline's length.
+  const timeline = parsed.success ? timelineMs(definition) : Number.POSITIVE_INFINITY;
+  issues.push(...workloadIssues(definition?.workload, timeline).map((i) => `workload.${i}`));
+  if (issues.length > 0) {
     const where = (definition as { name?: unknown })?.name ?? '(unnamed)';
-    const issues = parsed.error.issues
-      .map((i) => `  - ${i.path.join('.') || '(root)'}: ${i.message}`)
-      .join('\n');
-    throw new HarnessError('INVALID_SCENARIO', `scenario ${String(where)} is invalid:\n${issues}`);
+    throw new HarnessError(
+      'INVALID_SCENARIO',
+      `scenario ${String(where)} is invalid:\n${issues.map((i) => `  - ${i}`).join('\n')}`,
+    );
   }
   return definition;
 }

@@ -2,8 +2,9 @@ import { randomUUID } from 'node:crypto';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { driverHealthy, LiveChecks, overallStatus, type Verdict } from '../checks/index.ts';
+import { HarnessError } from '../errors.ts';
 import { type JournalRecord, JournalWriter } from '../journal/index.ts';
-import { DEFAULT_MIX, McpSession, now, runConstantArrivalRate, type WorkloadSummary } from '../load/index.ts';
+import { McpSession, now, resolveWorkload, runWorkload, type WorkloadSummary } from '../load/index.ts';
 import type { RuntimeName } from '../runtime/backend.ts';
 import { Environment, type StartedEnvironment } from '../runtime/environment.ts';
 import type { RuntimeChoice } from '../runtime/select.ts';
@@ -49,8 +50,10 @@ export async function runScenario(
   const progress = options.progress ?? (() => {});
   const dir = join(options.reportDir ?? 'reports', definition.name);
   await mkdir(dir, { recursive: true });
-  // The checks fold records as they are written, so the journal need not be kept in memory.
-  const journal = await JournalWriter.open(join(dir, 'journal.jsonl'), { retain: false });
+  const workload = resolveWorkload(definition.workload, timelineMs(definition));
+  // The checks fold records as they are written, so the journal need not be kept in memory; the
+  // driver's records are typed where they are built (the reader validates every line).
+  const journal = await JournalWriter.open(join(dir, 'journal.jsonl'), { retain: false, validate: false });
   // The harness judges its own load too: a driver that fell behind makes the run inconclusive.
   const checks = definition.expect.some((c) => c.name === 'driverHealthy')
     ? definition.expect
@@ -76,7 +79,13 @@ export async function runScenario(
         node: process.version,
         ...(targetBuild ? { target: targetBuild } : {}),
       },
-      config: { target: target.name, workload: definition.workload, timelineMs: timelineMs(definition) },
+      config: {
+        target: target.name,
+        workload: definition.workload,
+        client: workload.client,
+        timelineMs: timelineMs(definition),
+        ...(workload.peakRate !== undefined ? { peakRate: workload.peakRate } : {}),
+      },
     });
   };
   const finish = async (runtime: RuntimeName, verdicts: Verdict[], workload: WorkloadSummary) => {
@@ -109,38 +118,60 @@ export async function runScenario(
     const version = await env.admin.version().catch(() => undefined);
     writeHeader(env.runtime, version?.buildId);
     append({ type: 'dataset', ...env.dataset });
-    const roles = definition.workload.roles ?? ['agent'];
-    const perIdentity = definition.workload.maxInFlightPerIdentity ?? 32;
-    const groups: McpSession[][] = [];
-    for (const identity of env.identities.filter((i) => roles.includes(i.role))) {
-      const group = await Promise.all(
-        Array.from({ length: perIdentity }, () => McpSession.connect(env?.mcpUrl ?? '', identity)),
+    const started = env;
+    const callers = env.identities.filter((i) => workload.roles.includes(i.role));
+    const noisySpec = 'noisy' in definition.workload ? definition.workload.noisy : undefined;
+    const noisyIdentity = noisySpec
+      ? env.identities.find((i) => i.role === (noisySpec.role ?? 'agent'))
+      : undefined;
+    if (noisySpec && !noisyIdentity) {
+      throw new HarnessError(
+        'INVALID_SCENARIO',
+        `workload.noisy: the environment has no ${noisySpec.role} identity`,
       );
-      sessions.push(...group);
-      groups.push(group);
     }
-    progress(`${definition.name}: ${sessions.length} MCP sessions for ${groups.length} identities connected`);
+    const mainIdentities = callers.filter((i) => i !== noisyIdentity);
+    if (mainIdentities.length === 0) {
+      throw new HarnessError(
+        'INVALID_SCENARIO',
+        `workload.roles: no identity of role ${workload.roles.join(' or ')} is left to make calls`,
+      );
+    }
+    const perIdentity = workload.sessionsPerIdentity(mainIdentities.length);
+    const connect = (identity: (typeof callers)[number], count: number) =>
+      Promise.all(
+        Array.from({ length: count }, () =>
+          McpSession.connect(started.mcpUrl, identity, { client: workload.client }),
+        ),
+      ).then((group) => {
+        sessions.push(...group);
+        return group;
+      });
+    const groups: McpSession[][] = [];
+    for (const identity of mainIdentities) groups.push(await connect(identity, perIdentity));
+    const noisySessions =
+      noisySpec && noisyIdentity ? await connect(noisyIdentity, noisySpec.maxInFlight ?? 32) : undefined;
+    progress(
+      `${definition.name}: ${sessions.length} MCP sessions (${workload.client} client) for ${groups.length + (noisySessions ? 1 : 0)} identities connected`,
+    );
     const timeline = new TimelinePlayer(env, append);
     timeline.current = definition.timeline[0]?.name;
     const probe = startReadinessProbe(env, append);
     const abort = new AbortController();
-    const workload = runConstantArrivalRate(
-      {
-        rate: definition.workload.rate,
-        durationMs: timelineMs(definition),
-        maxInFlightPerIdentity: perIdentity,
-        callTimeoutMs: definition.workload.callTimeoutMs ?? 15_000,
-        mix: definition.workload.mix ?? DEFAULT_MIX,
-      },
+    const load = runWorkload(
+      workload,
+      timelineMs(definition),
       {
         runId,
         seed,
         dataset: env.dataset,
         sessions: groups,
         append,
+        pressure: () => journal.pressure(),
         phase: () => timeline.current,
         signal: abort.signal,
       },
+      noisySessions,
     );
     for (const phase of definition.timeline) {
       const faults = phase.faults?.map((f) => f.name).join(', ');
@@ -157,7 +188,7 @@ export async function runScenario(
         return error;
       },
     );
-    const summary = await workload;
+    const summary = await load;
     options.signal?.removeEventListener('abort', cancel);
     await probe.stop();
     append({ type: 'snapshot', name: 'tickets', at: now(), tickets: await env.admin.tickets() });

@@ -1,4 +1,5 @@
 import { it } from 'vitest';
+import { resolveWorkload } from '../load/index.ts';
 import type { RuntimeChoice } from '../runtime/select.ts';
 import { type ScenarioDefinition, timelineMs, validateScenario } from './define.ts';
 import { runScenario, type ScenarioResult } from './runner.ts';
@@ -63,7 +64,10 @@ const SETUP_BUDGET_MS = 240_000;
  */
 export function scenario(definition: ScenarioDefinition): ScenarioDefinition {
   validateScenario(definition);
-  const timeoutMs = timelineMs(definition) + (definition.workload.callTimeoutMs ?? 15_000) + SETUP_BUDGET_MS;
+  const timeoutMs =
+    timelineMs(definition) +
+    resolveWorkload(definition.workload, timelineMs(definition)).callTimeoutMs +
+    SETUP_BUDGET_MS;
   it(
     definition.name,
     async ({ signal }) => {

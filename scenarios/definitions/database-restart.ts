@@ -20,7 +20,7 @@ export const databaseRestart = defineScenario({
   description: 'PostgreSQL restarts under load: calls fail fast during the outage and succeed after it.',
   // Up to ~5 s per call while the database is away, 20 calls/s over 3 identities: 40 sessions each
   // keep the arrival rate without dropping calls.
-  workload: { rate: 20, roles: ['agent'], callTimeoutMs: 15_000, maxInFlightPerIdentity: 40 },
+  workload: { rate: 20, roles: ['agent'], callTimeout: '15s', maxInFlightPerIdentity: 40 },
   timeline: [
     { name: 'baseline', durationMs: 5_000 },
     {

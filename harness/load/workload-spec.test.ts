@@ -1,0 +1,162 @@
+import { describe, expect, it } from 'vitest';
+import { generateDataset } from '../dataset/generate.ts';
+import { HarnessError } from '../errors.ts';
+import type { JournalRecord, RecordOf } from '../journal/index.ts';
+import { FakeClock } from './fake-clock.ts';
+import type { McpSession, ToolResult } from './mcp-contract.ts';
+import { resolveWorkload, runWorkload, type WorkloadSpec, workloadIssues } from './workload-spec.ts';
+
+const TIMELINE = 10_000;
+
+describe('workloadIssues', () => {
+  it('accepts each executor with its own fields', () => {
+    const specs: WorkloadSpec[] = [
+      { rate: 10 },
+      { executor: 'ramping-arrival-rate', stages: [{ duration: '5s', target: 200 }] },
+      { executor: 'constant-vus', vus: 4, thinkTime: '100ms' },
+      { executor: 'ramping-vus', startVus: 1, stages: [{ duration: '2s', target: 8 }] },
+    ];
+    for (const spec of specs) expect(workloadIssues(spec, TIMELINE)).toEqual([]);
+  });
+
+  it('names a field of another executor as the mistake', () => {
+    expect(workloadIssues({ rate: 10, vus: 3 }, TIMELINE)).toEqual([
+      expect.stringMatching(/vus.*not a field of the constant-arrival-rate executor/),
+    ]);
+    expect(workloadIssues({ executor: 'constant-vus', vus: 3, spikes: [] }, TIMELINE)[0]).toMatch(
+      /spikes.*not a field of the constant-vus executor/,
+    );
+  });
+
+  it('names an unknown executor, a bad duration, stages longer than the timeline and a spike past its end', () => {
+    expect(workloadIssues({ executor: 'per-vu-iterations' }, TIMELINE)[0]).toMatch(
+      /executor: 'per-vu-iterations' is not an executor: use constant-arrival-rate/,
+    );
+    expect(workloadIssues({ executor: 'constant-vus', vus: 1, thinkTime: '1 sec' }, TIMELINE)[0]).toMatch(
+      /thinkTime: write a duration as 500ms/,
+    );
+    expect(
+      workloadIssues(
+        { executor: 'ramping-arrival-rate', stages: [{ duration: '11s', target: 5 }] },
+        TIMELINE,
+      )[0],
+    ).toMatch(/stages: they last 11000 ms but the timeline only 10000 ms/);
+    expect(
+      workloadIssues({ rate: 5, spikes: [{ at: '9s', duration: '2s', multiplier: 3 }] }, TIMELINE)[0],
+    ).toMatch(/spikes.0: it ends after the timeline/);
+    expect(workloadIssues({ rate: 0 }, TIMELINE)[0]).toMatch(/^rate: /);
+  });
+});
+
+describe('resolveWorkload', () => {
+  it('holds the last stage to the end of the timeline and applies spikes', () => {
+    const w = resolveWorkload(
+      {
+        executor: 'ramping-arrival-rate',
+        stages: [{ duration: '2s', target: 100 }],
+        spikes: [{ at: '5s', duration: '1s', multiplier: 4 }],
+        noisy: { rate: 50 },
+      },
+      TIMELINE,
+    );
+    expect(w.profile?.stages.reduce((s, x) => s + Number(x.duration), 0)).toBe(TIMELINE);
+    expect(w.peakRate).toBe(450);
+    expect(w.callTimeoutMs).toBe(15_000);
+    expect(w.client).toBe('http');
+  });
+
+  it('sizes sessions per identity: the in-flight cap, or the VUs spread over the identities', () => {
+    expect(resolveWorkload({ rate: 5, maxInFlightPerIdentity: 7 }, TIMELINE).sessionsPerIdentity(3)).toBe(7);
+    expect(resolveWorkload({ executor: 'constant-vus', vus: 10 }, TIMELINE).sessionsPerIdentity(3)).toBe(4);
+    expect(
+      resolveWorkload(
+        { executor: 'ramping-vus', startVus: 2, stages: [{ duration: '1s', target: 9 }] },
+        TIMELINE,
+      ).sessionsPerIdentity(3),
+    ).toBe(3);
+  });
+
+  it('throws INVALID_SCENARIO listing every issue', () => {
+    expect(() => resolveWorkload({ rate: -1, client: 'curl' } as unknown as WorkloadSpec, TIMELINE)).toThrow(
+      HarnessError,
+    );
+  });
+});
+
+describe('runWorkload on a virtual clock', () => {
+  function sessions(clock: FakeClock, identities: { tenant: string; role: 'agent' }[], each: number) {
+    return identities.map((identity) =>
+      Array.from(
+        { length: each },
+        () =>
+          ({
+            identity,
+            async call(): Promise<ToolResult> {
+              await clock.sleep(5);
+              return { structuredContent: {}, _meta: {} };
+            },
+          }) as unknown as McpSession,
+      ),
+    );
+  }
+
+  it('runs a noisy user at its own rate beside the quiet ones, with its own ids and VU numbers', async () => {
+    const clock = new FakeClock();
+    const dataset = generateDataset(1, { tenants: 3, customersPerTenant: 3 });
+    const [quietA, quietB, loud] = dataset.tenants.map((t) => ({ tenant: t.id, role: 'agent' as const }));
+    const records: JournalRecord[] = [];
+    const workload = resolveWorkload({ rate: 10, mix: { lookup_customer: 1 }, noisy: { rate: 100 } }, 2000);
+    const quiet = sessions(clock, [quietA!, quietB!], 4);
+    const [noisy] = sessions(clock, [loud!], 8);
+    const summary = await runWorkload(
+      workload,
+      2000,
+      {
+        runId: 'r',
+        seed: 1,
+        dataset,
+        sessions: quiet,
+        append: (r) => records.push(r),
+        phase: () => 'p',
+        clock,
+      },
+      noisy,
+    );
+    const calls = records.filter((r): r is RecordOf<'call'> => r.type === 'call');
+    const noisyCalls = calls.filter((c) => c.identity.tenant === loud?.tenant);
+    expect(noisyCalls).toHaveLength(200);
+    expect(calls.length - noisyCalls.length).toBe(20);
+    expect(noisyCalls.every((c) => c.correlationId.startsWith('r-noisy-') && c.vu === 2)).toBe(true);
+    expect(calls.filter((c) => c.vu < 2).every((c) => !c.correlationId.includes('noisy'))).toBe(true);
+    expect(summary).toMatchObject({ scheduled: 220, started: 220, dropped: 0 });
+  });
+
+  it('ramping-vus holds its last target to the end of the timeline', async () => {
+    const clock = new FakeClock();
+    const dataset = generateDataset(1, { tenants: 2, customersPerTenant: 3 });
+    const records: JournalRecord[] = [];
+    const workload = resolveWorkload(
+      {
+        executor: 'ramping-vus',
+        startVus: 2,
+        stages: [{ duration: '1s', target: 2 }],
+        mix: { lookup_customer: 1 },
+      },
+      3000,
+    );
+    const t0 = clock.now();
+    await runWorkload(workload, 3000, {
+      runId: 'r',
+      seed: 1,
+      dataset,
+      sessions: sessions(clock, [{ tenant: dataset.tenants[0]!.id, role: 'agent' }], 2),
+      append: (r) => records.push(r),
+      phase: () => 'p',
+      clock,
+    });
+    const calls = records.filter((r): r is RecordOf<'call'> => r.type === 'call');
+    // Two VUs, a 5 ms call and no think time: 400 calls a second each, for 3 s, not 1 s.
+    expect(calls.filter((c) => c.intendedStart - t0 >= 2000)).toHaveLength(400);
+    expect(calls.at(-1)!.intendedStart - t0).toBeGreaterThan(2990);
+  });
+});

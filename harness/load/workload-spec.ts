@@ -1,0 +1,359 @@
+import { z } from 'zod';
+import { HarnessError } from '../errors.ts';
+import { digest } from '../journal/digest.ts';
+import { runArrivals, type WorkloadContext, type WorkloadSummary } from './executor.ts';
+import type { McpClientKind } from './mcp-session.ts';
+import {
+  parseDuration,
+  peakRate,
+  profileMs,
+  type RateProfile,
+  rampingArrivals,
+  type Spike,
+  type Stage,
+  withSpikes,
+} from './schedule.ts';
+import { runConstantVus, runRampingVus } from './vus.ts';
+import { DEFAULT_MIX, TOOLS, type ToolMix } from './workload.ts';
+
+/** A k6 duration (`500ms`, `10s`, `2m`, `1h`) or milliseconds. */
+export type Duration = string | number;
+export type Role = 'agent' | 'auditor' | 'customer';
+
+interface CommonWorkload {
+  /** Relative weights of the tools (default: lookup_customer 50, list_orders 35, create_ticket 15). */
+  mix?: ToolMix;
+  /** Which of the environment's identities make calls (default: agents). */
+  roles?: Role[];
+  /** The client gives up on a call after this long: outcome `timeout` (default 15s). */
+  callTimeout?: Duration;
+  /** `http`: the driver's lean client (default); `sdk`: the MCP SDK's Client, same wire behaviour. */
+  client?: McpClientKind;
+}
+
+interface OpenModel {
+  /**
+   * Calls in flight per identity at most (one MCP session each, default 32): a call due while
+   * all are busy is not made and is counted as dropped.
+   */
+  maxInFlightPerIdentity?: number;
+  /** Windows in which the arrival rate is multiplied (a traffic spike), offsets from the start. */
+  spikes?: { at: Duration; duration: Duration; multiplier: number }[];
+  /**
+   * One noisy user: an identity of this role (default agent) taken out of the main stream and
+   * calling at its own rate on top of it, as one user flooding the target while the others
+   * keep their pace.
+   */
+  noisy?: { rate: number; role?: Role; maxInFlight?: number };
+}
+
+/** k6's constant-arrival-rate (the default): `rate` calls per second for the whole timeline. */
+export interface ConstantArrivalRateWorkload extends CommonWorkload, OpenModel {
+  executor?: 'constant-arrival-rate';
+  rate: number;
+}
+
+/** k6's ramping-arrival-rate; the last stage's rate holds until the timeline ends. */
+export interface RampingArrivalRateWorkload extends CommonWorkload, OpenModel {
+  executor: 'ramping-arrival-rate';
+  startRate?: number;
+  stages: Stage[];
+}
+
+/** k6's constant-vus: a closed model, each VU calls, thinks, calls again. */
+export interface ConstantVusWorkload extends CommonWorkload {
+  executor: 'constant-vus';
+  vus: number;
+  thinkTime?: Duration;
+}
+
+/** k6's ramping-vus; the last stage's VU count holds until the timeline ends. */
+export interface RampingVusWorkload extends CommonWorkload {
+  executor: 'ramping-vus';
+  startVus?: number;
+  stages: Stage[];
+  thinkTime?: Duration;
+}
+
+/** What load a scenario puts on the target; `executor` picks the model, as in k6. */
+export type WorkloadSpec =
+  | ConstantArrivalRateWorkload
+  | RampingArrivalRateWorkload
+  | ConstantVusWorkload
+  | RampingVusWorkload;
+
+export const EXECUTORS = [
+  'constant-arrival-rate',
+  'ramping-arrival-rate',
+  'constant-vus',
+  'ramping-vus',
+] as const;
+const MAX_RATE = 100_000;
+const MAX_VUS = 5_000;
+
+const duration = z.union([z.string(), z.number().nonnegative()]).refine(
+  (v) => {
+    try {
+      parseDuration(v);
+      return true;
+    } catch {
+      return false;
+    }
+  },
+  { message: 'write a duration as 500ms, 10s, 2m, 1h or a number of milliseconds' },
+);
+const stages = z
+  .array(z.object({ duration, target: z.number().min(0) }).strict())
+  .min(1, 'give at least one stage');
+const common = {
+  mix: z
+    .partialRecord(z.enum(TOOLS), z.number().min(0))
+    .refine((m) => Object.values(m).some((w) => (w ?? 0) > 0), 'give at least one tool a weight above 0')
+    .optional(),
+  roles: z
+    .array(z.enum(['agent', 'auditor', 'customer']))
+    .min(1)
+    .optional(),
+  callTimeout: duration.optional(),
+  client: z.enum(['http', 'sdk']).optional(),
+};
+const openModel = {
+  maxInFlightPerIdentity: z.number().int().min(1).max(1000).optional(),
+  spikes: z
+    .array(z.object({ at: duration, duration, multiplier: z.number().positive().max(1000) }).strict())
+    .optional(),
+  noisy: z
+    .object({
+      rate: z.number().positive().max(MAX_RATE),
+      role: z.enum(['agent', 'auditor', 'customer']).optional(),
+      maxInFlight: z.number().int().min(1).max(1000).optional(),
+    })
+    .strict()
+    .optional(),
+};
+const schemas = {
+  'constant-arrival-rate': z
+    .object({
+      executor: z.literal('constant-arrival-rate').optional(),
+      rate: z.number().positive().max(MAX_RATE),
+      ...common,
+      ...openModel,
+    })
+    .strict(),
+  'ramping-arrival-rate': z
+    .object({
+      executor: z.literal('ramping-arrival-rate'),
+      startRate: z.number().min(0).max(MAX_RATE).optional(),
+      stages: stages.refine(
+        (s) => s.every((x) => x.target <= MAX_RATE),
+        `rates above ${MAX_RATE}/s are not supported`,
+      ),
+      ...common,
+      ...openModel,
+    })
+    .strict(),
+  'constant-vus': z
+    .object({
+      executor: z.literal('constant-vus'),
+      vus: z.number().int().min(1).max(MAX_VUS),
+      thinkTime: duration.optional(),
+      ...common,
+    })
+    .strict(),
+  'ramping-vus': z
+    .object({
+      executor: z.literal('ramping-vus'),
+      startVus: z.number().int().min(0).max(MAX_VUS).optional(),
+      stages: stages.refine((s) => s.every((x) => Number.isInteger(x.target) && x.target <= MAX_VUS), {
+        message: `VU targets are whole numbers up to ${MAX_VUS}`,
+      }),
+      thinkTime: duration.optional(),
+      ...common,
+    })
+    .strict(),
+} as const;
+
+/**
+ * Validates a workload against the executor it names, so that a field of another executor (say
+ * `vus` with an arrival rate) is named as the mistake rather than silently ignored. Returns the
+ * issues as `path: message` lines (empty when valid); `timelineMs` bounds the stages.
+ */
+export function workloadIssues(value: unknown, timelineMs: number): string[] {
+  const executor = (value as { executor?: unknown } | undefined)?.executor ?? 'constant-arrival-rate';
+  if (!(EXECUTORS as readonly unknown[]).includes(executor)) {
+    return [`executor: '${String(executor)}' is not an executor: use ${EXECUTORS.join(', ')}`];
+  }
+  const parsed = schemas[executor as WorkloadSpec['executor'] & string].safeParse(value);
+  if (!parsed.success) {
+    return parsed.error.issues.map((i) => {
+      const hint = i.code === 'unrecognized_keys' ? ` (not a field of the ${String(executor)} executor)` : '';
+      return `${i.path.join('.') || '(workload)'}: ${i.message}${hint}`;
+    });
+  }
+  const spec = value as WorkloadSpec;
+  const issues: string[] = [];
+  if ('stages' in spec) {
+    const total = spec.stages.reduce((sum, s) => sum + parseDuration(s.duration), 0);
+    if (total > timelineMs) {
+      issues.push(
+        `stages: they last ${total} ms but the timeline only ${timelineMs} ms; shorten them or lengthen the phases`,
+      );
+    }
+  }
+  if ('spikes' in spec && spec.spikes) {
+    spec.spikes.forEach((s, i) => {
+      if (parseDuration(s.at) + parseDuration(s.duration) > timelineMs) {
+        issues.push(`spikes.${i}: it ends after the timeline (${timelineMs} ms)`);
+      }
+    });
+  }
+  return issues;
+}
+
+export interface ResolvedWorkload {
+  spec: WorkloadSpec;
+  mix: ToolMix;
+  callTimeoutMs: number;
+  client: McpClientKind;
+  roles: Role[];
+  /** Sessions per identity of the main stream: the in-flight cap (open model) or the VUs per identity. */
+  sessionsPerIdentity(identities: number): number;
+  /** The arrival profile of the main stream (open models only), spikes applied. */
+  profile?: RateProfile;
+  /** The highest arrival rate the workload asks for, noisy user included (open models). */
+  peakRate?: number;
+}
+
+/** Fills in defaults and turns durations into milliseconds for a timeline of `timelineMs`. */
+export function resolveWorkload(spec: WorkloadSpec, timelineMs: number): ResolvedWorkload {
+  const issues = workloadIssues(spec, timelineMs);
+  if (issues.length > 0) {
+    throw new HarnessError(
+      'INVALID_SCENARIO',
+      `workload is invalid:\n${issues.map((i) => `  - ${i}`).join('\n')}`,
+    );
+  }
+  const base = {
+    spec,
+    mix: spec.mix ?? DEFAULT_MIX,
+    callTimeoutMs: parseDuration(spec.callTimeout ?? '15s'),
+    client: spec.client ?? 'http',
+    roles: spec.roles ?? ['agent'],
+  };
+  switch (spec.executor) {
+    case undefined:
+    case 'constant-arrival-rate':
+    case 'ramping-arrival-rate': {
+      const profile = withSpikes(
+        holdToEnd(
+          spec.executor === 'ramping-arrival-rate'
+            ? { startRate: spec.startRate ?? 0, stages: spec.stages }
+            : { startRate: spec.rate, stages: [{ duration: timelineMs, target: spec.rate }] },
+          timelineMs,
+        ),
+        (spec.spikes ?? []).map(
+          (s): Spike => ({
+            atMs: parseDuration(s.at),
+            durationMs: parseDuration(s.duration),
+            multiplier: s.multiplier,
+          }),
+        ),
+      );
+      const perIdentity = spec.maxInFlightPerIdentity ?? 32;
+      return {
+        ...base,
+        profile,
+        peakRate: peakRate(profile) + (spec.noisy?.rate ?? 0),
+        sessionsPerIdentity: () => perIdentity,
+      };
+    }
+    case 'constant-vus':
+      return { ...base, sessionsPerIdentity: (n) => Math.ceil(spec.vus / Math.max(1, n)) };
+    case 'ramping-vus': {
+      const most = Math.max(spec.startVus ?? 0, ...spec.stages.map((s) => s.target));
+      return { ...base, sessionsPerIdentity: (n) => Math.ceil(most / Math.max(1, n)) };
+    }
+  }
+}
+
+function holdToEnd(profile: RateProfile, timelineMs: number): RateProfile {
+  const rest = timelineMs - profileMs(profile);
+  if (rest <= 0) return profile;
+  const last = profile.stages.at(-1)?.target ?? profile.startRate;
+  return { ...profile, stages: [...profile.stages, { duration: rest, target: last }] };
+}
+
+/**
+ * Runs the workload for the timeline: the main stream on `ctx.sessions`, and the noisy user's
+ * stream, if any, on `noisySessions` (one identity's). Resolves when both have ended.
+ */
+export async function runWorkload(
+  workload: ResolvedWorkload,
+  timelineMs: number,
+  ctx: WorkloadContext,
+  noisySessions?: WorkloadContext['sessions'][number],
+): Promise<WorkloadSummary> {
+  const { spec } = workload;
+  const limits = { callTimeoutMs: workload.callTimeoutMs, mix: workload.mix };
+  let main: Promise<WorkloadSummary>;
+  switch (spec.executor) {
+    case 'constant-vus':
+      main = runConstantVus(
+        { ...limits, vus: spec.vus, durationMs: timelineMs, thinkTimeMs: parseDuration(spec.thinkTime ?? 0) },
+        ctx,
+      );
+      break;
+    case 'ramping-vus': {
+      const stagesMs = spec.stages.reduce((sum, s) => sum + parseDuration(s.duration), 0);
+      const hold = timelineMs - stagesMs;
+      const last = spec.stages.at(-1)?.target ?? 0;
+      main = runRampingVus(
+        {
+          ...limits,
+          startVus: spec.startVus ?? 0,
+          stages: hold > 0 ? [...spec.stages, { duration: hold, target: last }] : spec.stages,
+          thinkTimeMs: parseDuration(spec.thinkTime ?? 0),
+        },
+        ctx,
+      );
+      break;
+    }
+    default: {
+      const profile = workload.profile as RateProfile;
+      main = runArrivals(
+        {
+          ...limits,
+          maxInFlightPerIdentity: spec.maxInFlightPerIdentity ?? 32,
+          arrivals: rampingArrivals(profile.startRate, profile.stages),
+        },
+        ctx,
+      );
+    }
+  }
+  const noisySpec = 'noisy' in spec ? spec.noisy : undefined;
+  const noisy =
+    noisySpec && noisySessions && noisySessions.length > 0
+      ? runArrivals(
+          {
+            ...limits,
+            maxInFlightPerIdentity: noisySpec.maxInFlight ?? noisySessions.length,
+            arrivals: rampingArrivals(noisySpec.rate, [{ duration: timelineMs, target: noisySpec.rate }]),
+          },
+          {
+            ...ctx,
+            sessions: [noisySessions],
+            stream: 'noisy',
+            vuBase: ctx.sessions.length,
+            seed: ctx.seed + 1,
+          },
+        )
+      : undefined;
+  const [a, b] = await Promise.all([main, noisy]);
+  if (!b) return a;
+  return {
+    scheduled: a.scheduled + b.scheduled,
+    started: a.started + b.started,
+    dropped: a.dropped + b.dropped,
+    sequenceDigest: digest([a.sequenceDigest, b.sequenceDigest]),
+  };
+}
