@@ -103,11 +103,15 @@ describe('runWorkload on a virtual clock', () => {
   it('runs a noisy user at its own rate beside the quiet ones, with its own ids and VU numbers', async () => {
     const clock = new FakeClock();
     const dataset = generateDataset(1, { tenants: 3, customersPerTenant: 3 });
-    const [quietA, quietB, loud] = dataset.tenants.map((t) => ({ tenant: t.id, role: 'agent' as const }));
+    const [quietA, quietB, loud] = dataset.tenants.map((t) => ({ tenant: t.id, role: 'agent' as const })) as [
+      { tenant: string; role: 'agent' },
+      { tenant: string; role: 'agent' },
+      { tenant: string; role: 'agent' },
+    ];
     const records: JournalRecord[] = [];
     const workload = resolveWorkload({ rate: 10, mix: { lookup_customer: 1 }, noisy: { rate: 100 } }, 2000);
-    const quiet = sessions(clock, [quietA!, quietB!], 4);
-    const [noisy] = sessions(clock, [loud!], 8);
+    const quiet = sessions(clock, [quietA, quietB], 4);
+    const [noisy] = sessions(clock, [loud], 8);
     const summary = await runWorkload(
       workload,
       2000,
@@ -123,7 +127,7 @@ describe('runWorkload on a virtual clock', () => {
       noisy,
     );
     const calls = records.filter((r): r is RecordOf<'call'> => r.type === 'call');
-    const noisyCalls = calls.filter((c) => c.identity.tenant === loud?.tenant);
+    const noisyCalls = calls.filter((c) => c.identity.tenant === loud.tenant);
     expect(noisyCalls).toHaveLength(200);
     expect(calls.length - noisyCalls.length).toBe(20);
     expect(noisyCalls.every((c) => c.correlationId.startsWith('r-noisy-') && c.vu === 2)).toBe(true);
@@ -149,7 +153,7 @@ describe('runWorkload on a virtual clock', () => {
       runId: 'r',
       seed: 1,
       dataset,
-      sessions: sessions(clock, [{ tenant: dataset.tenants[0]!.id, role: 'agent' }], 2),
+      sessions: sessions(clock, [{ tenant: dataset.tenants[0]?.id ?? '', role: 'agent' }], 2),
       append: (r) => records.push(r),
       phase: () => 'p',
       clock,
@@ -157,6 +161,6 @@ describe('runWorkload on a virtual clock', () => {
     const calls = records.filter((r): r is RecordOf<'call'> => r.type === 'call');
     // Two VUs, a 5 ms call and no think time: 400 calls a second each, for 3 s, not 1 s.
     expect(calls.filter((c) => c.intendedStart - t0 >= 2000)).toHaveLength(400);
-    expect(calls.at(-1)!.intendedStart - t0).toBeGreaterThan(2990);
+    expect((calls.at(-1)?.intendedStart ?? t0) - t0).toBeGreaterThan(2990);
   });
 });
