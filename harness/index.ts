@@ -16,8 +16,22 @@ export {
 export { type Dataset, generateDataset } from './dataset/generate.ts';
 export { HarnessError, type HarnessErrorCode } from './errors.ts';
 export { Fault, type FaultSpec } from './faults/index.ts';
-export { type JournalRecord, readJournal } from './journal/index.ts';
-export { McpSession } from './load/index.ts';
+export {
+  type CallRecord,
+  type JournalRecord,
+  type RecordOf,
+  readJournal,
+  streamJournal,
+} from './journal/index.ts';
+export {
+  type ConstantArrivalRateWorkload,
+  type ConstantVusWorkload,
+  type McpClientKind,
+  McpSession,
+  type RampingArrivalRateWorkload,
+  type RampingVusWorkload,
+  type WorkloadSpec,
+} from './load/index.ts';
 export { LINKS, type LinkName, type RuntimeName } from './runtime/backend.ts';
 export { Environment, type Identity, StartedEnvironment } from './runtime/environment.ts';
 export type { RuntimeChoice } from './runtime/select.ts';

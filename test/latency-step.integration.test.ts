@@ -1,0 +1,90 @@
+// Honest latency: 30 s at a fixed arrival rate against the reference server, with 300 ms added
+// to every reply from PostgreSQL at 15 s. Every lookup_customer call makes exactly one round
+// trip to PostgreSQL, so the latency the journal shows must step up by the toxic's 300 ms — at
+// least that (the driver may not hide any of it) and at most that plus the baseline's p99 (the
+// driver may not add delay of its own) — and the step must start within a second of the fault.
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  type CallRecord,
+  defineScenario,
+  Fault,
+  noHangs,
+  type RecordOf,
+  runScenario,
+  streamJournal,
+} from '../harness/index.ts';
+
+const LATENCY_MS = 300;
+
+const latencyStep = defineScenario({
+  name: 'latency-step',
+  description: '300 ms on target→postgres half-way through a fixed-rate run',
+  // 25 calls/s × (a few ms + 300 ms) keeps fewer queries in flight than the pool's 10
+  // connections, so no call waits for a connection: what it waits for is the link alone.
+  workload: { rate: 25, mix: { lookup_customer: 1 }, callTimeout: '5s' },
+  timeline: [
+    { name: 'baseline', durationMs: 15_000 },
+    {
+      name: 'latency',
+      durationMs: 15_000,
+      faults: [Fault.latency('target→postgres', { latencyMs: LATENCY_MS })],
+    },
+  ],
+  expect: [noHangs({ maxMs: 5_000 })],
+});
+
+let reportDir: string;
+beforeAll(async () => {
+  reportDir = await mkdtemp(join(tmpdir(), 'mcp-chaos-latency-'));
+});
+afterAll(async () => {
+  await rm(reportDir, { recursive: true, force: true });
+});
+
+/** Exact nearest-rank percentile. */
+function percentile(values: readonly number[], p: number): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.max(0, Math.ceil((p / 100) * sorted.length) - 1)] as number;
+}
+
+describe('latency through the driver', () => {
+  it('shows 300 ms on target→postgres as a 300 ms step in the p50, from the fault on', async () => {
+    const result = await runScenario(latencyStep, { runtime: 'local', seed: 3, reportDir });
+    expect(result.status, JSON.stringify(result.verdicts)).toBe('pass');
+    const calls: CallRecord[] = [];
+    let inject: RecordOf<'fault'> | undefined;
+    for await (const record of streamJournal(result.journalPath)) {
+      if (record.type === 'call') calls.push(record);
+      if (record.type === 'fault' && record.event === 'inject') inject = record;
+    }
+    expect(inject).toBeDefined();
+    const faultAt = inject?.at ?? 0;
+    expect(calls.every((c) => c.outcome === 'ok')).toBe(true);
+    const latency = (c: CallRecord) => c.end - c.intendedStart;
+    const before = calls.filter((c) => c.end < faultAt).map(latency);
+    const after = calls.filter((c) => c.intendedStart >= faultAt + 1000).map(latency);
+    expect(before.length).toBeGreaterThan(300);
+    expect(after.length).toBeGreaterThan(300);
+    const baseP50 = percentile(before, 50);
+    const baseP99 = percentile(before, 99);
+    const step = percentile(after, 50) - baseP50;
+    expect(step).toBeGreaterThanOrEqual(LATENCY_MS);
+    expect(step).toBeLessThanOrEqual(LATENCY_MS + baseP99);
+    // Where the step starts: the first 250 ms window whose p50 is up by the toxic's latency.
+    const windows = new Map<number, number[]>();
+    for (const c of calls.filter((c) => c.intendedStart >= faultAt - 2000)) {
+      const key = Math.floor((c.intendedStart - faultAt) / 250);
+      windows.set(key, [...(windows.get(key) ?? []), latency(c)]);
+    }
+    const stepped = [...windows]
+      .sort(([a], [b]) => a - b)
+      .find(([, values]) => percentile(values, 50) >= baseP50 + LATENCY_MS);
+    expect(stepped).toBeDefined();
+    const startsAfterMs = (stepped?.[0] ?? Number.NaN) * 250;
+    expect(startsAfterMs).toBeGreaterThanOrEqual(-250);
+    expect(startsAfterMs).toBeLessThanOrEqual(1000);
+  });
+});
