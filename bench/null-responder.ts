@@ -62,17 +62,26 @@ function answer(request: JsonRpcRequest): unknown {
   }
 }
 
-function handle(req: IncomingMessage, res: ServerResponse): void {
-  if (req.method !== 'POST') {
-    res.writeHead(405).end();
-    return;
-  }
+/** What a client sent, for tests that compare clients' wire behaviour. */
+export interface RecordedRequest {
+  method: string;
+  headers: IncomingMessage['headers'];
+  body: string;
+}
+
+function handle(req: IncomingMessage, res: ServerResponse, record?: (r: RecordedRequest) => void): void {
   const chunks: Buffer[] = [];
   req.on('data', (chunk: Buffer) => chunks.push(chunk));
   req.on('end', () => {
+    const text = Buffer.concat(chunks).toString('utf8');
+    record?.({ method: req.method ?? '', headers: req.headers, body: text });
+    if (req.method !== 'POST') {
+      res.writeHead(405).end();
+      return;
+    }
     let request: JsonRpcRequest;
     try {
-      request = JSON.parse(Buffer.concat(chunks).toString('utf8')) as JsonRpcRequest;
+      request = JSON.parse(text) as JsonRpcRequest;
     } catch {
       res.writeHead(400, { 'content-type': 'application/json' });
       res.end('{"jsonrpc":"2.0","id":null,"error":{"code":-32700,"message":"Parse error"}}');
@@ -87,15 +96,21 @@ function handle(req: IncomingMessage, res: ServerResponse): void {
       result === undefined
         ? { jsonrpc: '2.0', id: request.id, error: { code: -32601, message: 'Method not found' } }
         : { jsonrpc: '2.0', id: request.id, result };
-    const text = JSON.stringify(body);
-    res.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) });
-    res.end(text);
+    const reply = JSON.stringify(body);
+    res.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(reply) });
+    res.end(reply);
   });
 }
 
-/** Starts the responder on 127.0.0.1 (port 0 picks a free one); resolves with its URL. */
-export async function startNullResponder(port = 0): Promise<{ url: string; close(): Promise<void> }> {
-  const server = createServer({ keepAliveTimeout: 60_000 }, handle);
+/**
+ * Starts the responder on 127.0.0.1 (port 0 picks a free one); resolves with its URL. `record`
+ * sees every request as it arrived.
+ */
+export async function startNullResponder(
+  port = 0,
+  record?: (request: RecordedRequest) => void,
+): Promise<{ url: string; close(): Promise<void> }> {
+  const server = createServer({ keepAliveTimeout: 60_000 }, (req, res) => handle(req, res, record));
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(port, '127.0.0.1', () => resolve());
