@@ -9,6 +9,8 @@ export {
   noHangs,
   recoversWithin,
   runChecks,
+  type ThresholdDefinition,
+  type ThresholdSpec,
   thresholds,
   type Verdict,
   writesExactlyOnce,

@@ -7,8 +7,24 @@ export { isolation } from './isolation.ts';
 export { type NoHangsOptions, noHangs } from './no-hangs.ts';
 export { BUSINESS_CODES, type RecoversWithinOptions, recoversWithin } from './recovers-within.ts';
 export { LiveChecks, runChecks } from './run.ts';
-export { parseThreshold, type ThresholdExpression } from './threshold-expression.ts';
-export { thresholds } from './thresholds.ts';
+export {
+  type ParsedThreshold,
+  parseThreshold,
+  parseThresholdDefinition,
+  type ThresholdDefinition,
+  type ThresholdExpression,
+} from './threshold-expression.ts';
+export {
+  isThresholdsCheck,
+  type ThresholdResult,
+  type ThresholdSpec,
+  type ThresholdsCheck,
+  type ThresholdsState,
+  ThresholdWatch,
+  type ThresholdWatchOptions,
+  thresholdSpec,
+  thresholds,
+} from './thresholds.ts';
 export type { Check, Evidence, Verdict, VerdictStatus } from './types.ts';
 export { exitCode, overallStatus, statusExitCode } from './verdicts.ts';
 export { writesExactlyOnce } from './writes-exactly-once.ts';

@@ -2,11 +2,9 @@ import { readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createVitest } from 'vitest/node';
-import type { Verdict } from '../checks/index.ts';
-import { readJournal } from '../journal/index.ts';
-import { buildReport, type ScenarioReport, writeReport } from '../report/index.ts';
+import { reportFromJournal, type ScenarioReport, writeReport } from '../report/index.ts';
 import { childPids } from './children.ts';
-import { formatSummary } from './summary.ts';
+import { formatSummary, useColor } from './summary.ts';
 
 const projectRoot = resolve(fileURLToPath(new URL('../..', import.meta.url)));
 
@@ -74,7 +72,7 @@ export async function run(options: {
       return 2;
     }
     const { path, report } = await writeReport(reportDir, reports);
-    process.stderr.write(`\n${formatSummary(report, path)}\n`);
+    process.stderr.write(`\n${formatSummary(report, path, { color: useColor(process.stderr) })}\n`);
     if (missing.length > 0) {
       process.stderr.write(`mcp-chaos: ${missing.join(', ')} ended without a journal: inconclusive\n`);
       return report.exitCode === 1 ? 1 : 2;
@@ -87,7 +85,10 @@ export async function run(options: {
   }
 }
 
-/** A scenario's report, re-derived from its journal and the verdicts recorded in it. */
+/**
+ * A scenario's report, re-derived from its journal and the verdicts recorded in it. The journal
+ * streams through the report's fold, so a run of millions of calls is never held in memory.
+ */
 async function scenarioReport(dir: string): Promise<ScenarioReport | undefined> {
   let journalPath: string;
   try {
@@ -96,7 +97,5 @@ async function scenarioReport(dir: string): Promise<ScenarioReport | undefined> 
   } catch {
     return undefined;
   }
-  const records = await readJournal(journalPath);
-  const verdicts = records.flatMap(({ type, ...rest }) => (type === 'verdict' ? [rest as Verdict] : []));
-  return buildReport(records, verdicts, { journal: journalPath });
+  return reportFromJournal(journalPath, { journal: journalPath });
 }

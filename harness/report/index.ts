@@ -1,5 +1,7 @@
 // The report's public face: built from a journal and verdicts only, never from a running environment.
-export { buildReport, OUTSIDE_PHASES } from './build.ts';
+export { buildReport, buildReportFrom, OUTSIDE_PHASES, reportFromJournal } from './build.ts';
+export { ScenarioReportFold } from './fold.ts';
 export * from './schema.ts';
-export { callStats, percentile } from './stats.ts';
+export { CallSequenceDigest } from './sequence-digest.ts';
+export { callStats, percentile, toCallStats } from './stats.ts';
 export { buildRunReport, writeReport } from './write.ts';

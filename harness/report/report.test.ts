@@ -1,12 +1,13 @@
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { noHangs, runChecks } from '../checks/index.ts';
+import { noHangs, runChecks, thresholds } from '../checks/index.ts';
 import { call, fault } from '../checks/test-journal.ts';
-import type { JournalRecord } from '../journal/index.ts';
-import { buildReport, OUTSIDE_PHASES } from './build.ts';
-import { scenarioReportSchema } from './schema.ts';
+import type { CallRecord, JournalRecord } from '../journal/index.ts';
+import { isFailed } from '../stats/index.ts';
+import { buildReport, buildReportFrom, OUTSIDE_PHASES, reportFromJournal } from './build.ts';
+import { type LatencySummary, scenarioReportSchema } from './schema.ts';
 import { percentile } from './stats.ts';
 import { buildRunReport, writeReport } from './write.ts';
 
@@ -73,7 +74,13 @@ describe('buildReport', () => {
       [OUTSIDE_PHASES, 1],
     ]);
     const [baseline, faulted] = report.phases;
-    expect(baseline?.latencyMs).toEqual({ p50: 50, p95: 95, p99: 99, max: 100 });
+    // count, min, mean and max exact; percentiles the HDR value, within its precision of the exact one.
+    expect(baseline?.latencyMs).toMatchObject({ count: 100, min: 1, mean: 50.5, max: 100 });
+    expectPercentiles(
+      baseline?.latencyMs ?? null,
+      Array.from({ length: 100 }, (_, i) => i + 1),
+    );
+    expect(baseline?.latencyMs?.p95).toBeCloseTo(95, 1);
     expect(faulted?.byOutcome).toEqual({
       ok: 0,
       error: 0,
@@ -84,6 +91,30 @@ describe('buildReport', () => {
     expect(faulted?.latencyMs?.max).toBe(60); // as the user waited: from the intended start
     expect(faulted?.serviceMs?.max).toBe(10); // as the target served it: from the actual start
     expect(report.total.calls).toBe(103);
+    expect(report.total.failed).toBe(2);
+    expect(baseline?.ratePerSecond).toBe(100); // 100 calls in its 1 s window
+    expect(report.statistics).toEqual({ method: 'hdr-histogram', significantDigits: 3, resolutionMs: 0.001 });
+  });
+
+  it('reports per tool and per outcome class, and every percentile equals a recomputation from the journal', () => {
+    const calls = records.filter((r): r is CallRecord => r.type === 'call');
+    const latencies = (cs: CallRecord[]) => cs.map((c) => c.end - c.intendedStart);
+    expectPercentiles(report.total.latencyMs, latencies(calls));
+    expectPercentiles(
+      report.total.serviceMs,
+      calls.map((c) => c.end - c.actualStart),
+    );
+    expect(report.tools.map((t) => [t.tool, t.calls])).toEqual([['lookup_customer', 103]]);
+    expect(report.outcomes.map((o) => [o.outcome, o.calls])).toEqual([
+      ['ok', 101],
+      ['error', 0],
+      ['protocol-error', 0],
+      ['transport-error', 1],
+      ['timeout', 1],
+      ['failed', 2],
+    ]);
+    const failed = report.outcomes.find((o) => o.outcome === 'failed');
+    expectPercentiles(failed?.latencyMs ?? null, latencies(calls.filter((c) => isFailed(c))));
   });
 
   it('reports faults with inject and heal times, driver lag, verdicts and exit code', () => {
@@ -103,11 +134,14 @@ describe('buildReport', () => {
     expect(report).toMatchObject({ status: 'fail', exitCode: 1 });
   });
 
-  it('gives the same call-sequence digest whatever the times, and notices a cut-short journal', () => {
+  it('gives the same call-sequence digest whatever the times and journal order, and notices a cut-short journal', () => {
     const shifted = records.map((r) =>
       r.type === 'call' ? { ...r, intendedStart: r.intendedStart + 7 } : r,
     );
     expect(buildReport(shifted, []).callSequenceDigest).toBe(report.callSequenceDigest);
+    expect(buildReport([...records].reverse(), []).callSequenceDigest).toBe(report.callSequenceDigest);
+    const otherChoice = records.map((r, i) => (i === 5 && r.type === 'call' ? { ...r, argsDigest: 'x' } : r));
+    expect(buildReport(otherChoice, []).callSequenceDigest).not.toBe(report.callSequenceDigest);
     const cut = buildReport(
       records.filter((r) => r.type !== 'end'),
       [],
@@ -119,6 +153,74 @@ describe('buildReport', () => {
     expect(() => buildReport([call()], [])).toThrow(/no header record/);
   });
 });
+
+describe('buildReportFrom', () => {
+  it('streams a journal file to the same report, judged by the verdicts recorded in it', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'report-'));
+    try {
+      const verdicts = runChecks([noHangs({ maxMs: 50 })], journal());
+      const records = [
+        ...journal().slice(0, -1),
+        ...verdicts.map((v) => ({ type: 'verdict' as const, ...v })),
+      ];
+      records.push({ type: 'end', at: T0 + 6000 });
+      const path = join(dir, 'journal.jsonl');
+      await writeFile(path, `${records.map((r) => JSON.stringify(r)).join('\n')}\n`);
+      const streamed = await reportFromJournal(path);
+      expect(streamed).toEqual(buildReport(records, verdicts, { journal: path }));
+      expect(streamed.verdicts).toEqual(verdicts);
+      async function* slowly() {
+        for (const r of records) yield await Promise.resolve(r);
+      }
+      expect(await buildReportFrom(slowly(), { meta: { journal: path } })).toEqual(streamed);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('lists every threshold with its value when the header names them', () => {
+    const spec = {
+      call_duration: ['p(95)<500', { threshold: 'max<50', abortOnFail: true }],
+      'call_failed{tool:lookup_customer}': ['rate<0.01'],
+      'calls{phase:baseline}': ['count==100'],
+      'calls{phase:recovery}': ['count>0'],
+    };
+    const withSpec = journal().map((r) => (r.type === 'header' ? { ...r, config: { thresholds: spec } } : r));
+    const verdicts = runChecks([thresholds(spec)], withSpec);
+    const r = buildReport(withSpec, verdicts);
+    expect(r.thresholds.map((t) => [t.metric, t.threshold, t.ok, t.abortOnFail])).toEqual([
+      ['call_duration', 'p(95)<500', true, false],
+      ['call_duration', 'max<50', false, true],
+      ['call_failed{tool:lookup_customer}', 'rate<0.01', false, false], // 2 of 103
+      ['calls{phase:baseline}', 'count==100', true, false],
+      ['calls{phase:recovery}', 'count>0', false, false], // a count of no calls is 0, and evaluated
+    ]);
+    expect(r.thresholds[1]).toMatchObject({ aggregation: 'max', unit: 'ms', actual: 100 });
+    expect(r.thresholds[2]).toMatchObject({ unit: 'ratio', actual: 2 / 103 });
+    expect(r.verdicts[0]?.summary).toBe('3 of 5 thresholds crossed.');
+    expect(scenarioReportSchema.parse(JSON.parse(JSON.stringify(r)))).toEqual(r);
+    expect(() =>
+      buildReport(
+        journal().map((h) => (h.type === 'header' ? { ...h, config: { thresholds: { bogus: ['x'] } } } : h)),
+        [],
+      ),
+    ).toThrow(/config.thresholds cannot be evaluated: threshold metric 'bogus' is unknown/);
+  });
+});
+
+/** Each percentile of the summary is the exact nearest-rank value within the HDR precision. */
+function expectPercentiles(summary: LatencySummary, values: number[]): void {
+  const sorted = [...values].sort((a, b) => a - b);
+  expect(summary?.count).toBe(sorted.length);
+  expect(summary?.max).toBe(sorted[sorted.length - 1]);
+  expect(summary?.min).toBe(sorted[0]);
+  for (const p of [50, 90, 95, 99] as const) {
+    const exact = percentile(sorted, p);
+    const actual = summary?.[`p${p}`] as number;
+    expect(actual).toBeGreaterThanOrEqual(exact - 0.0005);
+    expect(actual).toBeLessThanOrEqual(exact * 1.001 + 0.0005);
+  }
+}
 
 describe('percentile', () => {
   it('is nearest-rank: a measured value', () => {

@@ -1,36 +1,42 @@
-import type { CallRecord, Outcome } from '../journal/index.ts';
-import type { CallStats } from './schema.ts';
+import type { CallRecord } from '../journal/index.ts';
+import {
+  callStatsFold,
+  type DistributionSummary,
+  foldAll,
+  nearestRank,
+  type SeriesStats,
+} from '../stats/index.ts';
+import type { CallStats, LatencySummary } from './schema.ts';
 
 /**
- * Nearest-rank percentile of an ascending list: a value that was actually measured, never an
- * interpolation or a histogram bucket, so "p99 = 5,012 ms" names a real call's duration.
+ * Exact nearest-rank percentile of an ascending list: a value that was actually measured, never
+ * an interpolation. Reports read percentiles from HDR histograms (constant memory); this is the
+ * reference the tests hold them to.
  */
 export function percentile(sorted: readonly number[], p: number): number {
   if (sorted.length === 0) throw new RangeError('percentile of no values');
-  const rank = Math.max(1, Math.ceil((p / 100) * sorted.length));
-  return sorted[Math.min(rank, sorted.length) - 1] as number;
+  return sorted[nearestRank(p, sorted.length) - 1] as number;
 }
 
-function summarise(durations: number[]): CallStats['latencyMs'] {
-  if (durations.length === 0) return null;
-  const sorted = durations.sort((a, b) => a - b);
+function latency(summary: DistributionSummary | null): LatencySummary {
+  if (summary === null) return null;
+  const { count, min, mean, p50, p90, p95, p99, max } = summary;
+  return { count, min, mean, p50, p90, p95, p99, max };
+}
+
+/** A series from the stats fold, in the report's shape. */
+export function toCallStats(series: SeriesStats): CallStats {
   return {
-    p50: percentile(sorted, 50),
-    p95: percentile(sorted, 95),
-    p99: percentile(sorted, 99),
-    max: sorted[sorted.length - 1] as number,
+    calls: series.calls,
+    byOutcome: { ...series.byOutcome },
+    failed: series.failed,
+    ratePerSecond: series.ratePerSecond,
+    latencyMs: latency(series.latencyMs),
+    serviceMs: latency(series.serviceMs),
   };
 }
 
-const OUTCOMES: readonly Outcome[] = ['ok', 'error', 'protocol-error', 'transport-error', 'timeout'];
-
+/** The statistics of some calls held in memory (the report itself folds a journal as it streams). */
 export function callStats(calls: readonly CallRecord[]): CallStats {
-  const byOutcome = Object.fromEntries(OUTCOMES.map((o) => [o, 0])) as Record<Outcome, number>;
-  for (const call of calls) byOutcome[call.outcome]++;
-  return {
-    calls: calls.length,
-    byOutcome,
-    latencyMs: summarise(calls.map((c) => c.end - c.intendedStart)),
-    serviceMs: summarise(calls.map((c) => c.end - c.actualStart)),
-  };
+  return toCallStats(foldAll(callStatsFold(), calls).total);
 }
