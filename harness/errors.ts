@@ -14,7 +14,8 @@ export type HarnessErrorCode =
   | 'INVALID_ARGUMENT'
   | 'UNKNOWN_FAULT'
   | 'JOURNAL_INVALID'
-  | 'TIMEOUT';
+  | 'TIMEOUT'
+  | 'LOAD_FAILED';
 
 export class HarnessError extends Error {
   readonly code: HarnessErrorCode;

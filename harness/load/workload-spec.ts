@@ -14,6 +14,7 @@ import {
   withSpikes,
 } from './schedule.ts';
 import { runConstantVus, runRampingVus } from './vus.ts';
+import { type Identity, runInWorkers } from './worker-pool.ts';
 import { DEFAULT_MIX, TOOLS, type ToolMix } from './workload.ts';
 
 /** A k6 duration (`500ms`, `10s`, `2m`, `1h`) or milliseconds. */
@@ -45,6 +46,11 @@ interface OpenModel {
    * keep their pace.
    */
   noisy?: { rate: number; role?: Role; maxInFlight?: number };
+  /**
+   * Threads that make the main stream's calls (default 1: the calling thread). More only helps
+   * on a machine with cores to spare beside the target; each thread connects its own sessions.
+   */
+  workers?: number;
 }
 
 /** k6's constant-arrival-rate (the default): `rate` calls per second for the whole timeline. */
@@ -130,6 +136,7 @@ const openModel = {
     })
     .strict()
     .optional(),
+  workers: z.number().int().min(1).max(64).optional(),
 };
 const schemas = {
   'constant-arrival-rate': z
@@ -222,6 +229,8 @@ export interface ResolvedWorkload {
   profile?: RateProfile;
   /** The highest arrival rate the workload asks for, noisy user included (open models). */
   peakRate?: number;
+  /** Threads for the main stream (open models; 1 means the calling thread). */
+  workers: number;
 }
 
 /** Fills in defaults and turns durations into milliseconds for a timeline of `timelineMs`. */
@@ -239,6 +248,7 @@ export function resolveWorkload(spec: WorkloadSpec, timelineMs: number): Resolve
     callTimeoutMs: parseDuration(spec.callTimeout ?? '15s'),
     client: spec.client ?? 'http',
     roles: spec.roles ?? ['agent'],
+    workers: 1,
   };
   switch (spec.executor) {
     case undefined:
@@ -264,6 +274,7 @@ export function resolveWorkload(spec: WorkloadSpec, timelineMs: number): Resolve
         ...base,
         profile,
         peakRate: peakRate(profile) + (spec.noisy?.rate ?? 0),
+        workers: spec.workers ?? 1,
         sessionsPerIdentity: () => perIdentity,
       };
     }
@@ -283,15 +294,24 @@ function holdToEnd(profile: RateProfile, timelineMs: number): RateProfile {
   return { ...profile, stages: [...profile.stages, { duration: rest, target: last }] };
 }
 
+/** Where worker threads connect, when the workload has more than one. */
+export interface WorkerTargets {
+  mcpUrl: string;
+  /** The main stream's identities, tokens included. */
+  identities: Identity[];
+}
+
 /**
- * Runs the workload for the timeline: the main stream on `ctx.sessions`, and the noisy user's
- * stream, if any, on `noisySessions` (one identity's). Resolves when both have ended.
+ * Runs the workload for the timeline: the main stream on `ctx.sessions` (or, with workers, on
+ * sessions each worker thread connects to `workers.mcpUrl`), and the noisy user's stream, if
+ * any, on `noisySessions` (one identity's). Resolves when both have ended.
  */
 export async function runWorkload(
   workload: ResolvedWorkload,
   timelineMs: number,
   ctx: WorkloadContext,
   noisySessions?: WorkloadContext['sessions'][number],
+  workers?: WorkerTargets,
 ): Promise<WorkloadSummary> {
   const { spec } = workload;
   const limits = { callTimeoutMs: workload.callTimeoutMs, mix: workload.mix };
@@ -320,6 +340,27 @@ export async function runWorkload(
     }
     default: {
       const profile = workload.profile as RateProfile;
+      if (workload.workers > 1) {
+        if (!workers)
+          throw new HarnessError(
+            'INVALID_ARGUMENT',
+            'a workload with workers needs their MCP URL and identities',
+          );
+        main = runInWorkers(
+          {
+            ...limits,
+            workers: workload.workers,
+            mcpUrl: workers.mcpUrl,
+            identities: workers.identities,
+            sessionsPerIdentity: workload.sessionsPerIdentity(workers.identities.length),
+            client: workload.client,
+            profile,
+            maxInFlightPerIdentity: spec.maxInFlightPerIdentity ?? 32,
+          },
+          ctx,
+        );
+        break;
+      }
       main = runArrivals(
         {
           ...limits,

@@ -148,11 +148,16 @@ export async function runScenario(
         return group;
       });
     const groups: McpSession[][] = [];
-    for (const identity of mainIdentities) groups.push(await connect(identity, perIdentity));
+    // With worker threads, each thread connects its own sessions for the main stream.
+    if (workload.workers === 1) {
+      for (const identity of mainIdentities) groups.push(await connect(identity, perIdentity));
+    }
     const noisySessions =
       noisySpec && noisyIdentity ? await connect(noisyIdentity, noisySpec.maxInFlight ?? 32) : undefined;
     progress(
-      `${definition.name}: ${sessions.length} MCP sessions (${workload.client} client) for ${groups.length + (noisySessions ? 1 : 0)} identities connected`,
+      workload.workers > 1
+        ? `${definition.name}: ${workload.workers} load threads will connect ${perIdentity} sessions for each of ${mainIdentities.length} identities`
+        : `${definition.name}: ${sessions.length} MCP sessions (${workload.client} client) for ${groups.length + (noisySessions ? 1 : 0)} identities connected`,
     );
     const timeline = new TimelinePlayer(env, append);
     timeline.current = definition.timeline[0]?.name;
@@ -172,6 +177,7 @@ export async function runScenario(
         signal: abort.signal,
       },
       noisySessions,
+      { mcpUrl: env.mcpUrl, identities: mainIdentities },
     );
     for (const phase of definition.timeline) {
       const faults = phase.faults?.map((f) => f.name).join(', ');
