@@ -34,6 +34,15 @@ export {
   type RampingVusWorkload,
   type WorkloadSpec,
 } from './load/index.ts';
+export {
+  PROBE_NAMES,
+  type ProbeName,
+  type ProbeRecord,
+  type ProbesOptions,
+  type RunningProbes,
+  seriesKey,
+  startProbes,
+} from './probes/index.ts';
 export { LINKS, type LinkName, type RuntimeName } from './runtime/backend.ts';
 export { Environment, type Identity, StartedEnvironment } from './runtime/environment.ts';
 export type { RuntimeChoice } from './runtime/select.ts';

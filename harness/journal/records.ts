@@ -106,14 +106,62 @@ export const lagRecord = z.object({
   dropped: z.number().int(),
 });
 
+/** One Toxiproxy proxy as the `toxiproxy` probe read it: whether it is enabled and its toxics. */
+export const proxyStateSchema = z.object({
+  /** Toxiproxy's proxy name (`target-postgres`). */
+  name: z.string(),
+  /** The harness link it carries (`target→postgres`), when it is one of the environment's. */
+  link: z.string().optional(),
+  listen: z.string(),
+  upstream: z.string(),
+  enabled: z.boolean(),
+  toxics: z.array(
+    z.object({
+      name: z.string(),
+      type: z.string(),
+      stream: z.string(),
+      toxicity: z.number(),
+      attributes: z.record(z.string(), z.unknown()),
+    }),
+  ),
+});
+export type ProxyState = z.infer<typeof proxyStateSchema>;
+
+/**
+ * One sample of one probe (`readyz`, `metrics`, `postgres`, `process`, `toxiproxy`, or a
+ * user-defined name). `ok: false` means the probe could not read its subject, or the subject said
+ * it is unwell (`/readyz` not 200); `detail` then says why.
+ */
 export const probeRecord = z.object({
   type: z.literal('probe'),
   name: z.string(),
+  /** When the sample started. */
   at: z.number(),
   ok: z.boolean(),
+  /** How long the sample took. */
   latencyMs: z.number(),
   detail: z.string().optional(),
+  /**
+   * The sample's numeric readings, keyed by `seriesKey(name, labels)`: `db_pool_waiting`,
+   * `pg_connections{application_name="app",state="idle"}`. Finite numbers only.
+   */
+  values: z.record(z.string(), z.number()).optional(),
+  /** The `toxiproxy` probe's view of every proxy (numbers alone cannot say which toxic is on). */
+  proxies: z.array(proxyStateSchema).optional(),
 });
+export type ProbeRecord = z.infer<typeof probeRecord>;
+
+/**
+ * The key of one series in a probe record's `values`, in Prometheus' notation so that it reads
+ * like the target's own metrics: `name`, or `name{a="x",b="y"}` with labels sorted by name and
+ * values escaped as in the text exposition format. Checks build keys with it rather than by hand.
+ */
+export function seriesKey(name: string, labels: Readonly<Record<string, string>> = {}): string {
+  const names = Object.keys(labels).sort();
+  if (names.length === 0) return name;
+  const quote = (value: string) => value.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n');
+  return `${name}{${names.map((label) => `${label}="${quote(labels[label] ?? '')}"`).join(',')}}`;
+}
 
 /** State read from the target at the end of the run (through its admin contract). */
 export const snapshotRecord = z.object({

@@ -1,10 +1,47 @@
 import type { Toxiproxy } from 'toxiproxy-node-client';
+import { z } from 'zod';
+import { HarnessError } from '../errors.ts';
 import type { LinkName } from '../runtime/backend.ts';
 import { Link } from './link.ts';
 import { toxiproxyClient } from './toxiproxy-api.ts';
 
 export { Link, type ToxicSpec } from './link.ts';
 export { toxiproxyClient } from './toxiproxy-api.ts';
+
+/** One proxy as Toxiproxy reports it, with the link it carries when it is one of ours. */
+export interface LinkState {
+  name: string;
+  link?: LinkName;
+  listen: string;
+  upstream: string;
+  enabled: boolean;
+  toxics: {
+    name: string;
+    type: string;
+    stream: string;
+    toxicity: number;
+    attributes: Record<string, unknown>;
+  }[];
+}
+
+const proxiesResponse = z.record(
+  z.string(),
+  z.object({
+    name: z.string(),
+    listen: z.string(),
+    upstream: z.string(),
+    enabled: z.boolean(),
+    toxics: z.array(
+      z.object({
+        name: z.string(),
+        type: z.string(),
+        stream: z.string(),
+        toxicity: z.number(),
+        attributes: z.record(z.string(), z.unknown()),
+      }),
+    ),
+  }),
+);
 
 /** Toxiproxy proxy names must be plain identifiers: `client→target` becomes `client-target`. */
 export function proxyName(link: LinkName): string {
@@ -45,6 +82,29 @@ export class Links {
 
   names(): LinkName[] {
     return [...this.#links.keys()];
+  }
+
+  /**
+   * Every proxy on this Toxiproxy as it is now: enabled or not, and its toxics (one GET /proxies).
+   * Proxies the harness did not create are listed too, without a `link`.
+   */
+  async state(): Promise<LinkState[]> {
+    // The client's getAll() builds Proxy objects that drop the toxics, so the raw answer is read.
+    const { data } = await this.#client.api.get<unknown>(`${this.#client.host}/proxies`);
+    const parsed = proxiesResponse.safeParse(data);
+    if (!parsed.success) {
+      throw new HarnessError(
+        'TOXIPROXY_API',
+        `Toxiproxy's GET /proxies answer is not the expected shape: ${parsed.error.message}`,
+      );
+    }
+    const linkOf = new Map(this.names().map((link) => [proxyName(link), link]));
+    return Object.values(parsed.data)
+      .map((proxy) => {
+        const link = linkOf.get(proxy.name);
+        return { ...proxy, ...(link ? { link } : {}) };
+      })
+      .sort((a, b) => a.name.localeCompare(b.name));
   }
 
   /** Heal every link: remove all toxics and enable every proxy (Toxiproxy's /reset). */

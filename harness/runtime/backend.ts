@@ -26,11 +26,29 @@ export interface ProxyAddress {
   fromHost: string;
 }
 
+/** What one target instance uses of the machine, read when asked (for the `process` probe). */
+export interface ResourceUsage {
+  /**
+   * Resident memory in bytes. local: the process's VmRSS. containers: the container's anonymous
+   * plus mapped-file memory (its cgroup's view of the same thing: RSS without the page cache).
+   */
+  rssBytes: number;
+  /** CPU time (user + system) since the instance started, in seconds. */
+  cpuSeconds: number;
+  /**
+   * Which incarnation this is (a pid, a container start): CPU time restarts from zero when the
+   * instance does, so CPU% is computed only between two readings of the same incarnation.
+   */
+  instance: string;
+}
+
 export interface StartedTarget {
   /** Admin port URL (healthz/readyz/metrics/version/dataset), reached directly from the harness. */
   readonly adminUrl: string;
   /** Last lines the target printed, for error messages. */
   logs(): string;
+  /** Its memory and CPU now; rejects (HarnessError) while the instance is not running. */
+  resourceUsage(): Promise<ResourceUsage>;
   /** Kill the instance (default SIGKILL); it stays down until restart(). */
   kill(signal?: NodeJS.Signals): Promise<void>;
   /** Start it again with the same configuration (after kill, or as a restart). */

@@ -49,6 +49,19 @@ export class TargetAdmin {
       .parse(await response.json());
   }
 
+  /** The target's /metrics (Prometheus text exposition format), as text. */
+  async metrics(timeoutMs = 2000): Promise<string> {
+    const response = await fetch(`${this.#baseUrl()}/metrics`, { signal: AbortSignal.timeout(timeoutMs) });
+    const body = await response.text();
+    if (!response.ok) {
+      throw new HarnessError(
+        'TARGET_START',
+        `GET /metrics on the target's admin port answered HTTP ${response.status}: ${body.slice(0, 200)}`,
+      );
+    }
+    return body;
+  }
+
   /** One readiness probe: ok and how long it took. */
   async ready(): Promise<{ ok: boolean; latencyMs: number; detail?: string }> {
     const start = performance.now();

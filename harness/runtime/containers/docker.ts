@@ -6,6 +6,8 @@
 import { hostname } from 'node:os';
 import { type ContainerRuntimeClient, getContainerRuntimeClient } from 'testcontainers';
 import { HarnessError } from '../../errors.ts';
+import { cgroupUsage } from './cgroup.ts';
+import { type ContainerUsage, usageFromDockerStats } from './stats.ts';
 
 export const LABEL = 'mcp-chaos';
 export const LABEL_OWNER_PID = 'mcp-chaos.owner-pid';
@@ -92,6 +94,9 @@ export class ContainerHandle {
   readonly name: string;
   readonly host: string;
   #ports = new Map<number, number>();
+  // From the last refresh: the full id and the main process's pid on the engine's host (0 when stopped).
+  #containerId = '';
+  #pid = 0;
 
   constructor(client: ContainerRuntimeClient, id: string, name: string) {
     this.#client = client;
@@ -124,6 +129,8 @@ export class ContainerHandle {
       const published = Object.keys(info.HostConfig.PortBindings ?? {}).length;
       if (ports.size >= published || !info.State.Running || Date.now() > deadline) {
         this.#ports = ports;
+        this.#containerId = info.Id;
+        this.#pid = info.State.Pid;
         return;
       }
       await new Promise((resolve) => setTimeout(resolve, 100));
@@ -145,6 +152,21 @@ export class ContainerHandle {
 
   async kill(signal: NodeJS.Signals = 'SIGKILL'): Promise<void> {
     await this.#container.kill({ signal }).catch(ignoreNotRunning);
+  }
+
+  /**
+   * Memory and CPU now: from the cgroup files when the engine runs on this host (cheap), else
+   * from the engine's stats API. Rejects while the container is not running.
+   */
+  async resourceUsage(): Promise<ContainerUsage> {
+    return (await cgroupUsage(this.#pid, this.#containerId)) ?? (await this.stats());
+  }
+
+  /** One reading from the engine's stats API (see stats.ts). */
+  async stats(timeoutMs = 5_000): Promise<ContainerUsage> {
+    // dockerode passes abortSignal through to the request; its typings do not list it.
+    const options = { stream: false, 'one-shot': true, abortSignal: AbortSignal.timeout(timeoutMs) };
+    return usageFromDockerStats(await this.#container.stats(options as { stream: false; 'one-shot': true }));
   }
 
   async remove(): Promise<void> {

@@ -63,15 +63,21 @@ export async function startTargetContainer(spec: TargetSpec): Promise<StartedTar
 
   const adminUrl = () => `http://${handle.host}:${handle.mappedPort(TARGET_ADMIN_PORT)}`;
   let stopped = false;
+  // Bumped on every start of the same container: its cgroup's CPU time starts again from zero.
+  let incarnation = 0;
   return {
     get adminUrl() {
       return adminUrl();
     },
     logs: () => tail.text(),
+    async resourceUsage() {
+      return { ...(await handle.resourceUsage()), instance: `${name} start ${incarnation}` };
+    },
     kill: (signal?: NodeJS.Signals) => handle.kill(signal ?? 'SIGKILL'),
     async restart() {
       await handle.stop(10);
       const sinceS = Math.floor(Date.now() / 1000);
+      incarnation++;
       await handle.start();
       await tail.attach(sinceS);
       await waitHealthy(adminUrl(), startupTimeoutMs, handle, () => tail.text());

@@ -1,7 +1,8 @@
 import { HarnessError } from '../../errors.ts';
-import type { StartedTarget } from '../backend.ts';
+import type { ResourceUsage, StartedTarget } from '../backend.ts';
 import { httpOk, waitFor } from '../wait.ts';
 import { Child } from './child.ts';
+import { procUsage } from './proc.ts';
 import type { Registry } from './registry.ts';
 
 export interface TargetCommand {
@@ -46,6 +47,17 @@ export class LocalTarget implements StartedTarget {
 
   logs(): string {
     return this.#child?.logs() ?? '';
+  }
+
+  async resourceUsage(): Promise<ResourceUsage> {
+    const child = this.#child;
+    if (!child?.pid || child.exited) {
+      throw new HarnessError(
+        'TARGET_START',
+        'the target process is not running (killed, exited or not started)',
+      );
+    }
+    return await procUsage(child.pid);
   }
 
   async kill(signal: NodeJS.Signals = 'SIGKILL'): Promise<void> {
