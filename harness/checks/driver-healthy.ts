@@ -38,7 +38,11 @@ export function driverHealthy({
       state.worstLag = Math.max(state.worstLag, record.maxLagMs);
       if (record.maxLagMs > maxLagMs) {
         const at = new Date(record.from).toISOString();
-        state.late.add({ message: `window from ${at}: a call started ${ms(record.maxLagMs)} late` });
+        const loop =
+          record.eventLoopMaxMs !== undefined
+            ? ` (the driver's event loop stalled up to ${ms(record.eventLoopMaxMs)})`
+            : '';
+        state.late.add({ message: `window from ${at}: a call started ${ms(record.maxLagMs)} late${loop}` });
       }
     },
     finish({ windows, scheduled, dropped, worstLag, late }) {

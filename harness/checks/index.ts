@@ -15,6 +15,7 @@ export {
   type ThresholdExpression,
 } from './threshold-expression.ts';
 export {
+  describe as describeThreshold,
   isThresholdsCheck,
   type ThresholdResult,
   type ThresholdSpec,

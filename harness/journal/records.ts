@@ -104,6 +104,9 @@ export const lagRecord = z.object({
   meanLagMs: z.number(),
   /** Calls the driver could not start because its in-flight cap was reached. */
   dropped: z.number().int(),
+  /** The driver thread's event-loop delay over the window (ms): what starved timers waited. */
+  eventLoopMaxMs: z.number().optional(),
+  eventLoopP99Ms: z.number().optional(),
 });
 
 /** One Toxiproxy proxy as the `toxiproxy` probe read it: whether it is enabled and its toxics. */

@@ -87,7 +87,7 @@ export async function runArrivals(config: Arrivals, ctx: WorkloadContext): Promi
   const clock = ctx.clock ?? realClock;
   const random = new Random(ctx.seed);
   const busy = ctx.sessions.map(() => new Set<McpSession>());
-  const lag = new LagWindows(1000, (r) => ctx.append(r));
+  const lag = new LagWindows(1000, (r) => ctx.append(r), { eventLoop: ctx.clock === undefined });
   const inFlight = new Set<Promise<void>>();
   const sequence = new SequenceHash();
   const t0 = clock.now();
@@ -139,7 +139,7 @@ export async function runArrivals(config: Arrivals, ctx: WorkloadContext): Promi
     });
     inFlight.add(call);
   }
-  lag.flush();
+  lag.close();
   await Promise.all(inFlight);
   return {
     scheduled: index,

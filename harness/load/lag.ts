@@ -1,3 +1,4 @@
+import { type ELDHistogram, monitorEventLoopDelay } from 'node:perf_hooks';
 import type { RecordOf } from '../journal/records.ts';
 
 /**
@@ -12,10 +13,24 @@ export class LagWindows {
   #sum = 0;
   #max = 0;
   #dropped = 0;
+  readonly #loop: ELDHistogram | undefined;
 
-  constructor(windowMs: number, emit: (record: RecordOf<'lag'>) => void) {
+  /**
+   * `eventLoop: true` also samples the thread's event-loop delay (perf_hooks, 10 ms resolution)
+   * and journals its max and p99 per window: the cause when calls start late. Off under a
+   * virtual clock, where real delay means nothing.
+   */
+  constructor(
+    windowMs: number,
+    emit: (record: RecordOf<'lag'>) => void,
+    options: { eventLoop?: boolean } = {},
+  ) {
     this.#windowMs = windowMs;
     this.#emit = emit;
+    if (options.eventLoop) {
+      this.#loop = monitorEventLoopDelay({ resolution: 10 });
+      this.#loop.enable();
+    }
   }
 
   started(intended: number, actual: number): void {
@@ -32,9 +47,20 @@ export class LagWindows {
     this.#dropped++;
   }
 
+  /** Emits the last window and stops sampling the event loop. */
+  close(): void {
+    this.flush();
+    this.#loop?.disable();
+  }
+
   flush(): void {
     if (this.#scheduled === 0) return;
     const started = this.#scheduled - this.#dropped;
+    const loop =
+      this.#loop && this.#loop.count > 0
+        ? { eventLoopMaxMs: this.#loop.max / 1e6, eventLoopP99Ms: this.#loop.percentile(99) / 1e6 }
+        : {};
+    this.#loop?.reset();
     this.#emit({
       type: 'lag',
       from: this.#from,
@@ -43,6 +69,7 @@ export class LagWindows {
       maxLagMs: this.#max,
       meanLagMs: started > 0 ? this.#sum / started : 0,
       dropped: this.#dropped,
+      ...loop,
     });
     this.#scheduled = this.#sum = this.#max = this.#dropped = 0;
   }

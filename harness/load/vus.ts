@@ -74,7 +74,7 @@ async function runVus(
   ctx: WorkloadContext,
 ): Promise<WorkloadSummary> {
   const clock = ctx.clock ?? realClock;
-  const lag = new LagWindows(1000, (r) => ctx.append(r));
+  const lag = new LagWindows(1000, (r) => ctx.append(r), { eventLoop: ctx.clock === undefined });
   const t0 = clock.now();
   const end = t0 + config.durationMs;
   const groups = ctx.sessions.length;
@@ -119,7 +119,7 @@ async function runVus(
   };
 
   await Promise.all(Array.from({ length: config.maxVus }, (_, i) => vu(i)));
-  lag.flush();
+  lag.close();
   return {
     scheduled: started,
     started,

@@ -1,8 +1,9 @@
 import { z } from 'zod';
-import type { Check } from '../checks/index.ts';
+import { type Check, driverHealthy, type ThresholdSpec, thresholds } from '../checks/index.ts';
 import { HarnessError } from '../errors.ts';
 import type { FaultSpec } from '../faults/index.ts';
-import { type WorkloadSpec, workloadIssues } from '../load/index.ts';
+import { type Duration, parseDuration, type WorkloadSpec, workloadIssues } from '../load/index.ts';
+import { PROBE_NAMES, type ProbeName } from '../probes/index.ts';
 
 const fn = z.custom<(...args: never[]) => unknown>((v) => typeof v === 'function', 'must be a function');
 
@@ -24,6 +25,20 @@ export interface ScenarioDefinition {
   timeline: Phase[];
   /** The checks whose verdicts decide the scenario. */
   expect: Check[];
+  /**
+   * k6 thresholds on the calls, added to `expect` as a `thresholds` check, e.g.
+   * `{ call_duration: ['p(95)<500', { threshold: 'p(99)<2000', abortOnFail: true }],
+   *    'call_failed{phase:baseline}': ['rate<0.01'] }`. An abort-on-fail threshold crossed
+   * mid-run stops the load and heals the faults at once; the scenario fails on it.
+   */
+  thresholds?: ThresholdSpec;
+  /** Sampling of the target and its dependencies while the load runs. */
+  probes?: {
+    /** How often every probe samples (default 500ms). */
+    interval?: Duration;
+    /** Which probes (default all): readyz, metrics, postgres, process, toxiproxy. */
+    include?: ProbeName[];
+  };
 }
 
 /** Validated at the boundary: a scenario file with a wrong shape gets an error naming the field. */
@@ -47,6 +62,23 @@ const definitionSchema = z.object({
     )
     .min(1),
   expect: z.array(z.object({ name: z.string(), update: fn, finish: fn }).loose()).min(1),
+  thresholds: z.record(z.string(), z.array(z.unknown())).optional(),
+  probes: z
+    .object({
+      interval: z
+        .union([z.string(), z.number()])
+        .refine((v) => {
+          try {
+            return parseDuration(v) >= 50;
+          } catch {
+            return false;
+          }
+        }, 'write the interval as a duration of at least 50ms, such as 500ms or 2s')
+        .optional(),
+      include: z.array(z.enum(PROBE_NAMES)).min(1).optional(),
+    })
+    .strict()
+    .optional(),
 });
 
 export function validateScenario(definition: ScenarioDefinition): ScenarioDefinition {
@@ -57,6 +89,13 @@ export function validateScenario(definition: ScenarioDefinition): ScenarioDefini
   // The workload's fields depend on its executor, and its stages on the timeline's length.
   const timeline = parsed.success ? timelineMs(definition) : Number.POSITIVE_INFINITY;
   issues.push(...workloadIssues(definition?.workload, timeline).map((i) => `workload.${i}`));
+  if (definition?.thresholds !== undefined && issues.length === 0) {
+    try {
+      thresholds(definition.thresholds); // parses every metric and expression
+    } catch (error) {
+      issues.push(`thresholds: ${(error as Error).message}`);
+    }
+  }
   if (issues.length > 0) {
     const where = (definition as { name?: unknown })?.name ?? '(unnamed)';
     throw new HarnessError(
@@ -74,4 +113,13 @@ export function defineScenario(definition: ScenarioDefinition): ScenarioDefiniti
 
 export function timelineMs(definition: ScenarioDefinition): number {
   return definition.timeline.reduce((sum, phase) => sum + phase.durationMs, 0);
+}
+
+/** The checks a scenario is judged by: its `expect`, its `thresholds` as a check, and driverHealthy. */
+export function scenarioChecks(definition: ScenarioDefinition): Check[] {
+  const checks = [...definition.expect];
+  if (definition.thresholds) checks.push(thresholds(definition.thresholds));
+  // The harness judges its own load too: a driver that fell behind makes the run inconclusive.
+  if (!checks.some((c) => c.name === 'driverHealthy')) checks.push(driverHealthy());
+  return checks;
 }

@@ -1,17 +1,32 @@
 import { randomUUID } from 'node:crypto';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { driverHealthy, LiveChecks, overallStatus, type Verdict } from '../checks/index.ts';
+import {
+  describeThreshold,
+  LiveChecks,
+  overallStatus,
+  ThresholdWatch,
+  thresholdSpec,
+  type Verdict,
+} from '../checks/index.ts';
 import { HarnessError } from '../errors.ts';
 import { type JournalRecord, JournalWriter } from '../journal/index.ts';
-import { McpSession, now, resolveWorkload, runWorkload, type WorkloadSummary } from '../load/index.ts';
+import {
+  McpSession,
+  now,
+  parseDuration,
+  resolveWorkload,
+  runWorkload,
+  type WorkloadSummary,
+} from '../load/index.ts';
+import { type RunningProbes, startProbes } from '../probes/index.ts';
 import type { RuntimeName } from '../runtime/backend.ts';
 import { Environment, type StartedEnvironment } from '../runtime/environment.ts';
 import type { RuntimeChoice } from '../runtime/select.ts';
 import { referenceTarget, type TargetDefinition } from '../target/definition.ts';
 import { harnessVersion } from '../version.ts';
-import { type ScenarioDefinition, timelineMs, validateScenario } from './define.ts';
-import { startReadinessProbe } from './probes.ts';
+import { type ScenarioDefinition, scenarioChecks, timelineMs, validateScenario } from './define.ts';
+
 import { TimelinePlayer } from './timeline.ts';
 
 export interface RunOptions {
@@ -54,11 +69,18 @@ export async function runScenario(
   // The checks fold records as they are written, so the journal need not be kept in memory; the
   // driver's records are typed where they are built (the reader validates every line).
   const journal = await JournalWriter.open(join(dir, 'journal.jsonl'), { retain: false, validate: false });
-  // The harness judges its own load too: a driver that fell behind makes the run inconclusive.
-  const checks = definition.expect.some((c) => c.name === 'driverHealthy')
-    ? definition.expect
-    : [...definition.expect, driverHealthy()];
+  const checks = scenarioChecks(definition);
   const live = LiveChecks.attach(checks, journal);
+  // Abort-on-fail thresholds, live: the first breach stops the load and heals the faults.
+  const abort = new AbortController();
+  let breach: string | undefined;
+  const watch = ThresholdWatch.attach(checks, journal, {
+    onBreach: (crossed) => {
+      breach = crossed.map(describeThreshold).join('; ');
+      progress(`${definition.name}: abort-on-fail threshold crossed (${breach}): stopping the load`);
+      abort.abort();
+    },
+  });
   const append = (record: JournalRecord) => {
     journal.append(record);
   };
@@ -85,6 +107,7 @@ export async function runScenario(
         client: workload.client,
         timelineMs: timelineMs(definition),
         ...(workload.peakRate !== undefined ? { peakRate: workload.peakRate } : {}),
+        ...(thresholdSpec(checks) ? { thresholds: thresholdSpec(checks) } : {}),
       },
     });
   };
@@ -107,6 +130,7 @@ export async function runScenario(
     return result;
   };
   let env: StartedEnvironment | undefined;
+  let probes: RunningProbes | undefined;
   const sessions: McpSession[] = [];
   try {
     env = await new Environment()
@@ -161,8 +185,10 @@ export async function runScenario(
     );
     const timeline = new TimelinePlayer(env, append);
     timeline.current = definition.timeline[0]?.name;
-    const probe = startReadinessProbe(env, append);
-    const abort = new AbortController();
+    probes = startProbes(env, append, {
+      intervalMs: parseDuration(definition.probes?.interval ?? '500ms'),
+      ...(definition.probes?.include ? { probes: definition.probes.include } : {}),
+    });
     const load = runWorkload(
       workload,
       timelineMs(definition),
@@ -196,14 +222,18 @@ export async function runScenario(
     );
     const summary = await load;
     options.signal?.removeEventListener('abort', cancel);
-    await probe.stop();
+    await probes.stop();
     append({ type: 'snapshot', name: 'tickets', at: now(), tickets: await env.admin.tickets() });
     const verdicts = [...live.finish()];
     if (played) verdicts.push(harnessVerdict(`the timeline could not be played: ${message(played)}`));
     if (options.signal?.aborted)
       verdicts.push(harnessVerdict('the run was cancelled before its timeline ended'));
     for (const v of verdicts) append({ type: 'verdict', ...v });
-    append({ type: 'end', at: now() });
+    append({
+      type: 'end',
+      at: now(),
+      ...(breach ? { reason: `aborted: threshold crossed: ${breach}` } : {}),
+    });
     return await finish(env.runtime, verdicts, summary);
   } catch (error) {
     // The harness could not establish the conditions (a dependency did not start, Toxiproxy
@@ -216,6 +246,8 @@ export async function runScenario(
     return await finish(runtime, verdicts, { scheduled: 0, started: 0, dropped: 0, sequenceDigest: '' });
   } finally {
     try {
+      watch.detach();
+      await probes?.stop().catch(() => undefined);
       await Promise.allSettled(sessions.map((s) => s.close()));
       await env?.stop();
     } finally {
