@@ -33,6 +33,8 @@ const connections = Number(values.connections);
 const work = join(tmpdir(), `mcp-chaos-bench-${process.pid}`);
 const node = process.execPath;
 const bin = (name: string) => join(import.meta.dirname, '..', 'node_modules', '.bin', name);
+// The driver runs as scenario runs do: journal writes off its event loop (see vitest.config.ts).
+process.env.UV_USE_IO_URING ??= '0';
 const say = (line: string) => process.stdout.write(`${line}\n`);
 
 interface Measured {

@@ -13,6 +13,8 @@ import { streamJournal } from '../harness/journal/index.ts';
 const { values } = parseArgs({
   options: { calls: { type: 'string', default: '1000000' }, vus: { type: 'string', default: '16' } },
 });
+// The driver runs as scenario runs do: journal writes off its event loop (see vitest.config.ts).
+process.env.UV_USE_IO_URING ??= '0';
 const say = (line: string) => process.stdout.write(`${line}\n`);
 const work = join(tmpdir(), `mcp-chaos-bench-memory-${process.pid}`);
 const journal = join(work, 'journal.jsonl');

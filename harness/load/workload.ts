@@ -30,10 +30,7 @@ export function planCall(
     tools,
     tools.map((t) => mix[t] ?? 0),
   );
-  const customers = dataset.customers.filter(
-    (c) => c.tenantId === identity.tenant && (identity.role !== 'customer' || c.id === identity.customer),
-  );
-  const customerId = random.pick(customers).id;
+  const customerId = random.pick(visibleCustomers(dataset, identity)).id;
   switch (tool) {
     case 'lookup_customer':
       return { tool, args: { customerId } };
@@ -50,4 +47,24 @@ export function planCall(
         },
       };
   }
+}
+
+const visible = new WeakMap<Dataset, Map<string, Dataset['customers']>>();
+
+/** The customers an identity may see, computed once per dataset and identity (every call needs them). */
+function visibleCustomers(dataset: Dataset, identity: IdentityClaims): Dataset['customers'] {
+  let byIdentity = visible.get(dataset);
+  if (!byIdentity) {
+    byIdentity = new Map();
+    visible.set(dataset, byIdentity);
+  }
+  const key = `${identity.tenant}\u0000${identity.role}\u0000${identity.customer ?? ''}`;
+  let customers = byIdentity.get(key);
+  if (!customers) {
+    customers = dataset.customers.filter(
+      (c) => c.tenantId === identity.tenant && (identity.role !== 'customer' || c.id === identity.customer),
+    );
+    byIdentity.set(key, customers);
+  }
+  return customers;
 }
