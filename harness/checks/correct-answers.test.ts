@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { correctAnswers } from './correct-answers.ts';
+import { MAX_PENDING } from './dataset.ts';
 import { runChecks } from './run.ts';
 import { call, dataset } from './test-journal.ts';
 
@@ -54,5 +55,33 @@ describe('correctAnswers', () => {
     expect(runChecks([correctAnswers()], [lookup('c1', c1)])[0]?.summary).toMatch(/^No dataset record/);
     const [v] = runChecks([correctAnswers()], [dataset(), call({ tool: 'toString', args: {} })]);
     expect(v?.status).toBe('inconclusive');
+  });
+
+  it('holds at most maxPending ok calls while no dataset record has come, and says what went unchecked', () => {
+    const check = correctAnswers({ maxPending: 2 });
+    const state = check.init();
+    for (let i = 0; i < 5; i++) check.update(state, lookup('c1', c1));
+    expect(state.pending).toHaveLength(2);
+    check.update(state, dataset());
+    check.update(state, lookup('c1', c1));
+    expect(check.finish(state)).toMatchObject({
+      status: 'inconclusive',
+      summary:
+        'All 3 ok answers checked against the dataset were correct (3 lookup_customer), but not all could be checked: 3 ok answers journaled before the dataset record, beyond the ones held for it, went unchecked.',
+    });
+    check.update(state, lookup('c1', { ...c1, id: 'c2' }));
+    expect(check.finish(state)).toMatchObject({
+      status: 'fail',
+      summary:
+        '1 of 4 ok answers disagreed with the dataset (1 lookup_customer). 3 ok answers journaled before the dataset record, beyond the ones held for it, went unchecked.',
+    });
+  });
+
+  it('keeps memory bounded on a long journal without a dataset record', () => {
+    const check = correctAnswers();
+    const state = check.init();
+    for (let i = 0; i < 100_000; i++) check.update(state, lookup('c1', c1));
+    expect(state.pending).toHaveLength(MAX_PENDING);
+    expect(check.finish(state).summary).toMatch(/^No dataset record/);
   });
 });

@@ -1,5 +1,14 @@
 import type { CallRecord } from '../journal/index.ts';
-import { asObject, type Gated, type GroundTruth, gate, gated, show } from './dataset.ts';
+import {
+  asObject,
+  type Gated,
+  type GroundTruth,
+  gate,
+  gated,
+  MAX_PENDING,
+  show,
+  unjudgedNote,
+} from './dataset.ts';
 import { EvidenceList, verdict } from './evidence.ts';
 import { count } from './format.ts';
 import type { Check } from './types.ts';
@@ -74,15 +83,24 @@ function examine(state: State, call: CallRecord, truth: GroundTruth): void {
 const byTool = (m: Map<string, number>) => [...m].map(([tool, n]) => `${count(n)} ${tool}`).join(', ');
 const sum = (m: Map<string, number>) => [...m.values()].reduce((a, b) => a + b, 0);
 
-/** ok answers of lookup_customer, list_orders and create_ticket agree with the seeded dataset. */
-export function correctAnswers(): Check<State> {
+export interface CorrectAnswersOptions {
+  /** ok calls held while the dataset record has not arrived (see MAX_PENDING); the rest go unchecked. */
+  maxPending?: number;
+}
+
+/**
+ * ok answers of lookup_customer, list_orders and create_ticket agree with the seeded dataset.
+ * Memory is constant in the number of calls: counts per tool and capped evidence (and, only
+ * until the dataset record arrives, at most `maxPending` calls).
+ */
+export function correctAnswers({ maxPending = MAX_PENDING }: CorrectAnswersOptions = {}): Check<State> {
   const name = 'correctAnswers';
   return {
     name,
     needs: ['dataset', 'call'],
     init: () => ({ ...gated(), checked: new Map(), wrong: new Map(), evidence: new EvidenceList() }),
-    update: (state, record) => gate(state, record, (call, truth) => examine(state, call, truth)),
-    finish({ truth, checked, wrong, evidence }) {
+    update: (state, record) => gate(state, record, (call, truth) => examine(state, call, truth), maxPending),
+    finish({ truth, checked, wrong, evidence, unjudged }) {
       if (!truth) {
         return verdict(
           name,
@@ -95,7 +113,14 @@ export function correctAnswers(): Check<State> {
         return verdict(
           name,
           'inconclusive',
-          `No ok answer of ${Object.keys(judges).join(', ')} was recorded, so correctness could not be checked.`,
+          `No ok answer of ${Object.keys(judges).join(', ')} was recorded, so correctness could not be checked.${unjudgedNote(unjudged)}`,
+        );
+      }
+      if (evidence.total === 0 && unjudged > 0) {
+        return verdict(
+          name,
+          'inconclusive',
+          `All ${count(total)} ok answers checked against the dataset were correct (${byTool(checked)}), but not all could be checked:${unjudgedNote(unjudged)}`,
         );
       }
       if (evidence.total === 0) {
@@ -108,7 +133,7 @@ export function correctAnswers(): Check<State> {
       return verdict(
         name,
         'fail',
-        `${count(sum(wrong))} of ${count(total)} ok answers disagreed with the dataset (${byTool(wrong)}).`,
+        `${count(sum(wrong))} of ${count(total)} ok answers disagreed with the dataset (${byTool(wrong)}).${unjudgedNote(unjudged)}`,
         evidence,
       );
     },

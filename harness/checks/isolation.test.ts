@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { CallRecord } from '../journal/index.ts';
+import { MAX_PENDING } from './dataset.ts';
 import { isolation } from './isolation.ts';
 import { runChecks } from './run.ts';
 import { call, dataset } from './test-journal.ts';
@@ -60,5 +61,33 @@ describe('isolation', () => {
     expect(runChecks([isolation()], [answer(agentT1, {})])[0]?.status).toBe('inconclusive');
     const failed = call({ outcome: 'transport-error' });
     expect(runChecks([isolation()], [dataset(), failed])[0]?.summary).toMatch(/^No ok answers/);
+  });
+
+  it('holds at most maxPending ok calls while no dataset record has come, and says what went unchecked', () => {
+    const check = isolation({ maxPending: 2 });
+    const state = check.init();
+    const own = () => answer(customerC1, { customer: { id: 'c1', tenantId: 't1' } });
+    for (let i = 0; i < 4; i++) check.update(state, own());
+    expect(state.pending).toHaveLength(2);
+    check.update(state, dataset());
+    expect(check.finish(state)).toMatchObject({
+      status: 'inconclusive',
+      summary:
+        "None of the 2 ok answers checked showed data outside the caller's tenant or customer, but not all could be checked: 2 ok answers journaled before the dataset record, beyond the ones held for it, went unchecked.",
+    });
+    check.update(state, answer(agentT1, { customer: { id: 'c3' } }));
+    expect(check.finish(state)).toMatchObject({
+      status: 'fail',
+      summary:
+        "1 of 3 ok answers showed data outside the caller's tenant or customer (foreign tenants: t2). 2 ok answers journaled before the dataset record, beyond the ones held for it, went unchecked.",
+    });
+  });
+
+  it('keeps memory bounded on a long journal without a dataset record', () => {
+    const check = isolation();
+    const state = check.init();
+    for (let i = 0; i < 100_000; i++) check.update(state, answer(agentT1, {}));
+    expect(state.pending).toHaveLength(MAX_PENDING);
+    expect(check.finish(state).status).toBe('inconclusive');
   });
 });

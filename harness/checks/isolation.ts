@@ -1,5 +1,5 @@
 import type { CallRecord } from '../journal/index.ts';
-import { asObject, type Gated, type GroundTruth, gate, gated } from './dataset.ts';
+import { asObject, type Gated, type GroundTruth, gate, gated, MAX_PENDING, unjudgedNote } from './dataset.ts';
 import { EvidenceList, verdict } from './evidence.ts';
 import { count, plural } from './format.ts';
 import type { Check } from './types.ts';
@@ -64,15 +64,25 @@ function examine(state: State, call: CallRecord, truth: GroundTruth): void {
   });
 }
 
-/** No ok answer shows another tenant's data, nor, to a customer, another customer's. */
-export function isolation(): Check<State> {
+export interface IsolationOptions {
+  /** ok calls held while the dataset record has not arrived (see MAX_PENDING); the rest go unchecked. */
+  maxPending?: number;
+}
+
+/**
+ * No ok answer shows another tenant's data, nor, to a customer, another customer's. Memory is
+ * constant in the number of calls: a count, capped evidence, the foreign tenants named (at most
+ * the distinct tenant ids answers carry) and, only until the dataset record arrives, at most
+ * `maxPending` calls.
+ */
+export function isolation({ maxPending = MAX_PENDING }: IsolationOptions = {}): Check<State> {
   const name = 'isolation';
   return {
     name,
     needs: ['dataset', 'call'],
     init: () => ({ ...gated(), answers: 0, leaks: new EvidenceList(), foreignTenants: new Set() }),
-    update: (state, record) => gate(state, record, (call, truth) => examine(state, call, truth)),
-    finish({ truth, answers, leaks, foreignTenants }) {
+    update: (state, record) => gate(state, record, (call, truth) => examine(state, call, truth), maxPending),
+    finish({ truth, answers, leaks, foreignTenants, unjudged }) {
       if (!truth) {
         return verdict(
           name,
@@ -84,7 +94,14 @@ export function isolation(): Check<State> {
         return verdict(
           name,
           'inconclusive',
-          'No ok answers were recorded, so isolation could not be checked.',
+          `No ok answers were recorded, so isolation could not be checked.${unjudgedNote(unjudged)}`,
+        );
+      }
+      if (leaks.total === 0 && unjudged > 0) {
+        return verdict(
+          name,
+          'inconclusive',
+          `None of the ${plural(answers, 'ok answer')} checked showed data outside the caller's tenant or customer, but not all could be checked:${unjudgedNote(unjudged)}`,
         );
       }
       if (leaks.total === 0) {
@@ -96,7 +113,7 @@ export function isolation(): Check<State> {
       }
       const tenants =
         foreignTenants.size > 0 ? ` (foreign tenants: ${[...foreignTenants].sort().join(', ')})` : '';
-      const summary = `${count(leaks.total)} of ${plural(answers, 'ok answer')} showed data outside the caller's tenant or customer${tenants}.`;
+      const summary = `${count(leaks.total)} of ${plural(answers, 'ok answer')} showed data outside the caller's tenant or customer${tenants}.${unjudgedNote(unjudged)}`;
       return verdict(name, 'fail', summary, leaks);
     },
   };
