@@ -45,6 +45,9 @@ describe('workloadIssues', () => {
       workloadIssues({ rate: 5, spikes: [{ at: '9s', duration: '2s', multiplier: 3 }] }, TIMELINE)[0],
     ).toMatch(/spikes.0: it ends after the timeline/);
     expect(workloadIssues({ rate: 0 }, TIMELINE)[0]).toMatch(/^rate: /);
+    expect(workloadIssues({ rate: 1, callTimeout: '6m' }, TIMELINE)[0]).toMatch(
+      /callTimeout: give a call budget from 100ms to 5m/,
+    );
   });
 });
 

@@ -120,7 +120,17 @@ const common = {
     .array(z.enum(['agent', 'auditor', 'customer']))
     .min(1)
     .optional(),
-  callTimeout: duration.optional(),
+  // Checks rely on calls ending at most 5 minutes after they start (recoversWithin's reordering window).
+  callTimeout: duration
+    .refine((v) => {
+      try {
+        const ms = parseDuration(v);
+        return ms >= 100 && ms <= 300_000;
+      } catch {
+        return true; // reported by the duration check
+      }
+    }, 'give a call budget from 100ms to 5m')
+    .optional(),
   client: z.enum(['http', 'sdk']).optional(),
 };
 const openModel = {
