@@ -64,11 +64,18 @@ describe('latency through the driver', () => {
     expect(result.status, JSON.stringify(result.verdicts)).toBe('pass');
     const calls: CallRecord[] = [];
     let inject: RecordOf<'fault'> | undefined;
+    let header: RecordOf<'header'> | undefined;
+    let end: RecordOf<'end'> | undefined;
     for await (const record of streamJournal(result.journalPath)) {
+      if (record.type === 'header') header = record;
+      if (record.type === 'end') end = record;
       if (record.type === 'call') calls.push(record);
       if (record.type === 'fault' && record.event === 'inject') inject = record;
     }
     expect(inject).toBeDefined();
+    // The header's planned call sequence is the one the driver made.
+    expect(header?.config.callSequenceDigest).toMatch(/^[0-9a-f]{64}$/);
+    expect(end?.callSequenceDigest).toBe(header?.config.callSequenceDigest);
     const faultAt = inject?.at ?? 0;
     expect(calls.every((c) => c.outcome === 'ok')).toBe(true);
     const latency = (c: CallRecord) => c.end - c.intendedStart;

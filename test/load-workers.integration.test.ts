@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { startNullResponder } from '../bench/null-responder.ts';
 import { generateDataset, type JournalRecord, type RecordOf } from '../harness/index.ts';
-import { resolveWorkload, runWorkload } from '../harness/load/index.ts';
+import { plannedSequenceDigest, resolveWorkload, runWorkload } from '../harness/load/index.ts';
 
 describe('load worker threads', () => {
   it('two threads make the whole schedule between them and send every record home', async () => {
@@ -37,6 +37,9 @@ describe('load worker threads', () => {
       const calls = records.filter((r): r is RecordOf<'call'> => r.type === 'call');
       expect(calls).toHaveLength(400);
       expect(summary).toMatchObject({ scheduled: 400, started: 400, dropped: 0 });
+      expect(plannedSequenceDigest(workload, { seed: 1, runId: 'other', dataset, identities })).toBe(
+        summary.sequenceDigest,
+      );
       expect(new Set(calls.map((c) => c.correlationId)).size).toBe(400);
       expect(calls.filter((c) => c.correlationId.startsWith('wk-w0-'))).toHaveLength(200);
       expect(calls.filter((c) => c.correlationId.startsWith('wk-w1-'))).toHaveLength(200);

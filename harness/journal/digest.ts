@@ -65,3 +65,27 @@ function write(value: unknown, key: string): string | undefined {
       return undefined;
   }
 }
+
+/**
+ * The digest of a call's arguments for the call sequence: as sent, but with the run id taken out
+ * of any value that starts with it (idempotency keys are `${runId}-…` so that two runs never
+ * share one), since the run id is random and the sequence must depend on the seed alone.
+ */
+export function sequenceArgsDigest(
+  args: Record<string, unknown>,
+  runId: string,
+  argsDigest?: string,
+): string {
+  const prefix = `${runId}-`;
+  let changed = false;
+  const normalized: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(args)) {
+    if (typeof value === 'string' && value.startsWith(prefix)) {
+      normalized[key] = `<run>-${value.slice(prefix.length)}`;
+      changed = true;
+    } else {
+      normalized[key] = value;
+    }
+  }
+  return changed ? digest(normalized) : (argsDigest ?? digest(args));
+}

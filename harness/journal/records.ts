@@ -192,7 +192,13 @@ export const verdictRecord = z.object({
   evidenceTotal: z.number().int(),
 });
 
-export const endRecord = z.object({ type: z.literal('end'), at: z.number(), reason: z.string().optional() });
+export const endRecord = z.object({
+  type: z.literal('end'),
+  at: z.number(),
+  reason: z.string().optional(),
+  /** The digest of the call sequence the driver planned (equal to the header's for a complete open-model run). */
+  callSequenceDigest: z.string().optional(),
+});
 
 export const journalRecord = z.discriminatedUnion('type', [
   headerRecord,

@@ -31,7 +31,7 @@ function sessionsFor(clock: Clock, tenants: string[], perIdentity: number, delay
 
 async function drive(
   executor: (clock: FakeClock) => (ctx: Parameters<typeof runArrivals>[1]) => ReturnType<typeof runArrivals>,
-  options: { perIdentity?: number; delay?: Delay; seed?: number } = {},
+  options: { perIdentity?: number; delay?: Delay; seed?: number; runId?: string } = {},
 ) {
   const clock = new FakeClock();
   const dataset = generateDataset(1, { tenants: 2, customersPerTenant: 3 });
@@ -44,7 +44,7 @@ async function drive(
   const records: JournalRecord[] = [];
   const t0 = clock.now();
   const summary = await executor(clock)({
-    runId: 'test',
+    runId: options.runId ?? 'test',
     seed: options.seed ?? 1,
     dataset,
     sessions,
@@ -128,6 +128,20 @@ describe('arrival-rate executors on a virtual clock', () => {
     expect(a.summary.sequenceDigest).toBe(b.summary.sequenceDigest);
     expect(a.summary.sequenceDigest).not.toBe(c.summary.sequenceDigest);
     expect(a.calls.map((x) => x.argsDigest)).toEqual(b.calls.map((x) => x.argsDigest));
+  });
+
+  it('digests the same sequence for the same seed whatever the run id in idempotency keys', async () => {
+    const mix = { lookup_customer: 1, create_ticket: 1 };
+    const run = (seed: number, runId: string) =>
+      drive(() => (ctx) => runConstantArrivalRate({ ...limits, mix, rate: 100, durationMs: 500 }, ctx), {
+        seed,
+        runId,
+      });
+    const [a, b, c] = await Promise.all([run(7, 'run-a'), run(7, 'run-b'), run(8, 'run-a')]);
+    expect(a.calls.some((x) => x.tool === 'create_ticket')).toBe(true);
+    expect(a.calls.map((x) => x.argsDigest)).not.toEqual(b.calls.map((x) => x.argsDigest)); // keys differ
+    expect(a.summary.sequenceDigest).toBe(b.summary.sequenceDigest);
+    expect(a.summary.sequenceDigest).not.toBe(c.summary.sequenceDigest);
   });
 
   it('stops issuing calls when aborted', async () => {

@@ -1,14 +1,12 @@
 import type { Dataset } from '../dataset/generate.ts';
-import { digest } from '../journal/digest.ts';
 import type { IdentityClaims, JournalRecord } from '../journal/records.ts';
-import { Random } from '../random.ts';
 import { makeCall } from './call.ts';
 import { type Clock, realClock } from './clock.ts';
 import { LagWindows } from './lag.ts';
 import type { McpSession } from './mcp-contract.ts';
+import { ArrivalPlanner } from './planner.ts';
 import { constantArrivals, rampingArrivals, type Stage } from './schedule.ts';
-import { SequenceHash } from './sequence-hash.ts';
-import { planCall, type ToolMix } from './workload.ts';
+import type { ToolMix } from './workload.ts';
 
 /** What every arrival-rate executor shares. */
 interface ArrivalLimits {
@@ -85,13 +83,19 @@ export function runRampingArrivalRate(
  */
 export async function runArrivals(config: Arrivals, ctx: WorkloadContext): Promise<WorkloadSummary> {
   const clock = ctx.clock ?? realClock;
-  const random = new Random(ctx.seed);
+  const prefix = ctx.stream ? `${ctx.runId}-${ctx.stream}` : ctx.runId;
+  const planner = new ArrivalPlanner({
+    seed: ctx.seed,
+    runId: ctx.runId,
+    prefix,
+    identities: ctx.sessions.map((group) => group[0]?.identity as IdentityClaims),
+    dataset: ctx.dataset,
+    mix: config.mix,
+  });
   const busy = ctx.sessions.map(() => new Set<McpSession>());
   const lag = new LagWindows(1000, (r) => ctx.append(r), { eventLoop: ctx.clock === undefined });
   const inFlight = new Set<Promise<void>>();
-  const sequence = new SequenceHash();
   const t0 = clock.now();
-  const prefix = ctx.stream ? `${ctx.runId}-${ctx.stream}` : ctx.runId;
   const vuBase = ctx.vuBase ?? 0;
   let index = 0;
   let dropped = 0;
@@ -106,17 +110,8 @@ export async function runArrivals(config: Arrivals, ctx: WorkloadContext): Promi
     }
     if (ctx.signal?.aborted) break;
     await ctx.pressure?.();
-    const group = random.int(0, ctx.sessions.length - 1);
-    const callIndex = index++;
-    const plan = planCall(
-      random,
-      ctx.sessions[group]?.[0]?.identity as IdentityClaims,
-      ctx.dataset,
-      config.mix,
-      `${prefix}-k${callIndex}`,
-    );
-    const argsDigest = digest(plan.args);
-    sequence.add(`${callIndex}:${group}:${plan.tool}:${argsDigest}`);
+    const { callIndex, group, plan, argsDigest } = planner.next();
+    index++;
     const session = ctx.sessions[group]?.find((s) => !busy[group]?.has(s));
     if (!session || (busy[group]?.size ?? 0) >= config.maxInFlightPerIdentity) {
       dropped++;
@@ -145,6 +140,6 @@ export async function runArrivals(config: Arrivals, ctx: WorkloadContext): Promi
     scheduled: index,
     started: index - dropped,
     dropped,
-    sequenceDigest: sequence.digest(),
+    sequenceDigest: planner.digest(),
   };
 }

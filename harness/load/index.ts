@@ -30,6 +30,7 @@ export {
   type ConstantVusWorkload,
   type Duration,
   EXECUTORS,
+  plannedSequenceDigest,
   type RampingArrivalRateWorkload,
   type RampingVusWorkload,
   type ResolvedWorkload,

@@ -4,6 +4,7 @@ import { makeCall } from './call.ts';
 import { realClock } from './clock.ts';
 import type { WorkloadContext, WorkloadSummary } from './executor.ts';
 import { LagWindows } from './lag.ts';
+import { sequenceDigestOf } from './planner.ts';
 import { parseDuration, type Stage } from './schedule.ts';
 import { SequenceHash } from './sequence-hash.ts';
 import { planCall, type ToolMix } from './workload.ts';
@@ -102,7 +103,7 @@ async function runVus(
       const n = sequence.count;
       const plan = planCall(random, session.identity, ctx.dataset, config.mix, `${ctx.runId}-v${index}-${n}`);
       const argsDigest = digest(plan.args);
-      sequence.add(`${plan.tool}:${argsDigest}`);
+      sequence.add(`${plan.tool}:${sequenceDigestOf(plan.args, ctx.runId, argsDigest)}`);
       started++;
       await makeCall(session, plan, ctx, clock, {
         correlationId: `${ctx.runId}-v${index}-${n}`,

@@ -4,7 +4,13 @@ import { HarnessError } from '../errors.ts';
 import type { JournalRecord, RecordOf } from '../journal/index.ts';
 import { FakeClock } from './fake-clock.ts';
 import type { McpSession, ToolResult } from './mcp-contract.ts';
-import { resolveWorkload, runWorkload, type WorkloadSpec, workloadIssues } from './workload-spec.ts';
+import {
+  plannedSequenceDigest,
+  resolveWorkload,
+  runWorkload,
+  type WorkloadSpec,
+  workloadIssues,
+} from './workload-spec.ts';
 
 const TIMELINE = 10_000;
 
@@ -112,7 +118,10 @@ describe('runWorkload on a virtual clock', () => {
       { tenant: string; role: 'agent' },
     ];
     const records: JournalRecord[] = [];
-    const workload = resolveWorkload({ rate: 10, mix: { lookup_customer: 1 }, noisy: { rate: 100 } }, 2000);
+    const workload = resolveWorkload(
+      { rate: 10, mix: { lookup_customer: 1, create_ticket: 1 }, noisy: { rate: 100 } },
+      2000,
+    );
     const quiet = sessions(clock, [quietA, quietB], 4);
     const [noisy] = sessions(clock, [loud], 8);
     const summary = await runWorkload(
@@ -136,6 +145,25 @@ describe('runWorkload on a virtual clock', () => {
     expect(noisyCalls.every((c) => c.correlationId.startsWith('r-noisy-') && c.vu === 2)).toBe(true);
     expect(calls.filter((c) => c.vu < 2).every((c) => !c.correlationId.includes('noisy'))).toBe(true);
     expect(summary).toMatchObject({ scheduled: 220, started: 220, dropped: 0 });
+    // What the journal header records before the run: the same digest, from the plan alone.
+    expect(
+      plannedSequenceDigest(workload, {
+        seed: 1,
+        runId: 'another-run',
+        dataset,
+        identities: [quietA, quietB],
+        noisy: loud,
+      }),
+    ).toBe(summary.sequenceDigest);
+    expect(
+      plannedSequenceDigest(workload, {
+        seed: 2,
+        runId: 'r',
+        dataset,
+        identities: [quietA, quietB],
+        noisy: loud,
+      }),
+    ).not.toBe(summary.sequenceDigest);
   });
 
   it('ramping-vus holds its last target to the end of the timeline', async () => {

@@ -1,8 +1,11 @@
 import { z } from 'zod';
+import type { Dataset } from '../dataset/generate.ts';
 import { HarnessError } from '../errors.ts';
 import { digest } from '../journal/digest.ts';
+import type { IdentityClaims } from '../journal/records.ts';
 import { runArrivals, type WorkloadContext, type WorkloadSummary } from './executor.ts';
 import type { McpClientKind } from './mcp-session.ts';
+import { ArrivalPlanner } from './planner.ts';
 import {
   parseDuration,
   peakRate,
@@ -407,4 +410,59 @@ export async function runWorkload(
     dropped: a.dropped + b.dropped,
     sequenceDigest: digest([a.sequenceDigest, b.sequenceDigest]),
   };
+}
+
+/**
+ * The digest of the call sequence an open-model workload will plan, computed before it runs by
+ * going through the same planner without making a call: what the journal header records, equal
+ * to the run's own digest when the run completes (an aborted run plans fewer). Undefined for the
+ * closed models, whose sequence depends on how many calls each VU gets to make.
+ */
+export function plannedSequenceDigest(
+  workload: ResolvedWorkload,
+  plan: {
+    seed: number;
+    runId: string;
+    dataset: Dataset;
+    identities: readonly IdentityClaims[];
+    noisy?: IdentityClaims;
+  },
+): string | undefined {
+  const profile = workload.profile;
+  if (!profile) return undefined;
+  const stream = (seed: number, prefix: string, identities: readonly IdentityClaims[], p: RateProfile) => {
+    const planner = new ArrivalPlanner({
+      seed,
+      runId: plan.runId,
+      prefix,
+      identities,
+      dataset: plan.dataset,
+      mix: workload.mix,
+    });
+    for (const _ of rampingArrivals(p.startRate, p.stages)) planner.next();
+    return planner.digest();
+  };
+  let main: string;
+  if (workload.workers > 1) {
+    const n = workload.workers;
+    const share: RateProfile = {
+      startRate: profile.startRate / n,
+      stages: profile.stages.map((s) => ({ ...s, target: s.target / n })),
+    };
+    main = digest(
+      Array.from({ length: n }, (_, i) =>
+        stream(plan.seed + i * 7919, `${plan.runId}-w${i}`, plan.identities, share),
+      ),
+    );
+  } else {
+    main = stream(plan.seed, plan.runId, plan.identities, profile);
+  }
+  const noisy = 'noisy' in workload.spec ? workload.spec.noisy : undefined;
+  if (!noisy || !plan.noisy) return main;
+  const timelineMs = profileMs(profile);
+  const noisyDigest = stream(plan.seed + 1, `${plan.runId}-noisy`, [plan.noisy], {
+    startRate: noisy.rate,
+    stages: [{ duration: timelineMs, target: noisy.rate }],
+  });
+  return digest([main, noisyDigest]);
 }

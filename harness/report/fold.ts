@@ -8,7 +8,7 @@ import {
   type Verdict,
 } from '../checks/index.ts';
 import { HarnessError } from '../errors.ts';
-import type { JournalRecord, RecordOf } from '../journal/index.ts';
+import { type JournalRecord, type RecordOf, sequenceArgsDigest } from '../journal/index.ts';
 import { type CallStatsState, callStatsFold, RESOLUTION_MS, SIGNIFICANT_DIGITS } from '../stats/index.ts';
 import type { FaultReport, LagSummary, ReportMeta, ScenarioReport } from './schema.ts';
 import { CallSequenceDigest } from './sequence-digest.ts';
@@ -43,7 +43,14 @@ export class ScenarioReportFold {
         break;
       case 'call':
         stats.update(this.#stats, record);
-        this.#sequence.add(record.vu, record.tool, record.argsDigest);
+        this.#sequence.add(
+          record.vu,
+          record.tool,
+          // Without the run id in idempotency keys: equal seeds, equal digests.
+          this.#header
+            ? sequenceArgsDigest(record.args, this.#header.runId, record.argsDigest)
+            : record.argsDigest,
+        );
         if (this.#thresholds) this.#thresholds.check.update(this.#thresholds.state, record);
         break;
       case 'phase':

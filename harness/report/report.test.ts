@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { noHangs, runChecks, thresholds } from '../checks/index.ts';
 import { call, fault } from '../checks/test-journal.ts';
-import type { CallRecord, JournalRecord } from '../journal/index.ts';
+import { type CallRecord, digest, type JournalRecord } from '../journal/index.ts';
 import { isFailed } from '../stats/index.ts';
 import { buildReport, buildReportFrom, OUTSIDE_PHASES, reportFromJournal } from './build.ts';
 import { type LatencySummary, scenarioReportSchema } from './schema.ts';
@@ -259,5 +259,23 @@ describe('writeReport', () => {
 
   it('needs at least one scenario', () => {
     expect(() => buildRunReport([])).toThrow(/at least one scenario/);
+  });
+});
+
+describe('callSequenceDigest', () => {
+  it('depends on the choices, not on the run id inside idempotency keys', () => {
+    const run = (runId: string, subject: string) => {
+      const args = { customerId: 'c1', subject, idempotencyKey: `${runId}-k0` };
+      return buildReport(
+        [
+          { ...header, runId } as JournalRecord,
+          call({ at: T0, tool: 'create_ticket', args, argsDigest: digest(args) }),
+          { type: 'end', at: T0 + 10 },
+        ],
+        [],
+      ).callSequenceDigest;
+    };
+    expect(run('run-a', 'hello')).toBe(run('run-b', 'hello'));
+    expect(run('run-a', 'hello')).not.toBe(run('run-a', 'bye'));
   });
 });

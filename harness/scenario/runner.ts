@@ -15,6 +15,7 @@ import {
   McpSession,
   now,
   parseDuration,
+  plannedSequenceDigest,
   resolveWorkload,
   runWorkload,
   type WorkloadSummary,
@@ -86,7 +87,7 @@ export async function runScenario(
   };
   const startedAt = Date.now();
   let headerWritten = false;
-  const writeHeader = (runtime: RuntimeName, targetBuild?: string) => {
+  const writeHeader = (runtime: RuntimeName, targetBuild?: string, callSequenceDigest?: string) => {
     if (headerWritten) return;
     headerWritten = true;
     append({
@@ -108,6 +109,8 @@ export async function runScenario(
         timelineMs: timelineMs(definition),
         ...(workload.peakRate !== undefined ? { peakRate: workload.peakRate } : {}),
         ...(thresholdSpec(checks) ? { thresholds: thresholdSpec(checks) } : {}),
+        // The planned call sequence (open models): equal seeds, equal digests.
+        ...(callSequenceDigest ? { callSequenceDigest } : {}),
       },
     });
   };
@@ -140,8 +143,6 @@ export async function runScenario(
       .withProgress(progress)
       .start();
     const version = await env.admin.version().catch(() => undefined);
-    writeHeader(env.runtime, version?.buildId);
-    append({ type: 'dataset', ...env.dataset });
     const started = env;
     const callers = env.identities.filter((i) => workload.roles.includes(i.role));
     const noisySpec = 'noisy' in definition.workload ? definition.workload.noisy : undefined;
@@ -161,6 +162,18 @@ export async function runScenario(
         `workload.roles: no identity of role ${workload.roles.join(' or ')} is left to make calls`,
       );
     }
+    writeHeader(
+      env.runtime,
+      version?.buildId,
+      plannedSequenceDigest(workload, {
+        seed,
+        runId,
+        dataset: env.dataset,
+        identities: mainIdentities,
+        ...(noisyIdentity ? { noisy: noisyIdentity } : {}),
+      }),
+    );
+    append({ type: 'dataset', ...env.dataset });
     const perIdentity = workload.sessionsPerIdentity(mainIdentities.length);
     const connect = (identity: (typeof callers)[number], count: number) =>
       Promise.all(
