@@ -245,6 +245,7 @@ export async function runScenario(
     append({
       type: 'end',
       at: now(),
+      callSequenceDigest: summary.sequenceDigest,
       ...(breach ? { reason: `aborted: threshold crossed: ${breach}` } : {}),
     });
     return await finish(env.runtime, verdicts, summary);
