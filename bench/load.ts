@@ -9,7 +9,10 @@
 // (b) Against the reference server (local runtime): the built-in suite's peak arrival rate x3
 //     and x10 through runScenario itself, with the driver's own lag judged by driverHealthy.
 //
-// Options: --duration 10s (each client in (a)), --connections 16, --skip-reference.
+// On a noisy machine one run of each proves little: (a) runs every client `--rounds` times,
+// interleaved, and compares medians.
+//
+// Options: --duration 10s (each client in (a)), --connections 16, --rounds 3, --skip-reference.
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdir, readFile, rm } from 'node:fs/promises';
@@ -25,6 +28,7 @@ const { values } = parseArgs({
   options: {
     duration: { type: 'string', default: '10s' },
     connections: { type: 'string', default: '16' },
+    rounds: { type: 'string', default: '3' },
     'skip-reference': { type: 'boolean', default: false },
   },
 });
@@ -200,32 +204,55 @@ function table(rows: Measured[]): void {
 }
 
 async function againstNullResponder(): Promise<void> {
-  say(`(a) null MCP responder, ${connections} connections, ${seconds} s each`);
-  const responder = await startResponder();
-  try {
-    const rows: Measured[] = [];
-    for (const run of [
-      () => autocannon(responder.url),
-      () => mcpStress(responder.url),
-      () => ours(responder.url, 'sdk'),
-      () => ours(responder.url, 'http'),
-    ]) {
-      rows.push(await run());
+  const rounds = Number(values.rounds);
+  say(`(a) null MCP responder, ${connections} connections, ${seconds} s each, ${rounds} rounds (medians)`);
+  const clients: [string, (url: string) => Promise<Measured>][] = [
+    ['autocannon (raw HTTP)', (url) => autocannon(url)],
+    ['mcp-stress', (url) => mcpStress(url)],
+    ['mcp-chaos (SDK client)', (url) => ours(url, 'sdk')],
+    ['mcp-chaos', (url) => ours(url, 'http')],
+  ];
+  const runs = new Map<string, Measured[]>(clients.map(([name]) => [name, []]));
+  for (let round = 1; round <= rounds; round++) {
+    for (const [name, run] of clients) {
+      // A fresh responder for each run: one client's leftovers (open connections, a grown
+      // heap) must not slow the next one down.
+      const responder = await startResponder();
+      try {
+        const measured = await run(responder.url);
+        runs.get(name)?.push(measured);
+        const rate = measured.calls / measured.seconds;
+        say(`  round ${round}: ${name.padEnd(24)} ${rate.toFixed(0).padStart(7)} calls/s`);
+      } finally {
+        responder.stop();
+      }
     }
-    table(rows);
-    const rate = (name: string) => {
-      const r = rows.find((x) => x.client === name);
-      return r ? r.calls / r.seconds : Number.NaN;
-    };
-    const vsStress = rate('mcp-chaos') / rate('mcp-stress');
-    const vsCannon = rate('mcp-chaos') / rate('autocannon (raw HTTP)');
-    say(`  ratio vs mcp-stress: ${vsStress.toFixed(2)}x (goal >= 2x: ${vsStress >= 2 ? 'met' : 'NOT met'})`);
-    say(
-      `  ratio vs autocannon: ${vsCannon.toFixed(2)}x (goal >= 0.8x: ${vsCannon >= 0.8 ? 'met' : 'NOT met'})`,
-    );
-  } finally {
-    responder.stop();
   }
+  const median = (xs: number[]) =>
+    [...xs].sort((a, b) => a - b)[Math.floor((xs.length - 1) / 2)] ?? Number.NaN;
+  const rows: Measured[] = clients.map(([name]) => {
+    const measured = runs.get(name) ?? [];
+    const rate = median(measured.map((m) => m.calls / m.seconds));
+    const cpu = median(measured.map((m) => m.cpuSeconds / m.calls));
+    return {
+      client: name,
+      calls: rate * 10_000,
+      seconds: 10_000,
+      cpuSeconds: cpu * rate * 10_000,
+      note: measured.at(-1)?.note,
+    };
+  });
+  table(rows);
+  const rate = (name: string) => {
+    const r = rows.find((x) => x.client === name);
+    return r ? r.calls / r.seconds : Number.NaN;
+  };
+  const vsStress = rate('mcp-chaos') / rate('mcp-stress');
+  const vsCannon = rate('mcp-chaos') / rate('autocannon (raw HTTP)');
+  say(`  ratio vs mcp-stress: ${vsStress.toFixed(2)}x (goal >= 2x: ${vsStress >= 2 ? 'met' : 'NOT met'})`);
+  say(
+    `  ratio vs autocannon: ${vsCannon.toFixed(2)}x (goal >= 0.8x: ${vsCannon >= 0.8 ? 'met' : 'NOT met'})`,
+  );
 }
 
 async function againstReferenceServer(): Promise<void> {

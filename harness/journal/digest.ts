@@ -18,6 +18,18 @@ export function digest(value: unknown): string {
   return hash('sha256', canonicalJson(value), 'hex');
 }
 
+/** Object keys repeat call after call (one schema, many calls): quote each once. */
+const quotedKeys = new Map<string, string>();
+
+function quoted(key: string): string {
+  let text = quotedKeys.get(key);
+  if (text === undefined) {
+    text = JSON.stringify(key);
+    if (quotedKeys.size < 10_000) quotedKeys.set(key, text);
+  }
+  return text;
+}
+
 function write(value: unknown, key: string): string | undefined {
   if (
     value !== null &&
@@ -56,7 +68,7 @@ function write(value: unknown, key: string): string | undefined {
       for (const k of keys) {
         const text = write(record[k], k);
         if (text === undefined) continue;
-        out += `${first ? '' : ','}${JSON.stringify(k)}:${text}`;
+        out += `${first ? '' : ','}${quoted(k)}:${text}`;
         first = false;
       }
       return `${out}}`;

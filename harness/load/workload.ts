@@ -49,22 +49,24 @@ export function planCall(
   }
 }
 
-const visible = new WeakMap<Dataset, Map<string, Dataset['customers']>>();
+const visible = new WeakMap<Dataset, WeakMap<IdentityClaims, Dataset['customers']>>();
 
-/** The customers an identity may see, computed once per dataset and identity (every call needs them). */
+/**
+ * The customers an identity may see, computed once per dataset and identity object (every call
+ * needs them; a session's identity is one object for the whole run).
+ */
 function visibleCustomers(dataset: Dataset, identity: IdentityClaims): Dataset['customers'] {
   let byIdentity = visible.get(dataset);
   if (!byIdentity) {
-    byIdentity = new Map();
+    byIdentity = new WeakMap();
     visible.set(dataset, byIdentity);
   }
-  const key = `${identity.tenant}\u0000${identity.role}\u0000${identity.customer ?? ''}`;
-  let customers = byIdentity.get(key);
+  let customers = byIdentity.get(identity);
   if (!customers) {
     customers = dataset.customers.filter(
       (c) => c.tenantId === identity.tenant && (identity.role !== 'customer' || c.id === identity.customer),
     );
-    byIdentity.set(key, customers);
+    byIdentity.set(identity, customers);
   }
   return customers;
 }
