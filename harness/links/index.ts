@@ -1,6 +1,7 @@
 import type { Toxiproxy } from 'toxiproxy-node-client';
 import { z } from 'zod';
 import { HarnessError } from '../errors.ts';
+import { proxyStateSchema } from '../journal/records.ts';
 import type { LinkName } from '../runtime/backend.ts';
 import { Link } from './link.ts';
 import { toxiproxyClient } from './toxiproxy-api.ts';
@@ -24,24 +25,8 @@ export interface LinkState {
   }[];
 }
 
-const proxiesResponse = z.record(
-  z.string(),
-  z.object({
-    name: z.string(),
-    listen: z.string(),
-    upstream: z.string(),
-    enabled: z.boolean(),
-    toxics: z.array(
-      z.object({
-        name: z.string(),
-        type: z.string(),
-        stream: z.string(),
-        toxicity: z.number(),
-        attributes: z.record(z.string(), z.unknown()),
-      }),
-    ),
-  }),
-);
+// Toxiproxy's GET /proxies: the proxy state the toxiproxy probe journals, without our link name.
+const proxiesResponse = z.record(z.string(), proxyStateSchema.omit({ link: true }));
 
 /** Toxiproxy proxy names must be plain identifiers: `client→target` becomes `client-target`. */
 export function proxyName(link: LinkName): string {

@@ -5,22 +5,13 @@ import { parentPort, workerData } from 'node:worker_threads';
 import type { Dataset } from '../dataset/generate.ts';
 import type { JournalRecord } from '../journal/records.ts';
 import { runArrivals } from './executor.ts';
-import type { McpClientKind } from './mcp-session.ts';
 import { McpSession } from './mcp-session.ts';
-import { type RateProfile, rampingArrivals } from './schedule.ts';
-import type { Identity } from './worker-pool.ts';
-import type { ToolMix } from './workload.ts';
+import { rampingArrivals } from './schedule.ts';
+import type { WorkerPoolOptions } from './worker-pool.ts';
 
-export interface WorkerInput {
+/** What one thread needs: the pool's options but its count, and its own share of the run. */
+export interface WorkerInput extends Omit<WorkerPoolOptions, 'workers'> {
   index: number;
-  mcpUrl: string;
-  identities: Identity[];
-  sessionsPerIdentity: number;
-  client: McpClientKind;
-  profile: RateProfile;
-  mix: ToolMix;
-  callTimeoutMs: number;
-  maxInFlightPerIdentity: number;
   runId: string;
   seed: number;
   dataset: Dataset;
