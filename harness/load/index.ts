@@ -25,17 +25,15 @@ export {
 } from './schedule.ts';
 export { type ConstantVus, type RampingVus, runConstantVus, runRampingVus } from './vus.ts';
 export { DEFAULT_MIX, TOOLS, type ToolMix, type ToolName } from './workload.ts';
+export { plannedSequenceDigest, type ResolvedWorkload, resolveWorkload } from './workload-plan.ts';
+export { runWorkload, type WorkerTargets } from './workload-run.ts';
 export {
   type ConstantArrivalRateWorkload,
   type ConstantVusWorkload,
   type Duration,
   EXECUTORS,
-  plannedSequenceDigest,
   type RampingArrivalRateWorkload,
   type RampingVusWorkload,
-  type ResolvedWorkload,
-  resolveWorkload,
-  runWorkload,
   type WorkloadSpec,
   workloadIssues,
 } from './workload-spec.ts';

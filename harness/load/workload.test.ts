@@ -4,13 +4,9 @@ import { HarnessError } from '../errors.ts';
 import type { JournalRecord, RecordOf } from '../journal/index.ts';
 import { FakeClock } from './fake-clock.ts';
 import type { McpSession, ToolResult } from './mcp-contract.ts';
-import {
-  plannedSequenceDigest,
-  resolveWorkload,
-  runWorkload,
-  type WorkloadSpec,
-  workloadIssues,
-} from './workload-spec.ts';
+import { plannedSequenceDigest, resolveWorkload } from './workload-plan.ts';
+import { runWorkload } from './workload-run.ts';
+import { type WorkloadSpec, workloadIssues } from './workload-spec.ts';
 
 const TIMELINE = 10_000;
 
