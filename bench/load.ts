@@ -5,7 +5,8 @@
 //     digested, journaled, folded by live checks), the same driver on the MCP SDK's Client,
 //     mcp-stress (a peer MCP load tool) and autocannon posting the identical request (the raw
 //     HTTP limit). Calls/s and client CPU-seconds per 10,000 calls; goals: >= 2x mcp-stress and
-//     >= 0.8x autocannon.
+//     >= 0.8x autocannon. A last, diagnostic row times the lean client alone (no journal,
+//     digests or checks): the part of the driver's cost that is HTTP.
 // (b) Against the reference server (local runtime): the built-in suite's peak arrival rate x3
 //     and x10 through runScenario itself, with the driver's own lag judged by driverHealthy.
 //
@@ -113,6 +114,28 @@ async function ours(url: string, client: 'http' | 'sdk'): Promise<Measured> {
   };
 }
 
+/** The lean client alone (bench/client-floor.ts): a diagnostic row, not the driver. */
+async function clientFloor(url: string): Promise<Measured> {
+  const { stdout, cpuSeconds } = await timed([
+    node,
+    join(import.meta.dirname, 'client-floor.ts'),
+    '--url',
+    url,
+    '--vus',
+    String(connections),
+    '--duration',
+    values.duration,
+  ]);
+  const result = JSON.parse(stdout.trim().split('\n').at(-1) ?? '{}') as { calls: number; seconds: number };
+  return {
+    client: 'lean client alone',
+    calls: result.calls,
+    seconds: result.seconds,
+    cpuSeconds,
+    note: 'diagnostic: no journal, digests or checks',
+  };
+}
+
 async function mcpStress(url: string): Promise<Measured> {
   const output = join(work, 'mcp-stress.ndjson');
   const executable = join(
@@ -211,6 +234,7 @@ async function againstNullResponder(): Promise<void> {
     ['mcp-stress', (url) => mcpStress(url)],
     ['mcp-chaos (SDK client)', (url) => ours(url, 'sdk')],
     ['mcp-chaos', (url) => ours(url, 'http')],
+    ['lean client alone', (url) => clientFloor(url)],
   ];
   const runs = new Map<string, Measured[]>(clients.map(([name]) => [name, []]));
   for (let round = 1; round <= rounds; round++) {
