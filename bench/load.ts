@@ -84,56 +84,45 @@ async function startResponder(): Promise<{ url: string; stop(): void }> {
   return { url: line.toString().trim(), stop: () => child.kill() };
 }
 
-async function ours(url: string, client: 'http' | 'sdk'): Promise<Measured> {
+/** Runs one of our bench scripts for `--duration` with `--vus` sessions; parses its JSON line. */
+async function script<T>(
+  name: string,
+  url: string,
+  extra: string[] = [],
+): Promise<T & { cpuSeconds: number }> {
   const { stdout, cpuSeconds } = await timed([
     node,
-    join(import.meta.dirname, 'drive.ts'),
+    join(import.meta.dirname, name),
     '--url',
     url,
     '--vus',
     String(connections),
     '--duration',
     values.duration,
-    '--client',
-    client,
-    '--journal',
-    join(work, `journal-${client}.jsonl`),
+    ...extra,
   ]);
-  const result = JSON.parse(stdout.trim().split('\n').at(-1) ?? '{}') as {
-    calls: number;
-    seconds: number;
-    peakRssMb: number;
-    verdicts: string[];
-  };
+  return { ...(JSON.parse(stdout.trim().split('\n').at(-1) ?? '{}') as T), cpuSeconds };
+}
+
+async function ours(url: string, client: 'http' | 'sdk'): Promise<Measured> {
+  const result = await script<{ calls: number; seconds: number; peakRssMb: number; verdicts: string[] }>(
+    'drive.ts',
+    url,
+    ['--client', client, '--journal', join(work, `journal-${client}.jsonl`)],
+  );
   return {
     client: client === 'http' ? 'mcp-chaos' : 'mcp-chaos (SDK client)',
     calls: result.calls,
     seconds: result.seconds,
-    cpuSeconds,
+    cpuSeconds: result.cpuSeconds,
     note: `peak RSS ${result.peakRssMb.toFixed(0)} MB; ${result.verdicts.join(', ')}`,
   };
 }
 
 /** The lean client alone (bench/client-floor.ts): a diagnostic row, not the driver. */
 async function clientFloor(url: string): Promise<Measured> {
-  const { stdout, cpuSeconds } = await timed([
-    node,
-    join(import.meta.dirname, 'client-floor.ts'),
-    '--url',
-    url,
-    '--vus',
-    String(connections),
-    '--duration',
-    values.duration,
-  ]);
-  const result = JSON.parse(stdout.trim().split('\n').at(-1) ?? '{}') as { calls: number; seconds: number };
-  return {
-    client: 'lean client alone',
-    calls: result.calls,
-    seconds: result.seconds,
-    cpuSeconds,
-    note: 'diagnostic: no journal, digests or checks',
-  };
+  const result = await script<{ calls: number; seconds: number }>('client-floor.ts', url);
+  return { client: 'lean client alone', ...result, note: 'diagnostic: no journal, digests or checks' };
 }
 
 async function mcpStress(url: string): Promise<Measured> {

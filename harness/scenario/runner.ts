@@ -71,6 +71,7 @@ export async function runScenario(
   // driver's records are typed where they are built (the reader validates every line).
   const journal = await JournalWriter.open(join(dir, 'journal.jsonl'), { retain: false, validate: false });
   const checks = scenarioChecks(definition);
+  const thresholdsConfig = thresholdSpec(checks);
   const live = LiveChecks.attach(checks, journal);
   // Abort-on-fail thresholds, live: the first breach stops the load and heals the faults.
   const abort = new AbortController();
@@ -108,7 +109,7 @@ export async function runScenario(
         client: workload.client,
         timelineMs: timelineMs(definition),
         ...(workload.peakRate !== undefined ? { peakRate: workload.peakRate } : {}),
-        ...(thresholdSpec(checks) ? { thresholds: thresholdSpec(checks) } : {}),
+        ...(thresholdsConfig ? { thresholds: thresholdsConfig } : {}),
         // The planned call sequence (open models): equal seeds, equal digests.
         ...(callSequenceDigest ? { callSequenceDigest } : {}),
       },
