@@ -5,6 +5,7 @@ export {
   type Check,
   correctAnswers,
   driverHealthy,
+  gracefulErrors,
   isolation,
   noHangs,
   recoversWithin,

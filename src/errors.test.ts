@@ -22,9 +22,9 @@ describe('classifyError', () => {
 
   it('leaks no SQL, host or detail in the message', () => {
     const mapped = classifyError(withCode('connect ECONNREFUSED 10.0.0.5:5432', 'ECONNREFUSED'));
-    expect(mapped.message).toBe('the database is unavailable');
+    expect(mapped.message).toBe('the database is unavailable; retry in a few seconds');
     expect(classifyError(withCode('syntax error at or near "SELECT"', '42601')).message).toBe(
-      'internal error',
+      'an internal error occurred; retry later, and quote the correlation id if it persists',
     );
   });
 

@@ -21,6 +21,14 @@ export class ToolError extends Error {
 
 export const notFound = (): ToolError => new ToolError('NOT_FOUND', 'customer not found');
 
+// Messages tell the client what to do next: whether to retry, and what to quote if it persists.
+export const MESSAGES = {
+  unavailable: 'the database is unavailable; retry in a few seconds',
+  timeout:
+    'the database did not answer in time; retry in a few seconds (writes: with the same idempotency key)',
+  internal: 'an internal error occurred; retry later, and quote the correlation id if it persists',
+} as const;
+
 // Connection-level failures: the database could not be reached or dropped us. SQLSTATE class 08
 // is "connection exception"; 57P01-03 are shutdown/crash/starting up; 53300 too many connections;
 // 25P03 is the server closing an idle-in-transaction session.
@@ -63,14 +71,14 @@ export function classifyError(error: unknown): ToolError {
   const code = codeOf(error);
   const message = error instanceof Error ? error.message : String(error);
   if (code === '57014' || message === 'Query read timeout') {
-    return new ToolError('TIMEOUT', 'the database did not answer in time');
+    return new ToolError('TIMEOUT', MESSAGES.timeout);
   }
   if (
     (code !== undefined &&
       (code.startsWith('08') || UNAVAILABLE_SQLSTATES.has(code) || UNAVAILABLE_NODE_CODES.has(code))) ||
     UNAVAILABLE_MESSAGES.some((fragment) => message.includes(fragment))
   ) {
-    return new ToolError('DEPENDENCY_UNAVAILABLE', 'the database is unavailable');
+    return new ToolError('DEPENDENCY_UNAVAILABLE', MESSAGES.unavailable);
   }
-  return new ToolError('INTERNAL', 'internal error');
+  return new ToolError('INTERNAL', MESSAGES.internal);
 }

@@ -3,6 +3,7 @@
 export { correctAnswers } from './correct-answers.ts';
 export { type DriverHealthyOptions, driverHealthy } from './driver-healthy.ts';
 export { EVIDENCE_CAP, EvidenceList, verdict } from './evidence.ts';
+export { type GracefulErrorsOptions, gracefulErrors } from './graceful-errors.ts';
 export { isolation } from './isolation.ts';
 export { type NoHangsOptions, noHangs } from './no-hangs.ts';
 export { BUSINESS_CODES, type RecoversWithinOptions, recoversWithin } from './recovers-within.ts';

@@ -3,7 +3,7 @@ import type { Logger } from 'pino';
 import { mayUseTool } from '../auth/policy.ts';
 import type { SchemaState } from '../db/schema.ts';
 import type { Principal } from '../domain.ts';
-import { classifyError, ToolError } from '../errors.ts';
+import { classifyError, MESSAGES, ToolError } from '../errors.ts';
 import type { Metrics } from '../metrics.ts';
 import type { Tool, ToolContext } from '../tools/index.ts';
 
@@ -68,7 +68,7 @@ export async function dispatchToolCall(
     }
     // Before the schema exists every query would fail with "relation does not exist" (INTERNAL);
     // the truth is that the database is not available yet.
-    if (!deps.schema.ready) throw new ToolError('DEPENDENCY_UNAVAILABLE', 'the database is unavailable');
+    if (!deps.schema.ready) throw new ToolError('DEPENDENCY_UNAVAILABLE', MESSAGES.unavailable);
     const output = await tool.invoke({ ...deps.context, principal }, rawArgs);
     answer = result(output, meta, false);
   } catch (error) {

@@ -2,6 +2,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
 import type { Logger } from 'pino';
 import { AuthError, bearerToken, type TokenVerifier } from '../auth/jwt.ts';
+import { MESSAGES } from '../errors.ts';
 import type { DispatchDeps } from './dispatch.ts';
 import { createMcpServer } from './server.ts';
 
@@ -91,7 +92,7 @@ export function createMcpHttpServer(deps: McpHttpDeps): Server {
         { reason: error instanceof Error ? error.message : String(error) },
         'MCP request failed',
       );
-      sendJsonRpcError(res, 500, -32603, 'INTERNAL: internal error');
+      sendJsonRpcError(res, 500, -32603, `INTERNAL: ${MESSAGES.internal}`);
     });
   });
 }

@@ -133,7 +133,7 @@ describe('MCP layer', () => {
     const result = await call('list_orders', { customerId: 'c1' });
     expect(errorOf(result)).toEqual({
       code: 'DEPENDENCY_UNAVAILABLE',
-      message: 'the database is unavailable',
+      message: 'the database is unavailable; retry in a few seconds',
     });
     expect(JSON.stringify(result)).not.toContain('10.1.2.3');
     const metrics = await deps.metrics.registry.metrics();
