@@ -44,6 +44,13 @@ describe('database-restart against broken builds', () => {
     expect(verdicts.isolation).toBe('pass');
   });
 
+  it('errors carry the driver error and the failing SQL: gracefulErrors fails, the rest pass', async () => {
+    const verdicts = await runAgainst('sql-in-errors', { defect: 'sql-in-errors' });
+    expect(verdicts.gracefulErrors).toBe('fail');
+    expect(verdicts.noHangs).toBe('pass');
+    expect(verdicts.correctAnswers).toBe('pass');
+  });
+
   it("lookup_customer answers another tenant's customer: isolation fails", async () => {
     const verdicts = await runAgainst('cross-tenant', { defect: 'cross-tenant-customer' });
     expect(verdicts.isolation).toBe('fail');

@@ -18,7 +18,7 @@ const projectRoot = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
 export interface ReferenceOptions {
   /** A deliberately broken build of the reference server, for self-tests. */
-  defect?: 'none' | 'wrong-customer-same-tenant' | 'cross-tenant-customer';
+  defect?: 'none' | 'wrong-customer-same-tenant' | 'cross-tenant-customer' | 'sql-in-errors';
   /** `off` switches the database pool's timeouts off: the negative control for noHangs. */
   poolTimeouts?: 'on' | 'off';
   buildId?: string;

@@ -2,6 +2,7 @@ import {
   correctAnswers,
   defineScenario,
   Fault,
+  gracefulErrors,
   isolation,
   noHangs,
   recoversWithin,
@@ -41,5 +42,6 @@ export const databaseRestart = defineScenario({
     correctAnswers(),
     isolation(),
     writesExactlyOnce(),
+    gracefulErrors(),
   ],
 });

@@ -51,11 +51,39 @@ function toStoredTicket(row: TicketRow): StoredTicket {
   return { ticket: { ...rest, status: 'open', createdAt: createdAt.toISOString() }, body };
 }
 
+/** A database failure with the statement that failed, for the log (never for the client). */
+export class QueryFailed extends Error {
+  override readonly name = 'QueryFailed';
+  readonly query: string;
+  readonly code: string | undefined;
+  constructor(cause: unknown, query: string) {
+    super(cause instanceof Error ? cause.message : String(cause), { cause });
+    this.query = query;
+    // Keep the driver's code (SQLSTATE, ECONNREFUSED): classifyError maps failures by it.
+    const code = (cause as { code?: unknown } | null)?.code;
+    this.code = typeof code === 'string' ? code : undefined;
+  }
+}
+
+/** A pool whose failed queries say which statement failed. */
+function queryOf(pool: pg.Pool) {
+  return async <R extends pg.QueryResultRow>(
+    text: string,
+    values: unknown[] = [],
+  ): Promise<pg.QueryResult<R>> => {
+    try {
+      return await pool.query<R>(text, values);
+    } catch (error) {
+      throw new QueryFailed(error, text);
+    }
+  };
+}
+
 export class PgRepository implements Repository {
-  readonly #pool: pg.Pool;
+  readonly #pool: { query: ReturnType<typeof queryOf> };
 
   constructor(pool: pg.Pool) {
-    this.#pool = pool;
+    this.#pool = { query: queryOf(pool) };
   }
 
   async findCustomer(tenantId: string, customerId: string): Promise<Customer | undefined> {

@@ -18,8 +18,27 @@ const repository = {
 } as unknown as Repository;
 
 describe('defects', () => {
-  it('knows exactly the three documented settings', () => {
-    expect(DEFECT_NAMES).toEqual(['none', 'wrong-customer-same-tenant', 'cross-tenant-customer']);
+  it('knows exactly the documented settings', () => {
+    expect(DEFECT_NAMES).toEqual([
+      'none',
+      'wrong-customer-same-tenant',
+      'cross-tenant-customer',
+      'sql-in-errors',
+    ]);
+  });
+
+  it('sql-in-errors puts the driver error and the failing statement in the message; the others do not', () => {
+    const cause = Object.assign(new Error('Connection terminated unexpectedly'), {
+      query: 'SELECT id\n  FROM customers WHERE id = $1',
+    });
+    expect(selectDefects('sql-in-errors').errorMessage('the database is unavailable', cause)).toBe(
+      'the database is unavailable: Connection terminated unexpectedly (query: SELECT id FROM customers WHERE id = $1)',
+    );
+    for (const name of DEFECT_NAMES.filter((n) => n !== 'sql-in-errors')) {
+      expect(selectDefects(name).errorMessage('the database is unavailable', cause)).toBe(
+        'the database is unavailable',
+      );
+    }
   });
 
   it('none answers with the authorized customer', async () => {

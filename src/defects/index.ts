@@ -5,8 +5,10 @@
  * names it explicitly; the server logs it loudly at start and reports it on /version. With
  * DEFECT=none (the default) every function here is the identity.
  *
- * Only lookup_customer is affected, and authorization still runs on the customer the caller
- * asked for, exactly like the real bug: the policy passes, then the wrong record is answered.
+ * The answer defects affect only lookup_customer, and authorization still runs on the customer
+ * the caller asked for, exactly like the real bug: the policy passes, then the wrong record is
+ * answered. `sql-in-errors` affects error messages only: the driver's error and the failing
+ * statement reach the client, as in a service that returns its exceptions' text.
  */
 import type { Repository } from '../db/repository.ts';
 import type { Customer } from '../domain.ts';
@@ -18,6 +20,17 @@ export interface Defects {
   readonly name: DefectName;
   /** Chooses the record lookup_customer answers with, given the one it was authorized for. */
   answerForLookup(repository: Repository, authorized: Customer): Promise<Customer>;
+  /** The message an error result carries, given the contract's message and what was thrown. */
+  errorMessage(message: string, cause: unknown): string;
+}
+
+const contractMessage = (message: string): string => message;
+
+// What a service that returns its exceptions' text shows: the driver's error and the statement.
+function withInternals(message: string, cause: unknown): string {
+  if (!(cause instanceof Error)) return message;
+  const query = (cause as { query?: unknown }).query;
+  return `${message}: ${cause.message}${typeof query === 'string' ? ` (query: ${query.replace(/\s+/g, ' ')})` : ''}`;
 }
 
 const pickAt = <T>(items: readonly T[], index: number): T | undefined =>
@@ -45,13 +58,17 @@ async function crossTenantCustomer(repository: Repository, authorized: Customer)
   );
 }
 
+const asAuthorized = async (_repository: Repository, authorized: Customer): Promise<Customer> => authorized;
+
 export function selectDefects(name: DefectName): Defects {
   switch (name) {
     case 'none':
-      return { name, answerForLookup: async (_repository, authorized) => authorized };
+      return { name, answerForLookup: asAuthorized, errorMessage: contractMessage };
     case 'wrong-customer-same-tenant':
-      return { name, answerForLookup: wrongCustomerSameTenant };
+      return { name, answerForLookup: wrongCustomerSameTenant, errorMessage: contractMessage };
     case 'cross-tenant-customer':
-      return { name, answerForLookup: crossTenantCustomer };
+      return { name, answerForLookup: crossTenantCustomer, errorMessage: contractMessage };
+    case 'sql-in-errors':
+      return { name, answerForLookup: asAuthorized, errorMessage: withInternals };
   }
 }

@@ -1,3 +1,8 @@
 // Kept apart from the defect implementations so config parsing does not load them.
-export const DEFECT_NAMES = ['none', 'wrong-customer-same-tenant', 'cross-tenant-customer'] as const;
+export const DEFECT_NAMES = [
+  'none',
+  'wrong-customer-same-tenant',
+  'cross-tenant-customer',
+  'sql-in-errors',
+] as const;
 export type DefectName = (typeof DEFECT_NAMES)[number];

@@ -76,7 +76,8 @@ export async function dispatchToolCall(
     code = mapped.code;
     if (!(error instanceof ToolError))
       internalReason = error instanceof Error ? error.message : String(error);
-    answer = result({ error: { code: mapped.code, message: mapped.message } }, meta, true);
+    const message = deps.context.defects.errorMessage(mapped.message, error);
+    answer = result({ error: { code: mapped.code, message } }, meta, true);
   }
   const durationMs = performance.now() - started;
   deps.metrics.toolCalls.inc({ tool: tool.name, code });
