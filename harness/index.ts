@@ -18,7 +18,19 @@ export {
 } from './checks/index.ts';
 export { type Dataset, generateDataset } from './dataset/generate.ts';
 export { HarnessError, type HarnessErrorCode } from './errors.ts';
-export { Fault, type FaultSpec } from './faults/index.ts';
+export {
+  type BandwidthOptions,
+  Fault,
+  type FaultSpec,
+  type LatencyOptions,
+  type LimitDataOptions,
+  type ResetPeerOptions,
+  type SlicerOptions,
+  type SlowCloseOptions,
+  type TimeoutOptions,
+  type Timing,
+  type ToxicDirection,
+} from './faults/index.ts';
 export {
   type CallRecord,
   type JournalRecord,

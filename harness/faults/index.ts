@@ -1,2 +1,14 @@
 export { Fault } from './catalog.ts';
 export type { Fault as FaultSpec } from './fault.ts';
+export type {
+  BandwidthOptions,
+  LatencyOptions,
+  LimitDataOptions,
+  ResetPeerOptions,
+  SlicerOptions,
+  SlowCloseOptions,
+  TimeoutOptions,
+  ToxicDirection,
+  ToxicOptions,
+} from './link-faults.ts';
+export type { Timing } from './timing.ts';
