@@ -1,10 +1,284 @@
+import { randomBytes } from 'node:crypto';
+import pg from 'pg';
+import { HarnessError } from '../errors.ts';
+import type { StartedEnvironment } from '../runtime/environment.ts';
 import type { Fault as FaultSpec } from './fault.ts';
 import type { Timing } from './timing.ts';
+
+/** The application_name of the connections exhaustConnections holds. */
+export const EXHAUST_APPLICATION_NAME = 'mcp-chaos-exhaust';
+/** The application_name of the faults' own short-lived superuser connections. */
+export const FAULT_APPLICATION_NAME = 'mcp-chaos-fault';
+/**
+ * The role exhaustConnections holds its connections as. Not a superuser on purpose: a superuser
+ * may also take the superuser_reserved_connections slots, and those must stay free so that the
+ * harness's probe, terminateBackends and an operator can still get in while the ordinary slots
+ * (the ones an application role competes for) are exhausted.
+ */
+export const EXHAUST_ROLE = 'mcp_chaos_exhaust';
+
+const DEPENDENCIES = ['postgres'] as const;
+type Dependency = (typeof DEPENDENCIES)[number];
+
+/** How many connections exhaustConnections opens at a time (SCRAM costs CPU on a 2-core box). */
+const OPEN_BATCH = 8;
+const CONNECT_TIMEOUT_MS = 5_000;
+/** SQLSTATE 53300: "too many clients already" / "remaining connection slots are reserved …". */
+const TOO_MANY_CONNECTIONS = '53300';
+
+function invalid(fault: string, message: string): HarnessError {
+  return new HarnessError('INVALID_SCENARIO', `Fault.${fault}: ${message}`);
+}
+
+/** The dependency argument, checked at run time too (scenario files may be plain JavaScript). */
+function checkDependency(fault: string, dependency: unknown): asserts dependency is Dependency {
+  if (!DEPENDENCIES.includes(dependency as Dependency)) {
+    throw invalid(fault, `unknown dependency ${JSON.stringify(dependency)} (use 'postgres')`);
+  }
+}
+
+/** Options must be a plain object with only the keys the fault knows (a typo is not ignored). */
+function checkOptions(fault: string, options: unknown, allowed: readonly string[]): void {
+  if (typeof options !== 'object' || options === null || Array.isArray(options)) {
+    throw invalid(fault, `options must be an object such as { ${allowed.join(', ')} }`);
+  }
+  const unknown = Object.keys(options).filter((key) => !allowed.includes(key));
+  if (unknown.length > 0) {
+    throw invalid(fault, `unknown option(s) ${unknown.join(', ')} (known: ${allowed.join(', ')})`);
+  }
+}
+
+/** afterMs ≥ 0 and forMs > 0, finite, when given. */
+function checkTiming(fault: string, timing: Timing): void {
+  const { afterMs, forMs } = timing;
+  if (afterMs !== undefined && !(Number.isFinite(afterMs) && afterMs >= 0)) {
+    throw invalid(fault, `afterMs must be a number of milliseconds ≥ 0, got ${String(afterMs)}`);
+  }
+  if (forMs !== undefined && !(Number.isFinite(forMs) && forMs > 0)) {
+    throw invalid(fault, `forMs must be a number of milliseconds > 0, got ${String(forMs)}`);
+  }
+}
+
+/** Only the timing keys, so that a fault's own options never leak onto the FaultSpec. */
+function timingOf(options: Timing): Timing {
+  return {
+    ...(options.afterMs !== undefined ? { afterMs: options.afterMs } : {}),
+    ...(options.forMs !== undefined ? { forMs: options.forMs } : {}),
+  };
+}
+
+const TIMING_KEYS = ['afterMs', 'forMs'] as const;
+
+/** Validates the common arguments of a fault and returns its timing. */
+function validated(
+  fault: string,
+  dependency: unknown,
+  options: unknown,
+  extraKeys: readonly string[] = [],
+): Timing {
+  checkDependency(fault, dependency);
+  checkOptions(fault, options, [...TIMING_KEYS, ...extraKeys]);
+  checkTiming(fault, options as Timing);
+  return timingOf(options as Timing);
+}
+
+/**
+ * A URL to the `postgres` maintenance database: pg_stat_activity and roles are cluster-wide, and
+ * a connection to the target's database would stand in the way of re-creating it from a template.
+ */
+function maintenanceUrl(
+  url: string,
+  applicationName: string,
+  credentials?: { user: string; password: string },
+): string {
+  const parsed = new URL(url);
+  parsed.pathname = '/postgres';
+  if (credentials) {
+    parsed.username = encodeURIComponent(credentials.user);
+    parsed.password = encodeURIComponent(credentials.password);
+  }
+  // A connection string's parameters win over the client's options, so it is set here.
+  parsed.searchParams.set('application_name', applicationName);
+  return parsed.toString();
+}
+
+/** A client that never crashes the process when the server drops it (a restart, a termination). */
+function client(connectionString: string): pg.Client {
+  const c = new pg.Client({
+    connectionString,
+    connectionTimeoutMillis: CONNECT_TIMEOUT_MS,
+    statement_timeout: 10_000,
+    query_timeout: 12_000,
+  });
+  c.on('error', () => undefined);
+  return c;
+}
+
+/** end() politely; a server that does not answer (paused) gets its socket dropped after `ms`. */
+async function close(c: pg.Client, ms = 2_000): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const ended = await Promise.race([
+    c.end().then(
+      () => true,
+      () => true,
+    ),
+    new Promise<boolean>((resolve) => {
+      timer = setTimeout(() => resolve(false), ms);
+    }),
+  ]);
+  clearTimeout(timer);
+  if (!ended) c.connection.stream.destroy();
+}
+
+/** Runs `work` on a short-lived superuser connection of the faults' own application_name. */
+async function asSuperuser<T>(env: StartedEnvironment, work: (c: pg.Client) => Promise<T>): Promise<T> {
+  const admin = client(maintenanceUrl(env.postgresUrl, FAULT_APPLICATION_NAME));
+  try {
+    await admin.connect();
+    return await work(admin);
+  } finally {
+    await close(admin);
+  }
+}
+
+function host(env: StartedEnvironment): string {
+  try {
+    return new URL(env.postgresUrl).host; // never the URL itself: it holds the password
+  } catch {
+    return '(no URL)';
+  }
+}
+
+/**
+ * The slots a non-superuser can still take: max_connections less the reserved ones
+ * (superuser_reserved_connections, and reserved_connections since PostgreSQL 16) less the client
+ * backends now, this connection included.
+ */
+async function freeOrdinarySlots(admin: pg.Client): Promise<{ free: number; ordinary: number }> {
+  const { rows } = await admin.query<{ ordinary: number; used: number }>(`
+    SELECT current_setting('max_connections')::int
+           - current_setting('superuser_reserved_connections')::int
+           - coalesce(current_setting('reserved_connections', true)::int, 0) AS ordinary,
+           (SELECT count(*)::int FROM pg_stat_activity WHERE backend_type = 'client backend') AS used`);
+  const row = rows[0];
+  if (!row) throw new HarnessError('DEPENDENCY_START', 'pg_stat_activity returned no row');
+  return { free: row.ordinary - row.used, ordinary: row.ordinary };
+}
+
+/** Creates (once) the non-superuser role and gives it a fresh password for this injection. */
+async function prepareExhaustRole(admin: pg.Client): Promise<string> {
+  const password = randomBytes(18).toString('hex');
+  await admin.query(`
+    DO $$ BEGIN
+      CREATE ROLE ${EXHAUST_ROLE} LOGIN;
+    EXCEPTION WHEN duplicate_object THEN NULL;
+    END $$`);
+  await admin.query(
+    `ALTER ROLE ${EXHAUST_ROLE} LOGIN NOSUPERUSER CONNECTION LIMIT -1 PASSWORD ${admin.escapeLiteral(password)}`,
+  );
+  // To count every backend from a held connection: without it, other roles' rows in
+  // pg_stat_activity hide their backend_type.
+  await admin.query(`GRANT pg_read_all_stats TO ${EXHAUST_ROLE}`);
+  return password;
+}
+
+/**
+ * The connections exhaustConnections holds. Heal may come while inject is still opening them
+ * (a cancelled run heals at once): whatever connects after a release is closed straight away.
+ */
+class ConnectionHold {
+  readonly #clients: pg.Client[] = [];
+  #releases = 0;
+
+  get size(): number {
+    return this.#clients.length;
+  }
+
+  /** One of the held connections, to ask PostgreSQL how many slots are free. */
+  get first(): pg.Client | undefined {
+    return this.#clients[0];
+  }
+
+  /**
+   * Opens up to `count` more, a few at a time (SCRAM costs CPU on a 2-core machine). `full`:
+   * PostgreSQL refused one for lack of slots (someone else took them meanwhile); `released`:
+   * heal came first.
+   */
+  async open(url: string, count: number): Promise<'done' | 'full' | 'released'> {
+    const releases = this.#releases;
+    for (let opened = 0; opened < count; opened += OPEN_BATCH) {
+      const batch = Array.from({ length: Math.min(OPEN_BATCH, count - opened) }, () => client(url));
+      const results = await Promise.allSettled(batch.map((c) => c.connect()));
+      const connected = batch.filter((_, i) => results[i]?.status === 'fulfilled');
+      const failures = results.flatMap((r) => (r.status === 'rejected' ? [r.reason as Error] : []));
+      await Promise.all(batch.filter((c) => !connected.includes(c)).map((c) => close(c)));
+      if (releases !== this.#releases) {
+        await Promise.all(connected.map((c) => close(c)));
+        return 'released';
+      }
+      this.#clients.push(...connected);
+      const other = failures.find((e) => (e as { code?: string }).code !== TOO_MANY_CONNECTIONS);
+      if (other) {
+        throw new HarnessError(
+          'DEPENDENCY_START',
+          `exhaustConnections(postgres): a connection as ${EXHAUST_ROLE} failed with ${this.size} ` +
+            `held: ${other.message}`,
+          { cause: other },
+        );
+      }
+      if (failures.length > 0) return 'full';
+    }
+    return 'done';
+  }
+
+  /** Closes `count` of the held connections (someone else took slots: give them back). */
+  async shrink(count: number): Promise<void> {
+    await Promise.all(this.#clients.splice(-count, count).map((c) => close(c)));
+  }
+
+  /** Closes them all. Idempotent. */
+  async release(): Promise<void> {
+    this.#releases++;
+    await Promise.all(this.#clients.splice(0).map((c) => close(c)));
+  }
+}
+
+/** Correction rounds after the first fill: the counts may move while connections open. */
+const FILL_ROUNDS = 3;
+
+/**
+ * Holds connections until exactly `leave` ordinary slots are free: a first fill from the
+ * superuser's count, then a few rounds counted on a held connection that open or close the
+ * difference (the superuser's own connection, or a target's, may come or go meanwhile).
+ */
+async function fill(hold: ConnectionHold, url: string, firstFill: number, leave: number): Promise<void> {
+  if ((await hold.open(url, firstFill)) === 'released') return;
+  for (let round = 0; round < FILL_ROUNDS; round++) {
+    const probe = hold.first;
+    if (!probe) return;
+    const { free } = await freeOrdinarySlots(probe);
+    if (free === leave) return;
+    if (free < leave) {
+      await hold.shrink(Math.min(leave - free, hold.size));
+    } else if ((await hold.open(url, free - leave)) === 'released') {
+      return;
+    }
+  }
+}
+
+/**
+ * The reference server's pool name, `mcp-reference-server/<BUILD_ID>` (src/db/pool.ts; its
+ * BUILD_ID default is `reference-dev`). The harness knows it only through the target definition.
+ */
+function referenceApplicationName(env: StartedEnvironment): string {
+  return `mcp-reference-server/${env.targetDefinition.env.BUILD_ID ?? 'reference-dev'}`;
+}
 
 /** Faults of the PostgreSQL server itself. */
 export const postgresFaults = {
   /** Stops PostgreSQL (fast shutdown: connected clients are cut off) and starts it again on heal. */
-  restart(dependency: 'postgres', timing: Timing = {}): FaultSpec {
+  restart(dependency: 'postgres', options: Timing = {}): FaultSpec {
+    const timing = validated('restart', dependency, options);
     return {
       name: `restart(${dependency})`,
       ...timing,
@@ -13,6 +287,147 @@ export const postgresFaults = {
       },
       async heal(env) {
         await env.startPostgres();
+      },
+    };
+  },
+
+  /**
+   * PostgreSQL down for the fault's duration: stopped (fast shutdown) on inject, started on heal.
+   * Heal starts it only if this fault stopped it (or tried to), and only once.
+   */
+  stop(dependency: 'postgres', options: Timing = {}): FaultSpec {
+    const timing = validated('stop', dependency, options);
+    let stopped = false;
+    return {
+      name: `stop(${dependency})`,
+      ...timing,
+      async inject(env) {
+        stopped = true; // before the attempt: a half-done stop is still started again
+        await env.stopPostgres();
+      },
+      async heal(env) {
+        if (!stopped) return;
+        await env.startPostgres();
+        stopped = false;
+      },
+    };
+  },
+
+  /**
+   * PostgreSQL frozen for the fault's duration: every one of its processes stops running (local:
+   * SIGSTOP to the postmaster and every descendant; containers: the container paused through the
+   * engine, the cgroup freezer). Connections stay open, queries and new connections hang: what
+   * a stalled VM or a long GC-like pause looks like from the client. Heal thaws everything.
+   */
+  pause(dependency: 'postgres', options: Timing = {}): FaultSpec {
+    const timing = validated('pause', dependency, options);
+    return {
+      name: `pause(${dependency})`,
+      ...timing,
+      async inject(env) {
+        await env.pausePostgres();
+      },
+      async heal(env) {
+        // Always: a pause that failed half-way may have stopped some processes; thawing a
+        // running tree is harmless.
+        await env.resumePostgres();
+      },
+    };
+  },
+
+  /**
+   * Connection exhaustion: the harness opens connections (role `mcp_chaos_exhaust`, not a
+   * superuser; application_name `mcp-chaos-exhaust`) until only `leave` of the slots an ordinary
+   * role may use remain free, holds them idle, and closes them all on heal. The reserved
+   * superuser slots stay free for the harness's probes and for an operator.
+   *
+   * Note: a target that connects as a superuser may use those reserved slots as well.
+   */
+  exhaustConnections(dependency: 'postgres', options: { leave: number } & Timing): FaultSpec {
+    const timing = validated('exhaustConnections', dependency, options, ['leave']);
+    const { leave } = options;
+    if (!Number.isInteger(leave) || leave < 0) {
+      throw invalid(
+        'exhaustConnections',
+        `leave must be a whole number of connections ≥ 0, got ${String(leave)}`,
+      );
+    }
+    const hold = new ConnectionHold();
+    return {
+      name: `exhaustConnections(${dependency}, leave ${leave})`,
+      ...timing,
+      async inject(env) {
+        const { password, toOpen } = await asSuperuser(env, async (admin) => {
+          const secret = await prepareExhaustRole(admin);
+          const { free, ordinary } = await freeOrdinarySlots(admin);
+          // +1: this admin connection closes before the others open.
+          const available = free + 1;
+          if (leave >= available) {
+            throw invalid(
+              'exhaustConnections',
+              `leave ${leave} but only ${available} of ${ordinary} ordinary connection slots ` +
+                `are free at ${host(env)}: nothing to exhaust (use a smaller leave)`,
+            );
+          }
+          return { password: secret, toOpen: available - leave };
+        });
+        const url = maintenanceUrl(env.postgresUrl, EXHAUST_APPLICATION_NAME, {
+          user: EXHAUST_ROLE,
+          password,
+        });
+        await fill(hold, url, toOpen, leave);
+      },
+      async heal() {
+        await hold.release();
+      },
+    };
+  },
+
+  /**
+   * An instant fault: pg_terminate_backend for every client backend of the target, found by its
+   * application_name (default: the reference server's, from the target's BUILD_ID). Waits up to
+   * 2 s for each to exit; `terminated` says how many it terminated. Heal does nothing (the
+   * target must reconnect by itself).
+   */
+  terminateBackends(
+    dependency: 'postgres',
+    options: { applicationName?: string } & Timing = {},
+  ): FaultSpec & { readonly terminated: number | undefined } {
+    const timing = validated('terminateBackends', dependency, options, ['applicationName']);
+    const { applicationName } = options;
+    if (
+      applicationName !== undefined &&
+      (typeof applicationName !== 'string' || applicationName === '' || applicationName.length > 63)
+    ) {
+      throw invalid(
+        'terminateBackends',
+        `applicationName must be a non-empty string of at most 63 characters (PostgreSQL truncates ` +
+          `longer ones), got ${JSON.stringify(applicationName)}`,
+      );
+    }
+    let terminated: number | undefined;
+    return {
+      name: `terminateBackends(${applicationName ? `${dependency}, ${applicationName}` : dependency})`,
+      /** How many backends the last inject terminated (undefined before, or when it failed). */
+      get terminated() {
+        return terminated;
+      },
+      ...timing,
+      async inject(env) {
+        terminated = undefined;
+        const app = applicationName ?? referenceApplicationName(env);
+        terminated = await asSuperuser(env, async (admin) => {
+          const { rows } = await admin.query<{ terminated: number }>(
+            `SELECT count(*) FILTER (WHERE pg_terminate_backend(pid, 2000))::int AS terminated
+               FROM pg_stat_activity
+              WHERE application_name = $1 AND backend_type = 'client backend' AND pid <> pg_backend_pid()`,
+            [app],
+          );
+          return rows[0]?.terminated ?? 0;
+        });
+      },
+      async heal() {
+        // Nothing to undo: the backends are gone, and reconnecting is the target's job.
       },
     };
   },

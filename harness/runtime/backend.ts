@@ -75,6 +75,13 @@ export interface StartedInfra {
   /** Stop PostgreSQL (fast shutdown); in-network names and host URLs stay valid for startPostgres(). */
   stopPostgres(): Promise<void>;
   startPostgres(): Promise<void>;
+  /**
+   * Freeze PostgreSQL: every process of it stops running (local: SIGSTOP to the whole process
+   * tree; containers: the container paused), its connections stay open and nothing answers.
+   */
+  pausePostgres(): Promise<void>;
+  /** Undo pausePostgres(). Idempotent; a no-op when PostgreSQL is not paused or not running. */
+  resumePostgres(): Promise<void>;
   /** Stop everything this backend started. Idempotent. */
   stop(): Promise<void>;
 }

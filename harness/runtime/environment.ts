@@ -212,6 +212,16 @@ export class StartedEnvironment implements AsyncDisposable {
     await this.#parts.infra.startPostgres();
   }
 
+  /** Freeze every process of PostgreSQL (see StartedInfra.pausePostgres). */
+  async pausePostgres(): Promise<void> {
+    await this.#parts.infra.pausePostgres();
+  }
+
+  /** Thaw PostgreSQL after pausePostgres(). Idempotent. */
+  async resumePostgres(): Promise<void> {
+    await this.#parts.infra.resumePostgres();
+  }
+
   /** Stop PostgreSQL, keep it down for `downtimeMs`, start it again. */
   async restartPostgres(options: { downtimeMs?: number } = {}): Promise<void> {
     await this.stopPostgres();
@@ -234,6 +244,8 @@ export class StartedEnvironment implements AsyncDisposable {
       }
     };
     await attempt(() => this.links.healAll());
+    // A frozen database would hold up the target's own shutdown (its pool waits on it).
+    await attempt(() => this.#parts.infra.resumePostgres());
     await attempt(() => this.target.stop());
     await attempt(() => this.#parts.identity.stop());
     await attempt(() => this.#parts.infra.stop());

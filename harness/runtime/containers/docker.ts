@@ -150,6 +150,28 @@ export class ContainerHandle {
     await this.#container.stop({ t: timeoutS }).catch(ignoreNotModified);
   }
 
+  /** Whether the engine has the container paused (its cgroup frozen) now. */
+  async paused(): Promise<boolean> {
+    return (await this.#container.inspect()).State.Paused;
+  }
+
+  /**
+   * Freezes every process of the container at once through the engine (the cgroup freezer):
+   * no fork can slip past it, and it works where the engine runs on another host. Idempotent.
+   */
+  async pause(): Promise<void> {
+    const state = (await this.#container.inspect()).State;
+    if (!state.Running) {
+      throw new HarnessError('DEPENDENCY_START', `${this.name} is not running: nothing to pause`);
+    }
+    if (!state.Paused) await this.#container.pause();
+  }
+
+  /** Thaws a paused container. Idempotent; a no-op on one that is not paused or not running. */
+  async unpause(): Promise<void> {
+    if (await this.paused()) await this.#container.unpause();
+  }
+
   async kill(signal: NodeJS.Signals = 'SIGKILL'): Promise<void> {
     await this.#container.kill({ signal }).catch(ignoreNotRunning);
   }

