@@ -164,6 +164,8 @@ async function terminateBackends(env: StartedEnvironment): Promise<void> {
       ['terminateBackends(postgres)', 'heal'],
     ]);
     expect(fault.terminated).toBe(before);
+    // The journal says what the instant fault did.
+    expect(faults[0]?.detail).toBe(`terminated ${before} backend${before === 1 ? '' : 's'} of ${TARGET_APP}`);
     // pg_terminate_backend waited for them: gone at once.
     expect(await countByApp(admin, TARGET_APP)).toBe(0);
   } finally {

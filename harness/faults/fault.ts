@@ -12,6 +12,7 @@ export interface Fault {
   readonly forMs?: number;
   /** Wait this long after the phase starts before injecting. */
   readonly afterMs?: number;
-  inject(env: StartedEnvironment): Promise<void>;
+  /** A string it resolves to becomes the detail of the journal's inject event ("terminated 4 backends"). */
+  inject(env: StartedEnvironment): Promise<unknown>;
   heal(env: StartedEnvironment): Promise<void>;
 }

@@ -425,6 +425,7 @@ export const postgresFaults = {
           );
           return rows[0]?.terminated ?? 0;
         });
+        return `terminated ${terminated} backend${terminated === 1 ? '' : 's'} of ${app}`;
       },
       async heal() {
         // Nothing to undo: the backends are gone, and reconnecting is the target's job.

@@ -77,11 +77,15 @@ export class TimelinePlayer {
   }
 
   /** Runs one fault action and journals it: its event on success, an error event on failure. */
-  async #journaled(fault: FaultSpec, event: 'inject' | 'heal', action: () => Promise<void>): Promise<void> {
+  async #journaled(
+    fault: FaultSpec,
+    event: 'inject' | 'heal',
+    action: () => Promise<unknown>,
+  ): Promise<void> {
     const base = { type: 'fault', fault: fault.name, ...(fault.link ? { link: fault.link } : {}) } as const;
     try {
-      await action();
-      this.#append({ ...base, event, at: now() });
+      const detail = await action();
+      this.#append({ ...base, event, at: now(), ...(typeof detail === 'string' ? { detail } : {}) });
     } catch (error) {
       this.#append({ ...base, event: 'error', at: now(), detail: `${event} failed: ${String(error)}` });
       throw error;
