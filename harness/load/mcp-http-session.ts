@@ -163,6 +163,8 @@ function post(
     const timer = setTimeout(() => {
       timedOut = true;
       controller?.abort(new BudgetExceeded());
+      // Settle now whatever state the request is in (queued, connecting): the budget is the budget.
+      reject(new BudgetExceeded());
     }, timeoutMs);
     dispatcher.dispatch(
       {
