@@ -1,8 +1,10 @@
 import { linkFaults } from './link-faults.ts';
 import { postgresFaults } from './postgres-faults.ts';
+import { targetFaults } from './target-faults.ts';
 
 /** The fault catalog: `Fault.restart('postgres')`, `Fault.latency('target→postgres', …)`. */
 export const Fault = {
   ...postgresFaults,
   ...linkFaults,
+  ...targetFaults,
 };

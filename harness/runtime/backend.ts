@@ -42,6 +42,16 @@ export interface ResourceUsage {
   instance: string;
 }
 
+/** How a target instance last exited, for the journal (a kill fault's detail). */
+export interface TargetExit {
+  /** The exit code (containers report a signal death as 128 + n, e.g. 137 for SIGKILL). */
+  code: number | null;
+  /** The signal that ended it, where the runtime knows it (local: the child's signalCode). */
+  signal: string | null;
+  /** The last few lines it printed before it exited. */
+  logTail: string[];
+}
+
 export interface StartedTarget {
   /** Admin port URL (healthz/readyz/metrics/version/dataset), reached directly from the harness. */
   readonly adminUrl: string;
@@ -49,8 +59,16 @@ export interface StartedTarget {
   logs(): string;
   /** Its memory and CPU now; rejects (HarnessError) while the instance is not running. */
   resourceUsage(): Promise<ResourceUsage>;
-  /** Kill the instance (default SIGKILL); it stays down until restart(). */
+  /**
+   * Kill the instance (default SIGKILL) and wait until it has exited (SIGKILL follows a signal it
+   * outlives by a few seconds); it stays down until restart().
+   */
   kill(signal?: NodeJS.Signals): Promise<void>;
+  /**
+   * How the instance last exited (killed, crashed, or stopped by a restart): undefined while the
+   * first incarnation is still running.
+   */
+  lastExit(): Promise<TargetExit | undefined>;
   /** Start it again with the same configuration (after kill, or as a restart). */
   restart(): Promise<void>;
   stop(): Promise<void>;

@@ -141,6 +141,12 @@ export class ContainerHandle {
     return (await this.#container.inspect()).State.Running;
   }
 
+  /** Whether it runs, and the exit code of its last exit (meaningful once it has exited). */
+  async state(): Promise<{ running: boolean; exitCode: number }> {
+    const state = (await this.#container.inspect()).State;
+    return { running: state.Running, exitCode: state.ExitCode };
+  }
+
   async start(): Promise<void> {
     await this.#container.start().catch(ignoreNotModified);
     await this.refresh();

@@ -6,7 +6,7 @@
 import type { ContainerRuntimeClient } from 'testcontainers';
 import { GenericContainer, Wait } from 'testcontainers';
 import { HarnessError } from '../../errors.ts';
-import type { StartedTarget } from '../backend.ts';
+import type { StartedTarget, TargetExit } from '../backend.ts';
 import { ContainerHandle, ownerLabels } from './docker.ts';
 import { LogTail } from './log-tail.ts';
 
@@ -65,6 +65,19 @@ export async function startTargetContainer(spec: TargetSpec): Promise<StartedTar
   let stopped = false;
   // Bumped on every start of the same container: its cgroup's CPU time starts again from zero.
   let incarnation = 0;
+  // How it last exited, read from the engine once it had stopped.
+  let exit: TargetExit | undefined;
+  const recordExit = async (): Promise<TargetExit | undefined> => {
+    const state = await handle.state();
+    if (state.running) return exit;
+    const logs = await handle.logs(5);
+    exit = {
+      code: state.exitCode,
+      signal: null, // the engine reports a signal death as 128 + n only
+      logTail: logs.split('\n').filter((line) => line.trim() !== ''),
+    };
+    return exit;
+  };
   return {
     get adminUrl() {
       return adminUrl();
@@ -73,9 +86,26 @@ export async function startTargetContainer(spec: TargetSpec): Promise<StartedTar
     async resourceUsage() {
       return { ...(await handle.resourceUsage()), instance: `${name} start ${incarnation}` };
     },
-    kill: (signal?: NodeJS.Signals) => handle.kill(signal ?? 'SIGKILL'),
+    async kill(signal?: NodeJS.Signals) {
+      await handle.kill(signal ?? 'SIGKILL');
+      // Wait for it to exit; one that outlives its signal by 10 s is killed for good.
+      const deadline = Date.now() + 10_000;
+      while ((await handle.state()).running) {
+        if (Date.now() > deadline) {
+          await handle.kill('SIGKILL');
+          break;
+        }
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+      await handle.stop(1); // returns once the engine says it is stopped (a no-op if it already is)
+      await recordExit();
+    },
+    async lastExit() {
+      return await recordExit();
+    },
     async restart() {
       await handle.stop(10);
+      await recordExit();
       const sinceS = Math.floor(Date.now() / 1000);
       incarnation++;
       await handle.start();

@@ -7,6 +7,8 @@ export class Child {
   readonly process: ChildProcess;
   #tail: string[] = [];
   #exited = false;
+  /** Settles once the process has exited and its output streams have closed (all output kept). */
+  readonly closed: Promise<void>;
 
   constructor(
     name: string,
@@ -26,6 +28,10 @@ export class Child {
     };
     this.process.stdout?.on('data', keep);
     this.process.stderr?.on('data', keep);
+    this.closed = new Promise((resolve) => {
+      this.process.once('close', () => resolve());
+      this.process.once('error', () => resolve());
+    });
     this.process.on('exit', () => {
       this.#exited = true;
     });

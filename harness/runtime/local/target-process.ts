@@ -1,5 +1,5 @@
 import { HarnessError } from '../../errors.ts';
-import type { ResourceUsage, StartedTarget } from '../backend.ts';
+import type { ResourceUsage, StartedTarget, TargetExit } from '../backend.ts';
 import { httpOk, waitFor } from '../wait.ts';
 import { Child } from './child.ts';
 import { procUsage } from './proc.ts';
@@ -18,6 +18,8 @@ export class LocalTarget implements StartedTarget {
   readonly #env: NodeJS.ProcessEnv;
   readonly #registry: Registry;
   #child: Child | undefined;
+  /** The previous incarnation, once it has exited (for lastExit() after a restart). */
+  #previous: Child | undefined;
 
   constructor(spec: TargetCommand, env: Record<string, string>, adminPort: number, registry: Registry) {
     this.#spec = spec;
@@ -27,6 +29,7 @@ export class LocalTarget implements StartedTarget {
   }
 
   async start(): Promise<void> {
+    if (this.#child?.exited) this.#previous = this.#child;
     const child = new Child('target', this.#spec.command, this.#spec.args, {
       env: this.#env,
       cwd: this.#spec.cwd,
@@ -61,7 +64,23 @@ export class LocalTarget implements StartedTarget {
   }
 
   async kill(signal: NodeJS.Signals = 'SIGKILL'): Promise<void> {
-    await this.#child?.stop(signal, 2000);
+    // A graceful shutdown (SIGTERM) gets the time a drain needs before SIGKILL follows.
+    await this.#child?.stop(signal, signal === 'SIGKILL' ? 2_000 : 10_000);
+  }
+
+  async lastExit(): Promise<TargetExit | undefined> {
+    const child = this.#child?.exited ? this.#child : this.#previous;
+    if (!child) return undefined;
+    // The exit comes before the last output has been read from the pipes.
+    await Promise.race([child.closed, new Promise((resolve) => setTimeout(resolve, 1_000).unref())]);
+    return {
+      code: child.process.exitCode,
+      signal: child.process.signalCode,
+      logTail: child
+        .logs(5)
+        .split('\n')
+        .filter((line) => line !== ''),
+    };
   }
 
   async restart(): Promise<void> {

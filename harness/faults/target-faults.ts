@@ -1,0 +1,165 @@
+import { constants } from 'node:os';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { HarnessError } from '../errors.ts';
+import type { TargetExit } from '../runtime/backend.ts';
+import type { StartedEnvironment } from '../runtime/environment.ts';
+import type { Fault as FaultSpec } from './fault.ts';
+import type { Timing } from './timing.ts';
+
+const SUBJECTS = ['target'] as const;
+type Subject = (typeof SUBJECTS)[number];
+
+/** The signals a kill fault may send. */
+export const KILL_SIGNALS = ['SIGKILL', 'SIGTERM'] as const;
+export type KillSignal = (typeof KILL_SIGNALS)[number];
+
+export interface KillOptions extends Timing {
+  /** Default SIGKILL (a crash: no clean-up); SIGTERM asks the target to shut down gracefully. */
+  signal?: KillSignal;
+}
+
+/** How long heal waits for the restarted target's /readyz. */
+const READY_TIMEOUT_MS = 30_000;
+/** At most this many of the target's last log lines, and characters of them, go into the detail. */
+const DETAIL_LINES = 5;
+const DETAIL_CHARS = 400;
+
+function invalid(fault: string, message: string): HarnessError {
+  return new HarnessError('INVALID_SCENARIO', `Fault.${fault}: ${message}`);
+}
+
+function checkSubject(fault: string, subject: unknown): asserts subject is Subject {
+  if (!SUBJECTS.includes(subject as Subject)) {
+    throw invalid(fault, `unknown subject ${JSON.stringify(subject)} (use 'target')`);
+  }
+}
+
+/** Options must be a plain object with only the keys the fault knows (a typo is not ignored). */
+function checkOptions(fault: string, options: unknown, allowed: readonly string[]): void {
+  if (typeof options !== 'object' || options === null || Array.isArray(options)) {
+    throw invalid(fault, `options must be an object such as { ${allowed.join(', ')} }`);
+  }
+  const unknown = Object.keys(options).filter((key) => !allowed.includes(key));
+  if (unknown.length > 0) {
+    throw invalid(fault, `unknown option(s) ${unknown.join(', ')} (known: ${allowed.join(', ')})`);
+  }
+}
+
+/** afterMs ≥ 0 and forMs > 0, finite, when given; only the timing keys are returned. */
+function timing(fault: string, options: Timing): Timing {
+  const { afterMs, forMs } = options;
+  if (afterMs !== undefined && !(Number.isFinite(afterMs) && afterMs >= 0)) {
+    throw invalid(fault, `afterMs must be a number of milliseconds ≥ 0, got ${String(afterMs)}`);
+  }
+  if (forMs !== undefined && !(Number.isFinite(forMs) && forMs > 0)) {
+    throw invalid(fault, `forMs must be a number of milliseconds > 0, got ${String(forMs)}`);
+  }
+  return {
+    ...(afterMs !== undefined ? { afterMs } : {}),
+    ...(forMs !== undefined ? { forMs } : {}),
+  };
+}
+
+/** "exited with code 0", "killed by SIGKILL", "exited with code 137 (128 + SIGKILL)". */
+function howItExited(exit: TargetExit): string {
+  if (exit.signal) return `killed by ${exit.signal}`;
+  if (exit.code === null) return 'exited (no exit code reported)';
+  const bySignal = exit.code > 128 ? signalName(exit.code - 128) : undefined;
+  return `exited with code ${exit.code}${bySignal ? ` (128 + ${bySignal})` : ''}`;
+}
+
+function signalName(n: number): string | undefined {
+  return Object.entries(constants.signals).find(([, value]) => value === n)?.[0];
+}
+
+/**
+ * The journal detail of a target exit: how it exited and its last few log lines, at most a few
+ * hundred characters (the lines are kept whole from the end where they fit).
+ */
+export function exitDetail(action: string, exit: TargetExit | undefined): string {
+  if (!exit) return `${action}; the runtime reported no exit`;
+  const head = `${action}: target ${howItExited(exit)}`;
+  const lines = exit.logTail.slice(-DETAIL_LINES).map((line) => line.trim());
+  let tail = lines.join(' | ');
+  if (tail.length > DETAIL_CHARS) tail = `…${tail.slice(tail.length - DETAIL_CHARS + 1)}`;
+  return tail ? `${head}; last log lines: ${tail}` : `${head}; no log lines`;
+}
+
+/** Polls the target's /readyz (through the environment's admin) until it answers 200. */
+async function waitReady(env: StartedEnvironment, timeoutMs = READY_TIMEOUT_MS): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  let last = 'no answer';
+  while (Date.now() < deadline) {
+    const ready = await env.admin.ready();
+    if (ready.ok) return;
+    last = ready.detail ?? 'not ready';
+    await sleep(200);
+  }
+  throw new HarnessError(
+    'TARGET_START',
+    `the restarted target was not ready within ${timeoutMs} ms (GET /readyz: ${last})\n` +
+      `--- last log lines ---\n${env.target.logs()}`,
+  );
+}
+
+/** Faults of the target itself: its process killed or restarted. */
+export const targetFaults = {
+  /**
+   * The target instance killed with `signal` (default SIGKILL: a crash; SIGTERM: a graceful
+   * shutdown) on inject, which waits until it has exited; the journal's inject detail says how
+   * it exited (exit code or signal) and its last log lines. Heal starts it again and waits until
+   * its /readyz answers. Heal restarts it only if this fault killed it (or tried to), and once.
+   */
+  kill(subject: 'target', options: KillOptions = {}): FaultSpec {
+    checkSubject('kill', subject);
+    checkOptions('kill', options, ['signal', 'afterMs', 'forMs']);
+    const signal = options.signal ?? 'SIGKILL';
+    if (!KILL_SIGNALS.includes(signal)) {
+      throw invalid(
+        'kill',
+        `signal must be one of ${KILL_SIGNALS.join(', ')}, got ${JSON.stringify(signal)}`,
+      );
+    }
+    const when = timing('kill', options);
+    let killed = false;
+    return {
+      name: `kill(${subject}, ${signal})`,
+      ...when,
+      async inject(env) {
+        killed = true; // before the attempt: a half-done kill is still restarted
+        await env.target.kill(signal);
+        return exitDetail(`sent ${signal}`, await env.target.lastExit());
+      },
+      async heal(env) {
+        if (!killed) return;
+        await env.target.restart();
+        await waitReady(env);
+        killed = false;
+      },
+    };
+  },
+
+  /**
+   * An instant fault: the target restarted — SIGTERM, wait until it has exited, start it again,
+   * wait until its /readyz answers. The journal's inject detail says how it exited and its last
+   * log lines. Heal does nothing.
+   */
+  restartTarget(options: Pick<Timing, 'afterMs'> = {}): FaultSpec {
+    checkOptions('restartTarget', options, ['afterMs']);
+    const when = timing('restartTarget', options);
+    return {
+      name: 'restart(target)',
+      ...when,
+      async inject(env) {
+        await env.target.kill('SIGTERM');
+        const detail = exitDetail('sent SIGTERM', await env.target.lastExit());
+        await env.target.restart();
+        await waitReady(env);
+        return `${detail}; started again and ready`;
+      },
+      async heal() {
+        // Nothing to undo: inject already started it again.
+      },
+    };
+  },
+};
