@@ -22,6 +22,8 @@ export {
   type BandwidthOptions,
   Fault,
   type FaultSpec,
+  type KillOptions,
+  type KillSignal,
   type LatencyOptions,
   type LimitDataOptions,
   type ResetPeerOptions,

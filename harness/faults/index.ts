@@ -11,4 +11,5 @@ export type {
   ToxicDirection,
   ToxicOptions,
 } from './link-faults.ts';
+export type { KillOptions, KillSignal } from './target-faults.ts';
 export type { Timing } from './timing.ts';
