@@ -4,6 +4,7 @@ import { HarnessError } from '../errors.ts';
 import type { StartedEnvironment } from '../runtime/environment.ts';
 import type { Fault as FaultSpec } from './fault.ts';
 import type { Timing } from './timing.ts';
+import { checkOptions, checkTiming, invalid } from './validate.ts';
 
 /** The application_name of the connections exhaustConnections holds. */
 export const EXHAUST_APPLICATION_NAME = 'mcp-chaos-exhaust';
@@ -26,36 +27,10 @@ const CONNECT_TIMEOUT_MS = 5_000;
 /** SQLSTATE 53300: "too many clients already" / "remaining connection slots are reserved …". */
 const TOO_MANY_CONNECTIONS = '53300';
 
-function invalid(fault: string, message: string): HarnessError {
-  return new HarnessError('INVALID_SCENARIO', `Fault.${fault}: ${message}`);
-}
-
 /** The dependency argument, checked at run time too (scenario files may be plain JavaScript). */
 function checkDependency(fault: string, dependency: unknown): asserts dependency is Dependency {
   if (!DEPENDENCIES.includes(dependency as Dependency)) {
     throw invalid(fault, `unknown dependency ${JSON.stringify(dependency)} (use 'postgres')`);
-  }
-}
-
-/** Options must be a plain object with only the keys the fault knows (a typo is not ignored). */
-function checkOptions(fault: string, options: unknown, allowed: readonly string[]): void {
-  if (typeof options !== 'object' || options === null || Array.isArray(options)) {
-    throw invalid(fault, `options must be an object such as { ${allowed.join(', ')} }`);
-  }
-  const unknown = Object.keys(options).filter((key) => !allowed.includes(key));
-  if (unknown.length > 0) {
-    throw invalid(fault, `unknown option(s) ${unknown.join(', ')} (known: ${allowed.join(', ')})`);
-  }
-}
-
-/** afterMs ≥ 0 and forMs > 0, finite, when given. */
-function checkTiming(fault: string, timing: Timing): void {
-  const { afterMs, forMs } = timing;
-  if (afterMs !== undefined && !(Number.isFinite(afterMs) && afterMs >= 0)) {
-    throw invalid(fault, `afterMs must be a number of milliseconds ≥ 0, got ${String(afterMs)}`);
-  }
-  if (forMs !== undefined && !(Number.isFinite(forMs) && forMs > 0)) {
-    throw invalid(fault, `forMs must be a number of milliseconds > 0, got ${String(forMs)}`);
   }
 }
 

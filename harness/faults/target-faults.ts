@@ -5,6 +5,7 @@ import type { TargetExit } from '../runtime/backend.ts';
 import type { StartedEnvironment } from '../runtime/environment.ts';
 import type { Fault as FaultSpec } from './fault.ts';
 import type { Timing } from './timing.ts';
+import { checkOptions, checkTiming, invalid } from './validate.ts';
 
 const SUBJECTS = ['target'] as const;
 type Subject = (typeof SUBJECTS)[number];
@@ -24,40 +25,10 @@ const READY_TIMEOUT_MS = 30_000;
 const DETAIL_LINES = 5;
 const DETAIL_CHARS = 400;
 
-function invalid(fault: string, message: string): HarnessError {
-  return new HarnessError('INVALID_SCENARIO', `Fault.${fault}: ${message}`);
-}
-
 function checkSubject(fault: string, subject: unknown): asserts subject is Subject {
   if (!SUBJECTS.includes(subject as Subject)) {
     throw invalid(fault, `unknown subject ${JSON.stringify(subject)} (use 'target')`);
   }
-}
-
-/** Options must be a plain object with only the keys the fault knows (a typo is not ignored). */
-function checkOptions(fault: string, options: unknown, allowed: readonly string[]): void {
-  if (typeof options !== 'object' || options === null || Array.isArray(options)) {
-    throw invalid(fault, `options must be an object such as { ${allowed.join(', ')} }`);
-  }
-  const unknown = Object.keys(options).filter((key) => !allowed.includes(key));
-  if (unknown.length > 0) {
-    throw invalid(fault, `unknown option(s) ${unknown.join(', ')} (known: ${allowed.join(', ')})`);
-  }
-}
-
-/** afterMs ≥ 0 and forMs > 0, finite, when given; only the timing keys are returned. */
-function timing(fault: string, options: Timing): Timing {
-  const { afterMs, forMs } = options;
-  if (afterMs !== undefined && !(Number.isFinite(afterMs) && afterMs >= 0)) {
-    throw invalid(fault, `afterMs must be a number of milliseconds ≥ 0, got ${String(afterMs)}`);
-  }
-  if (forMs !== undefined && !(Number.isFinite(forMs) && forMs > 0)) {
-    throw invalid(fault, `forMs must be a number of milliseconds > 0, got ${String(forMs)}`);
-  }
-  return {
-    ...(afterMs !== undefined ? { afterMs } : {}),
-    ...(forMs !== undefined ? { forMs } : {}),
-  };
 }
 
 /** "exited with code 0", "killed by SIGKILL", "exited with code 137 (128 + SIGKILL)". */
@@ -120,7 +91,7 @@ export const targetFaults = {
         `signal must be one of ${KILL_SIGNALS.join(', ')}, got ${JSON.stringify(signal)}`,
       );
     }
-    const when = timing('kill', options);
+    const when = checkTiming('kill', options);
     let killed = false;
     return {
       name: `kill(${subject}, ${signal})`,
@@ -146,7 +117,7 @@ export const targetFaults = {
    */
   restartTarget(options: Pick<Timing, 'afterMs'> = {}): FaultSpec {
     checkOptions('restartTarget', options, ['afterMs']);
-    const when = timing('restartTarget', options);
+    const when = checkTiming('restartTarget', options);
     return {
       name: 'restart(target)',
       ...when,
