@@ -10,7 +10,7 @@ import { readFile } from 'node:fs/promises';
 import { setTimeout as sleep } from 'node:timers/promises';
 import pg from 'pg';
 import { describe, expect, it } from 'vitest';
-import { EXHAUST_APPLICATION_NAME } from '../harness/faults/postgres-faults.ts';
+import { EXHAUST_APPLICATION_NAME } from '../harness/faults/postgres-connections.ts';
 import {
   Environment,
   Fault,
