@@ -8,6 +8,7 @@ import type { ToxicSpec } from '../links/index.ts';
 import type { LinkName } from '../runtime/backend.ts';
 import type { StartedEnvironment } from '../runtime/environment.ts';
 import { Fault } from './catalog.ts';
+import { errorOf } from './test-support.ts';
 
 /** A Toxiproxy double: records toxics per link; `failAdd(n)` makes the n-th add (1-based) fail. */
 function fakeEnv(options: { failAdd?: number } = {}) {
@@ -42,14 +43,9 @@ function fakeEnv(options: { failAdd?: number } = {}) {
 }
 
 function invalid(create: () => unknown): HarnessError {
-  try {
-    create();
-  } catch (error) {
-    expect(error).toBeInstanceOf(HarnessError);
-    expect((error as HarnessError).code).toBe('INVALID_SCENARIO');
-    return error as HarnessError;
-  }
-  throw new Error('expected an INVALID_SCENARIO error');
+  const error = errorOf(create);
+  expect(error.code).toBe('INVALID_SCENARIO');
+  return error;
 }
 
 const PG = 'target→postgres';

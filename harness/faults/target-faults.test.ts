@@ -1,19 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { HarnessError } from '../errors.ts';
 import type { StartedEnvironment } from '../runtime/environment.ts';
 import { Fault } from './catalog.ts';
 import { exitDetail, targetFaults } from './target-faults.ts';
-
-/** The HarnessError `make` throws (fails the test if it throws nothing or something else). */
-function errorOf(make: () => unknown): HarnessError {
-  try {
-    make();
-  } catch (error) {
-    expect(error).toBeInstanceOf(HarnessError);
-    return error as HarnessError;
-  }
-  throw new Error('expected a HarnessError, nothing was thrown');
-}
+import { errorOf } from './test-support.ts';
 
 // Scenario files may be plain JavaScript: the types do not stop these at run time.
 const loose = targetFaults as unknown as Record<string, (...args: unknown[]) => unknown>;
