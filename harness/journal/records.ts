@@ -82,6 +82,12 @@ export const callRecord = z.object({
   resultDigest: z.string().optional(),
   /** The result's structuredContent, kept so that checks can compare it with the ground truth. */
   result: z.unknown().optional(),
+  /**
+   * Set on a client retry only (absent on a first attempt): its attempt number (2 = the first
+   * retry) and the first attempt's correlation id. A retry sends the same arguments.
+   */
+  attempt: z.number().int().min(2).optional(),
+  retryOf: z.string().optional(),
 });
 export type CallRecord = z.infer<typeof callRecord>;
 
