@@ -39,7 +39,7 @@ export function noHangs({ maxMs = 5000 }: NoHangsOptions = {}): Check<State> {
         return verdict('noHangs', 'inconclusive', 'No calls were recorded, so hangs could not be ruled out.');
       }
       if (hangs.total === 0) {
-        const summary = `All ${count(calls)} calls ended within ${ms(maxMs)} (slowest ${ms(slowest)}).`;
+        const summary = `All ${count(calls)} calls ended within ${ms(maxMs)} (slowest ${ms(slowest)}, margin ${ms(maxMs - slowest)}).`;
         return verdict('noHangs', 'pass', summary);
       }
       const summary =

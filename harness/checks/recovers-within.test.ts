@@ -33,7 +33,7 @@ describe('recoversWithin', () => {
     const [v] = runChecks([check()], journal);
     expect(v?.status).toBe('pass');
     expect(v?.summary).toBe(
-      'Recovered 500 ms after the last heal (budget 1,000 ms): the 4 calls from then on all succeeded.',
+      'Recovered 500 ms after the last heal (budget 1,000 ms, margin 500 ms): the 4 calls from then on all succeeded.',
     );
   });
 
@@ -125,7 +125,7 @@ function reference(options: RecoversWithinOptions, records: readonly JournalReco
       return verdict(
         name,
         'pass',
-        `Recovered ${ms(took)} after the last heal (budget ${ms(budget)}): ${tail}.`,
+        `Recovered ${ms(took)} after the last heal (budget ${ms(budget)}, margin ${ms(budget - took)}): ${tail}.`,
       );
     }
     const summary = `Recovered only ${ms(took)} after the last heal, over the ${ms(budget)} budget (${plural(bad.length, 'call')} failed after the heal).`;
@@ -265,7 +265,7 @@ describe('recoversWithin as a streaming fold', () => {
     // 10 s window + 3 s longest call, at 50 calls/s: about 650 calls, never all 500,000.
     expect(most).toBeLessThan(1000);
     expect(check.finish(state).summary).toBe(
-      'Recovered 2,000 ms after the last heal (budget 5,000 ms): the 49,900 calls from then on all succeeded.',
+      'Recovered 2,000 ms after the last heal (budget 5,000 ms, margin 3,000 ms): the 49,900 calls from then on all succeeded.',
     );
   });
 

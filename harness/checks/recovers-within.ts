@@ -206,7 +206,7 @@ export function recoversWithin(options: RecoversWithinOptions): Check<State> {
           return verdict(
             name,
             'pass',
-            `Recovered ${ms(took)} after the last heal (budget ${ms(budget)}): ${tail}.`,
+            `Recovered ${ms(took)} after the last heal (budget ${ms(budget)}, margin ${ms(budget - took)}): ${tail}.`,
           );
         }
         const summary = `Recovered only ${ms(took)} after the last heal, over the ${ms(budget)} budget (${plural(s.bad, 'call')} failed after the heal).`;

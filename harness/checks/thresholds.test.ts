@@ -52,7 +52,12 @@ describe('thresholds', () => {
       [thresholds({ call_duration: ['p(95)<500', 'max<1000'], calls: ['count==20'] })],
       [...fast, slow],
     );
-    expect(v).toMatchObject({ status: 'pass', summary: 'All 3 thresholds held.' });
+    expect(v).toMatchObject({
+      status: 'pass',
+      summary:
+        'All 3 thresholds held: call_duration p(95)<500 at 100.0 ms (margin 400.0 ms); ' +
+        'call_duration max<1000 at 900 ms (margin 100 ms); calls count==20 at 20.',
+    });
   });
 
   it('fails with the crossed threshold and its actual value, filtered by tags', () => {

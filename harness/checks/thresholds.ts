@@ -6,6 +6,7 @@ import {
   type Aggregation,
   compare,
   type ParsedThreshold,
+  parseThreshold,
   parseThresholdDefinition,
   type ThresholdDefinition,
 } from './threshold-expression.ts';
@@ -267,7 +268,11 @@ export function thresholds(spec: ThresholdSpec): ThresholdsCheck {
         const which = empty.map((r) => `${r.metric}: ${r.threshold}`).join('; ');
         return verdict(name, 'inconclusive', `No calls matched ${which}, so it could not be evaluated.`);
       }
-      return verdict(name, 'pass', `All ${results.length} thresholds held.`);
+      return verdict(
+        name,
+        'pass',
+        `All ${results.length} thresholds held: ${results.map(standing).join('; ')}.`,
+      );
     },
   };
 }
@@ -277,6 +282,25 @@ export function describe(result: ThresholdResult): string {
   const actual = result.actual === null ? 'no calls' : `actual ${round(result.actual)}`;
   const state = result.ok === false ? 'crossed' : result.ok === true ? 'held' : 'not evaluated';
   return `${result.metric}: ${result.threshold} ${state} (${actual})`;
+}
+
+/**
+ * "call_duration p(95)<500 at 120 ms (margin 380 ms)": how close a held threshold came. Equality
+ * thresholds have no margin to speak of.
+ */
+export function standing(result: ThresholdResult): string {
+  const unit = result.unit === 'ms' ? ' ms' : '';
+  const at = result.actual === null ? 'no calls' : `at ${round(result.actual)}${unit}`;
+  const where = `${result.metric} ${result.threshold} ${at}`;
+  if (result.actual === null) return where;
+  const { operator, value } = parseThreshold(result.threshold);
+  const margin =
+    operator === '<' || operator === '<='
+      ? value - result.actual
+      : operator === '>' || operator === '>='
+        ? result.actual - value
+        : undefined;
+  return margin === undefined ? where : `${where} (margin ${round(margin)}${unit})`;
 }
 
 /** Is this check a thresholds check (so its results and abort-on-fail can be asked for)? */
