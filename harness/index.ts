@@ -62,8 +62,12 @@ export { LINKS, type LinkName, type RuntimeName } from './runtime/backend.ts';
 export { Environment, type Identity, StartedEnvironment } from './runtime/environment.ts';
 export type { RuntimeChoice } from './runtime/select.ts';
 export {
+  applyProfile,
   defineScenario,
-  type Phase,
+  Expect,
+  Phase,
+  PROFILE_NAMES,
+  type ProfileName,
   type RunOptions,
   runScenario,
   type ScenarioDefinition,
@@ -71,5 +75,6 @@ export {
   ScenarioInconclusive,
   type ScenarioResult,
   scenario,
+  Workload,
 } from './scenario/index.ts';
 export { type ReferenceOptions, referenceTarget, type TargetDefinition } from './target/definition.ts';

@@ -12,6 +12,11 @@ export interface Fault {
   readonly forMs?: number;
   /** Wait this long after the phase starts before injecting. */
   readonly afterMs?: number;
+  /**
+   * Done once inject returns (a restart, backends terminated): healed at once, so recovery is
+   * measured from its completion rather than from the end of its phase.
+   */
+  readonly instant?: boolean;
   /** A string it resolves to becomes the detail of the journal's inject event ("terminated 4 backends"). */
   inject(env: StartedEnvironment): Promise<unknown>;
   heal(env: StartedEnvironment): Promise<void>;

@@ -193,6 +193,7 @@ export const postgresFaults = {
       get terminated() {
         return terminated;
       },
+      instant: true,
       ...timing,
       async inject(env) {
         terminated = undefined;

@@ -1,15 +1,21 @@
 import { z } from 'zod';
 import { type Check, driverHealthy, type ThresholdSpec, thresholds } from '../checks/index.ts';
+import { type SloObjectives, slo, sloThresholds } from '../checks/slo.ts';
 import { HarnessError } from '../errors.ts';
 import type { FaultSpec } from '../faults/index.ts';
 import { type Duration, parseDuration, type WorkloadSpec, workloadIssues } from '../load/index.ts';
 import { PROBE_NAMES, type ProbeName } from '../probes/index.ts';
+import type { ProfileName, ProfileScale } from './profile.ts';
 
 const fn = z.custom<(...args: never[]) => unknown>((v) => typeof v === 'function', 'must be a function');
 
 export interface Phase {
+  /** Unique in its timeline; calls are tagged with it (`call_failed{phase:fault}`). */
   name: string;
+  /** `baseline` phases are where the steady state is judged (default: a phase named baseline, else the first). */
+  kind?: 'baseline' | 'fault' | 'recovery' | undefined;
   durationMs: number;
+  /** Injected at the phase's start (or `afterMs` into it), healed at its end (or after `forMs`); they may overlap. */
   faults?: FaultSpec[];
 }
 
@@ -22,6 +28,12 @@ export interface ScenarioDefinition {
    * `{ executor: 'ramping-vus', stages: [...] }`; open models may add `spikes` and a `noisy` user.
    */
   workload: WorkloadSpec;
+  /**
+   * The steady-state hypothesis: what normal looks like, judged over the baseline phase(s) as
+   * the check `steadyState`, e.g. `{ 'p(95)': '<150ms', errorRate: '<1%' }`. A target that
+   * misses it fails the scenario: the faults' effects cannot be told from a target already unwell.
+   */
+  steadyState?: SloObjectives;
   timeline: Phase[];
   /** The checks whose verdicts decide the scenario. */
   expect: Check[];
@@ -39,6 +51,8 @@ export interface ScenarioDefinition {
     /** Which probes (default all): readyz, metrics, postgres, process, toxiproxy. */
     include?: ProbeName[];
   };
+  /** Overrides of a profile's scale for this scenario, e.g. `{ soak: { load: 0.5 } }`. */
+  profiles?: Partial<Record<ProfileName, Partial<ProfileScale>>>;
 }
 
 /** Validated at the boundary: a scenario file with a wrong shape gets an error naming the field. */
@@ -52,6 +66,7 @@ const definitionSchema = z.object({
     .array(
       z.object({
         name: z.string().min(1),
+        kind: z.enum(['baseline', 'fault', 'recovery']).optional(),
         durationMs: z
           .number()
           .int()
@@ -62,7 +77,17 @@ const definitionSchema = z.object({
     )
     .min(1),
   expect: z.array(z.object({ name: z.string(), update: fn, finish: fn }).loose()).min(1),
+  steadyState: z.record(z.string(), z.string()).optional(),
   thresholds: z.record(z.string(), z.array(z.unknown())).optional(),
+  profiles: z
+    .partialRecord(
+      z.enum(['quick', 'nightly', 'soak']),
+      z
+        .object({ time: z.number().positive().max(10_000), load: z.number().positive().max(100) })
+        .partial()
+        .strict(),
+    )
+    .optional(),
   probes: z
     .object({
       interval: z
@@ -89,6 +114,24 @@ export function validateScenario(definition: ScenarioDefinition): ScenarioDefini
   // The workload's fields depend on its executor, and its stages on the timeline's length.
   const timeline = parsed.success ? timelineMs(definition) : Number.POSITIVE_INFINITY;
   issues.push(...workloadIssues(definition?.workload, timeline).map((i) => `workload.${i}`));
+  if (parsed.success) {
+    const seen = new Set<string>();
+    for (const phase of definition.timeline) {
+      if (seen.has(phase.name)) {
+        issues.push(
+          `timeline: two phases are named ${phase.name}: give each its own name (Phase.named('slow-3s', '10s', …))`,
+        );
+      }
+      seen.add(phase.name);
+    }
+  }
+  if (definition?.steadyState !== undefined && issues.length === 0) {
+    try {
+      sloThresholds(definition.steadyState);
+    } catch (error) {
+      issues.push(`steadyState: ${(error as Error).message.replace(/^slo /, '')}`);
+    }
+  }
   if (definition?.thresholds !== undefined && issues.length === 0) {
     try {
       thresholds(definition.thresholds); // parses every metric and expression
@@ -115,9 +158,26 @@ export function timelineMs(definition: ScenarioDefinition): number {
   return definition.timeline.reduce((sum, phase) => sum + phase.durationMs, 0);
 }
 
-/** The checks a scenario is judged by: its `expect`, its `thresholds` as a check, and driverHealthy. */
+/** The phases the steady state is judged over: `kind: 'baseline'`, else one named baseline, else the first. */
+export function baselinePhases(definition: ScenarioDefinition): string[] {
+  const byKind = definition.timeline.filter((p) => p.kind === 'baseline').map((p) => p.name);
+  if (byKind.length > 0) return byKind;
+  const named = definition.timeline.find((p) => p.name === 'baseline');
+  return [named?.name ?? definition.timeline[0]?.name ?? 'baseline'];
+}
+
+/**
+ * The checks a scenario is judged by: its steady state, its `expect`, its `thresholds` as a
+ * check, and driverHealthy.
+ */
 export function scenarioChecks(definition: ScenarioDefinition): Check[] {
-  const checks = [...definition.expect];
+  const checks: Check[] = [];
+  if (definition.steadyState) {
+    checks.push(
+      slo(definition.steadyState, { phases: baselinePhases(definition), name: 'steadyState' }) as Check,
+    );
+  }
+  checks.push(...definition.expect);
   if (definition.thresholds) checks.push(thresholds(definition.thresholds));
   // The harness judges its own load too: a driver that fell behind makes the run inconclusive.
   if (!checks.some((c) => c.name === 'driverHealthy')) checks.push(driverHealthy());

@@ -28,11 +28,14 @@ import { referenceTarget, type TargetDefinition } from '../target/definition.ts'
 import { harnessVersion } from '../version.ts';
 import { type ScenarioDefinition, scenarioChecks, timelineMs, validateScenario } from './define.ts';
 
+import { applyProfile, type ProfileName } from './profile.ts';
 import { TimelinePlayer } from './timeline.ts';
 
 export interface RunOptions {
   runtime?: RuntimeChoice;
   seed?: number;
+  /** How long and how hard (default quick: the scenario as written). */
+  profile?: ProfileName;
   /** Where the journal and result go: `<reportDir>/<scenario>/`. */
   reportDir?: string;
   target?: TargetDefinition;
@@ -47,6 +50,7 @@ export interface ScenarioResult {
   target: string;
   runtime: RuntimeName;
   seed: number;
+  profile: ProfileName;
   status: Verdict['status'];
   verdicts: Verdict[];
   journalPath: string;
@@ -56,10 +60,12 @@ export interface ScenarioResult {
 
 /** Starts an environment, plays the scenario under load, judges the journal, tears everything down. */
 export async function runScenario(
-  definition: ScenarioDefinition,
+  written: ScenarioDefinition,
   options: RunOptions = {},
 ): Promise<ScenarioResult> {
-  validateScenario(definition);
+  validateScenario(written);
+  const profile = options.profile ?? 'quick';
+  const definition = validateScenario(applyProfile(written, profile));
   const seed = options.seed ?? 1;
   const runId = randomUUID().slice(0, 8);
   const target = options.target ?? referenceTarget();
@@ -105,6 +111,7 @@ export async function runScenario(
       },
       config: {
         target: target.name,
+        profile,
         workload: definition.workload,
         client: workload.client,
         timelineMs: timelineMs(definition),
@@ -122,6 +129,7 @@ export async function runScenario(
       target: target.name,
       runtime,
       seed,
+      profile,
       status: overallStatus(verdicts),
       verdicts,
       journalPath: journal.path,
@@ -255,7 +263,7 @@ export async function runScenario(
     // failed): that is inconclusive, never a verdict on the target.
     const runtime = env?.runtime ?? (options.runtime === 'containers' ? 'containers' : 'local');
     writeHeader(runtime);
-    const verdicts = [harnessVerdict(message(error))];
+    const verdicts = [startVerdict(error)];
     append({ type: 'verdict', ...verdicts[0] } as JournalRecord);
     append({ type: 'end', at: now(), reason: 'the harness could not establish the conditions' });
     return await finish(runtime, verdicts, { scheduled: 0, started: 0, dropped: 0, sequenceDigest: '' });
@@ -273,6 +281,23 @@ export async function runScenario(
 
 function message(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
+}
+
+/**
+ * A target that never became ready fails (that is a verdict on the target, as DESIGN.md says);
+ * anything else that stopped the run before it began is the harness's: inconclusive.
+ */
+function startVerdict(error: unknown): Verdict {
+  if (error instanceof HarnessError && error.code === 'TARGET_START') {
+    return {
+      check: 'targetReady',
+      status: 'fail',
+      summary: `the target never became ready: ${message(error)}`,
+      evidence: [],
+      evidenceTotal: 0,
+    };
+  }
+  return harnessVerdict(message(error));
 }
 
 function harnessVerdict(summary: string): Verdict {

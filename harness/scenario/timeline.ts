@@ -56,8 +56,10 @@ export class TimelinePlayer {
         if (fault.afterMs) await wait(fault.afterMs, signal);
         if (signal?.aborted) return;
         await this.#inject(fault);
-        const until = fault.forMs === undefined ? start + phase.durationMs : now() + fault.forMs;
-        await wait(until - now(), signal);
+        if (!fault.instant) {
+          const until = fault.forMs === undefined ? start + phase.durationMs : now() + fault.forMs;
+          await wait(until - now(), signal);
+        }
         await this.#heal(fault);
       }),
     );

@@ -2,6 +2,7 @@ import { it } from 'vitest';
 import { resolveWorkload } from '../load/index.ts';
 import type { RuntimeChoice } from '../runtime/select.ts';
 import { type ScenarioDefinition, timelineMs, validateScenario } from './define.ts';
+import { applyProfile, type ProfileName, parseProfile } from './profile.ts';
 import { runScenario, type ScenarioResult } from './runner.ts';
 
 /** A scenario that did not pass; `result` holds its verdicts and journal path. */
@@ -44,7 +45,12 @@ function describe(result: ScenarioResult, status: string): string {
 }
 
 /** Options the CLI (or a CI job) passes to the scenario suite. */
-export function suiteOptions(): { runtime: RuntimeChoice; seed: number; reportDir: string } {
+export function suiteOptions(): {
+  runtime: RuntimeChoice;
+  seed: number;
+  profile: ProfileName;
+  reportDir: string;
+} {
   const runtime = (process.env.MCP_CHAOS_RUNTIME ?? 'auto') as RuntimeChoice;
   if (!['auto', 'local', 'containers'].includes(runtime)) {
     throw new Error(`MCP_CHAOS_RUNTIME=${runtime} is not a runtime: use auto, local or containers`);
@@ -52,7 +58,8 @@ export function suiteOptions(): { runtime: RuntimeChoice; seed: number; reportDi
   const seed = Number(process.env.MCP_CHAOS_SEED ?? 1);
   if (!Number.isInteger(seed))
     throw new Error(`MCP_CHAOS_SEED=${process.env.MCP_CHAOS_SEED} is not an integer`);
-  return { runtime, seed, reportDir: process.env.MCP_CHAOS_REPORT_DIR ?? 'reports/latest' };
+  const profile = parseProfile(process.env.MCP_CHAOS_PROFILE, 'MCP_CHAOS_PROFILE=');
+  return { runtime, seed, profile, reportDir: process.env.MCP_CHAOS_REPORT_DIR ?? 'reports/latest' };
 }
 
 /** Budget for environment start, connection and teardown on top of the timeline. */
@@ -64,10 +71,9 @@ const SETUP_BUDGET_MS = 240_000;
  */
 export function scenario(definition: ScenarioDefinition): ScenarioDefinition {
   validateScenario(definition);
+  const played = applyProfile(definition, suiteOptions().profile);
   const timeoutMs =
-    timelineMs(definition) +
-    resolveWorkload(definition.workload, timelineMs(definition)).callTimeoutMs +
-    SETUP_BUDGET_MS;
+    timelineMs(played) + resolveWorkload(played.workload, timelineMs(played)).callTimeoutMs + SETUP_BUDGET_MS;
   it(
     definition.name,
     async ({ signal }) => {

@@ -1,0 +1,65 @@
+import { describe, expect, it } from 'vitest';
+import type { JournalRecord } from '../journal/index.ts';
+import { slo, sloThresholds } from './slo.ts';
+import { call } from './test-journal.ts';
+import type { Check } from './types.ts';
+
+function judge<S>(check: Check<S>, records: JournalRecord[]) {
+  const state = check.init();
+  for (const r of records) if (check.needs.includes(r.type)) check.update(state, r);
+  return check.finish(state);
+}
+
+describe('slo', () => {
+  it('turns objectives into k6 thresholds per phase and tool', () => {
+    expect(sloThresholds({ 'p(95)': '<150ms', errorRate: '<1%' }, { phases: ['baseline'] })).toEqual({
+      'call_duration{phase:baseline}': ['p(95)<150'],
+      'call_failed{phase:baseline}': ['rate<0.01'],
+    });
+    expect(sloThresholds({ max: '<2s' }, { phases: ['a', 'b'], tools: ['list_orders'] })).toEqual({
+      'call_duration{phase:a,tool:list_orders}': ['max<2000'],
+      'call_duration{phase:b,tool:list_orders}': ['max<2000'],
+    });
+  });
+
+  it('rejects an objective it cannot read, naming it', () => {
+    expect(() => slo({ 'p(95)': 'fast' })).toThrow(/p\(95\): 'fast' is not an objective: write '<150ms'/);
+    expect(() => slo({ errorRate: '<5ms' })).toThrow(/errorRate/);
+    expect(() => slo({ p95: '<1s' } as never)).toThrow(/unknown objective p95/);
+    expect(() => slo({})).toThrow(/no objective/);
+  });
+
+  it('passes with each objective beside its limit, judging only the phases named', () => {
+    const records = [
+      ...Array.from({ length: 100 }, (_, i) => call({ at: i, ms: 20, phase: 'baseline' })),
+      // A fault phase full of failures does not count against the baseline's objectives.
+      ...Array.from({ length: 50 }, (_, i) =>
+        call({ at: 200 + i, ms: 9000, phase: 'fault', outcome: 'timeout' }),
+      ),
+    ];
+    const v = judge(slo({ 'p(95)': '<150ms', errorRate: '<1%' }, { phases: ['baseline'] }), records);
+    expect(v.status).toBe('pass');
+    expect(v.summary).toContain('p(95) (phase:baseline) 20 ms (limit <150 ms)');
+    expect(v.summary).toContain('error rate (phase:baseline) 0.00% (limit <1.00%)');
+  });
+
+  it('fails naming the missed objective and the failed calls as evidence', () => {
+    const records = [
+      ...Array.from({ length: 90 }, (_, i) => call({ at: i, ms: 20, phase: 'fault' })),
+      ...Array.from({ length: 10 }, (_, i) =>
+        call({ at: 100 + i, ms: 30, phase: 'fault', outcome: 'error', code: 'UNAVAILABLE' }),
+      ),
+    ];
+    const v = judge(slo({ errorRate: '<1%' }, { phases: ['fault'], name: 'steadyState' }), records);
+    expect(v.check).toBe('steadyState');
+    expect(v.status).toBe('fail');
+    expect(v.summary).toContain('error rate (phase:fault) 10.00% (limit <1.00%)');
+    expect(v.evidence.filter((e) => e.correlationId).length).toBe(10);
+    expect(v.evidence[1]?.message).toMatch(/lookup_customer error UNAVAILABLE/);
+  });
+
+  it('is inconclusive when no call fell in its phases', () => {
+    const v = judge(slo({ 'p(99)': '<1s' }, { phases: ['recovery'] }), [call({ phase: 'baseline' })]);
+    expect(v.status).toBe('inconclusive');
+  });
+});

@@ -1,0 +1,111 @@
+// The scenario DSL's builders: `Phase`, `Expect` and `Workload` (faults are `Fault`, from
+// harness/faults). Each returns the plain data a `ScenarioDefinition` holds, so a scenario may be
+// written with them or as object literals, and both validate the same way.
+import {
+  correctAnswers,
+  driverHealthy,
+  gracefulErrors,
+  isolation,
+  noHangs,
+  recoversWithin,
+  thresholds,
+  writesExactlyOnce,
+} from '../checks/index.ts';
+import { slo } from '../checks/slo.ts';
+import type { FaultSpec } from '../faults/index.ts';
+import {
+  type ConstantArrivalRateWorkload,
+  type ConstantVusWorkload,
+  type Duration,
+  parseDuration,
+  type RampingArrivalRateWorkload,
+  type RampingVusWorkload,
+} from '../load/index.ts';
+import type { Phase as PhaseSpec } from './define.ts';
+
+type Faults = readonly FaultSpec[];
+/** One phase of a timeline (the type of what the `Phase` builders return). */
+export type Phase = PhaseSpec;
+
+const phase = (name: string, kind: PhaseSpec['kind'], duration: Duration, faults: Faults): PhaseSpec => ({
+  name,
+  kind,
+  durationMs: parseDuration(duration),
+  ...(faults.length > 0 ? { faults: [...faults] } : {}),
+});
+
+/**
+ * Timeline phases. `Phase.baseline('15s')` is where the steady state is judged;
+ * `Phase.fault('20s', Fault.restart('postgres'), Fault.latency(…))` injects its faults at its
+ * start (or `afterMs` into it) and heals them at its end (or after `forMs`); several may overlap.
+ * Phase names must be unique in a timeline: give a second fault phase its own with `Phase.named`.
+ */
+export const Phase = {
+  baseline: (duration: Duration, ...faults: Faults) => phase('baseline', 'baseline', duration, faults),
+  fault: (duration: Duration, ...faults: Faults) => phase('fault', 'fault', duration, faults),
+  recovery: (duration: Duration) => phase('recovery', 'recovery', duration, []),
+  /** A phase with a name of its own, e.g. `Phase.named('slow-3s', '10s', Fault.latency(…))`. */
+  named: (name: string, duration: Duration, ...faults: Faults) =>
+    phase(name, faults.length > 0 ? 'fault' : undefined, duration, faults),
+};
+
+const ms = (value: Duration | { ms: number } | undefined, fallback: number): number =>
+  value === undefined ? fallback : typeof value === 'object' ? value.ms : parseDuration(value);
+
+/**
+ * What must hold, each a check over the journal. Durations may be written the k6 way
+ * (`Expect.recoversWithin('5s')`).
+ */
+export const Expect = {
+  /** No call takes longer than `max` (default 5s): a hang is the worst answer. */
+  noHangs: (max?: Duration) => noHangs({ maxMs: ms(max, 5000) }),
+  /** Error results are well formed, with a stable code and a helpful message, and leak nothing. */
+  gracefulErrors,
+  /** Calls succeed again within `within` of the fault's heal (or an instant fault's completion). */
+  recoversWithin: (within: Duration, options: Omit<Parameters<typeof recoversWithin>[0], 'ms'> = {}) =>
+    recoversWithin({ ...options, ms: parseDuration(within) }),
+  /** Every answer agrees with the seeded data (the right customer, the right orders). */
+  correctAnswers,
+  /** Nobody sees a record of another tenant. */
+  isolation,
+  /** Acknowledged writes exactly once; writes of failed calls at most once. */
+  writesExactlyOnce,
+  /** Latency percentiles and error rate, over the phases named (default all). */
+  slo,
+  /** k6 thresholds, e.g. `{ 'call_duration{phase:fault}': ['p(99)<3000'] }`. */
+  thresholds,
+  /** The driver kept its schedule (added to every scenario unless given). */
+  driverHealthy,
+};
+
+type Common<W> = Omit<W, 'executor' | 'rate' | 'vus' | 'stages'>;
+
+/** The load, named after k6's executors. */
+export const Workload = {
+  /** `rate` calls per second for the whole timeline (open model: a slow target does not slow it). */
+  arrivalRate: (
+    rate: number,
+    options: Common<ConstantArrivalRateWorkload> = {},
+  ): ConstantArrivalRateWorkload => ({
+    ...options,
+    rate,
+  }),
+  rampingArrivalRate: (
+    stages: RampingArrivalRateWorkload['stages'],
+    options: Common<RampingArrivalRateWorkload> = {},
+  ): RampingArrivalRateWorkload => ({ ...options, executor: 'ramping-arrival-rate', stages }),
+  /** `vus` users, each calling, thinking, calling again (closed model). */
+  vus: (vus: number, options: Common<ConstantVusWorkload> = {}): ConstantVusWorkload => ({
+    ...options,
+    executor: 'constant-vus',
+    vus,
+  }),
+  rampingVus: (
+    stages: RampingVusWorkload['stages'],
+    options: Common<RampingVusWorkload> = {},
+  ): RampingVusWorkload => ({
+    ...options,
+    executor: 'ramping-vus',
+    stages,
+  }),
+};
