@@ -6,7 +6,10 @@ import type { WorkloadContext } from './executor.ts';
 import { BUILD_KEY, CORRELATION_KEY, type McpSession, type ToolResult } from './mcp-contract.ts';
 import type { PlannedCall } from './workload.ts';
 
-/** Makes one planned call on a session and journals how it ended, whatever the executor. */
+/**
+ * Makes one planned call (or a retry of one) on a session and journals how it ended, whatever
+ * the executor; returns the record so that the executor can decide on a retry.
+ */
 export async function makeCall(
   session: McpSession,
   plan: PlannedCall,
@@ -20,8 +23,10 @@ export async function makeCall(
     timeoutMs: number;
     /** The digest already computed for the call sequence, so it is not computed twice. */
     argsDigest: string;
+    /** Set on a retry: its attempt number (2 and up) and the first attempt's correlation id. */
+    retry?: { attempt: number; retryOf: string };
   },
-): Promise<void> {
+): Promise<RecordOf<'call'>> {
   const phase = ctx.phase();
   let result: ToolResult | undefined;
   let classified: ReturnType<typeof classifyResult>;
@@ -51,6 +56,8 @@ export async function makeCall(
     ...(typeof meta[BUILD_KEY] === 'string' ? { buildId: meta[BUILD_KEY] } : {}),
     ...(typeof meta[CORRELATION_KEY] === 'string' ? { echoedCorrelationId: meta[CORRELATION_KEY] } : {}),
     ...(result ? { resultDigest: digest(result), result: result.structuredContent } : {}),
+    ...(call.retry ? { attempt: call.retry.attempt, retryOf: call.retry.retryOf } : {}),
   };
   ctx.append(record);
+  return record;
 }

@@ -13,6 +13,14 @@ export {
 export { BUILD_KEY, CORRELATION_KEY, MalformedResponse, type ToolResult } from './mcp-contract.ts';
 export { type ConnectOptions, type McpClientKind, McpSession } from './mcp-session.ts';
 export {
+  DEFAULT_RETRY_BACKOFF,
+  DEFAULT_RETRY_ON,
+  RETRY_OUTCOMES,
+  type RetryOn,
+  type RetryPolicy,
+  type RetrySpec,
+} from './retry.ts';
+export {
   constantArrivals,
   parseDuration,
   peakRate,
@@ -25,7 +33,12 @@ export {
 } from './schedule.ts';
 export { type ConstantVus, type RampingVus, runConstantVus, runRampingVus } from './vus.ts';
 export { DEFAULT_MIX, TOOLS, type ToolMix, type ToolName } from './workload.ts';
-export { plannedSequenceDigest, type ResolvedWorkload, resolveWorkload } from './workload-plan.ts';
+export {
+  noisyProfile,
+  plannedSequenceDigest,
+  type ResolvedWorkload,
+  resolveWorkload,
+} from './workload-plan.ts';
 export { runWorkload, type WorkerTargets } from './workload-run.ts';
 export {
   type ConstantArrivalRateWorkload,
@@ -34,6 +47,7 @@ export {
   EXECUTORS,
   type RampingArrivalRateWorkload,
   type RampingVusWorkload,
+  type Role,
   type WorkloadSpec,
   workloadIssues,
 } from './workload-spec.ts';

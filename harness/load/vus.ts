@@ -5,6 +5,7 @@ import { realClock } from './clock.ts';
 import type { WorkloadContext, WorkloadSummary } from './executor.ts';
 import { LagWindows } from './lag.ts';
 import { sequenceDigestOf } from './planner.ts';
+import { type RetryPolicy, retries, retryCorrelationId, retryDelayMs } from './retry.ts';
 import { parseDuration, type Stage } from './schedule.ts';
 import { SequenceHash } from './sequence-hash.ts';
 import { planCall, type ToolMix } from './workload.ts';
@@ -16,6 +17,7 @@ export interface ConstantVus {
   thinkTimeMs: number;
   callTimeoutMs: number;
   mix: ToolMix;
+  retry?: RetryPolicy;
 }
 
 /** k6's ramping-vus: the number of active VUs moves linearly through the stages. */
@@ -25,6 +27,7 @@ export interface RampingVus {
   thinkTimeMs: number;
   callTimeoutMs: number;
   mix: ToolMix;
+  retry?: RetryPolicy;
 }
 
 export function runConstantVus(config: ConstantVus, ctx: WorkloadContext): Promise<WorkloadSummary> {
@@ -62,6 +65,10 @@ const IDLE_POLL_MS = 50;
  * previous one ended; a start later than that is the driver's own lag and is journaled as such.
  * A closed model slows down with its target (coordinated omission by design, as in k6): use an
  * arrival-rate executor to measure latency under a fixed load.
+ *
+ * A VU retries a failed call as its client would: it waits the backoff instead of thinking, and
+ * sends the same arguments again on its own session (so a retry is never a second call in
+ * flight), until an attempt succeeds, the attempts run out, the timeline ends or the run aborts.
  */
 async function runVus(
   config: {
@@ -71,6 +78,7 @@ async function runVus(
     thinkTimeMs: number;
     callTimeoutMs: number;
     mix: ToolMix;
+    retry?: RetryPolicy;
   },
   ctx: WorkloadContext,
 ): Promise<WorkloadSummary> {
@@ -81,6 +89,7 @@ async function runVus(
   const groups = ctx.sessions.length;
   const sequences: SequenceHash[] = [];
   let started = 0;
+  let retried = 0;
 
   const vu = async (index: number) => {
     const group = index % groups;
@@ -105,14 +114,33 @@ async function runVus(
       const argsDigest = digest(plan.args);
       sequence.add(`${plan.tool}:${sequenceDigestOf(plan.args, ctx.runId, argsDigest)}`);
       started++;
-      await makeCall(session, plan, ctx, clock, {
-        correlationId: `${ctx.runId}-v${index}-${n}`,
+      const correlationId = `${ctx.runId}-v${index}-${n}`;
+      const first = await makeCall(session, plan, ctx, clock, {
+        correlationId,
         vu: index,
         intended: actual,
         actual,
         timeoutMs: config.callTimeoutMs,
         argsDigest,
       });
+      let last = first;
+      for (let attempt = 2; config.retry && retries(config.retry, last, attempt - 1); attempt++) {
+        const retryAt = last.end + retryDelayMs(config.retry, attempt);
+        if (retryAt >= end) break;
+        await clock.sleep(retryAt - clock.now(), ctx.signal);
+        if (ctx.signal?.aborted) break;
+        await ctx.pressure?.();
+        retried++;
+        last = await makeCall(session, plan, ctx, clock, {
+          correlationId: retryCorrelationId(correlationId, attempt),
+          vu: index,
+          intended: retryAt,
+          actual: clock.now(),
+          timeoutMs: config.callTimeoutMs,
+          argsDigest,
+          retry: { attempt, retryOf: correlationId },
+        });
+      }
       due = clock.now() + config.thinkTimeMs;
       // No think time means straight on: even a zero timer would cap each VU near 1,000 calls/s.
       if (config.thinkTimeMs > 0) await clock.sleep(config.thinkTimeMs, ctx.signal);
@@ -125,6 +153,7 @@ async function runVus(
     scheduled: started,
     started,
     dropped: 0,
+    ...(config.retry ? { retried, retriesDropped: 0 } : {}),
     sequenceDigest: digest(sequences.map((s) => s.digest())),
   };
 }

@@ -66,6 +66,8 @@ async function main(port: NonNullable<typeof parentPort>, input: WorkerInput): P
         mix: input.mix,
         callTimeoutMs: input.callTimeoutMs,
         maxInFlightPerIdentity: input.maxInFlightPerIdentity,
+        ...(input.retry ? { retry: input.retry } : {}),
+        ...(input.endMs !== undefined ? { endMs: input.endMs } : {}),
       },
       {
         runId: input.runId,

@@ -4,6 +4,7 @@ import { digest } from '../journal/digest.ts';
 import type { IdentityClaims } from '../journal/records.ts';
 import type { WorkloadContext, WorkloadSummary } from './executor.ts';
 import type { McpClientKind } from './mcp-session.ts';
+import type { RetryPolicy } from './retry.ts';
 import type { RateProfile } from './schedule.ts';
 import type { FromWorker, ToWorker, WorkerInput } from './worker-entry.ts';
 import type { ToolMix } from './workload.ts';
@@ -20,6 +21,10 @@ export interface WorkerPoolOptions {
   mix: ToolMix;
   callTimeoutMs: number;
   maxInFlightPerIdentity: number;
+  /** Each thread retries its own calls, on its own sessions, under its share of the cap. */
+  retry?: RetryPolicy;
+  /** Where the timeline ends (ms from the start): no retry starts from then on. */
+  endMs?: number;
 }
 
 /**
@@ -50,6 +55,8 @@ export async function runInWorkers(
       mix: options.mix,
       callTimeoutMs: options.callTimeoutMs,
       maxInFlightPerIdentity: Math.max(1, Math.ceil(share(options.maxInFlightPerIdentity))),
+      ...(options.retry ? { retry: options.retry } : {}),
+      ...(options.endMs !== undefined ? { endMs: options.endMs } : {}),
       runId: ctx.runId,
       seed: ctx.seed + index * 7919,
       dataset: ctx.dataset,
@@ -110,6 +117,12 @@ export async function runInWorkers(
       scheduled: summaries.reduce((s, x) => s + x.scheduled, 0),
       started: summaries.reduce((s, x) => s + x.started, 0),
       dropped: summaries.reduce((s, x) => s + x.dropped, 0),
+      ...(options.retry
+        ? {
+            retried: summaries.reduce((s, x) => s + (x.retried ?? 0), 0),
+            retriesDropped: summaries.reduce((s, x) => s + (x.retriesDropped ?? 0), 0),
+          }
+        : {}),
       sequenceDigest: digest(summaries.map((s) => s.sequenceDigest)),
     };
   } finally {

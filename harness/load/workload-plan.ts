@@ -4,6 +4,7 @@ import { digest } from '../journal/digest.ts';
 import type { IdentityClaims } from '../journal/records.ts';
 import type { McpClientKind } from './mcp-session.ts';
 import { ArrivalPlanner } from './planner.ts';
+import { type RetryPolicy, resolveRetry } from './retry.ts';
 import {
   parseDuration,
   peakRate,
@@ -30,6 +31,8 @@ export interface ResolvedWorkload {
   peakRate?: number;
   /** Threads for the main stream (open models; 1 means the calling thread). */
   workers: number;
+  /** How the clients retry failed calls, if they do. */
+  retry?: RetryPolicy;
 }
 
 /** Fills in defaults and turns durations into milliseconds for a timeline of `timelineMs`. */
@@ -48,6 +51,7 @@ export function resolveWorkload(spec: WorkloadSpec, timelineMs: number): Resolve
     client: spec.client ?? 'http',
     roles: spec.roles ?? ['agent'],
     workers: 1,
+    retry: resolveRetry(spec.retry),
   };
   switch (spec.executor) {
     case undefined:
@@ -94,10 +98,39 @@ function holdToEnd(profile: RateProfile, timelineMs: number): RateProfile {
 }
 
 /**
+ * The noisy user's arrival profile over a timeline of `timelineMs`: its rate inside its window
+ * (`at` for `duration`, by default the whole timeline), nothing outside it.
+ */
+export function noisyProfile(
+  noisy: { rate: number; at?: string | number; duration?: string | number },
+  timelineMs: number,
+): RateProfile {
+  const at = parseDuration(noisy.at ?? 0);
+  const end = Math.min(
+    timelineMs,
+    noisy.duration === undefined ? timelineMs : at + parseDuration(noisy.duration),
+  );
+  if (at <= 0) {
+    const stages = [{ duration: end, target: noisy.rate }];
+    if (end < timelineMs) stages.push({ duration: 0, target: 0 }, { duration: timelineMs - end, target: 0 });
+    return { startRate: noisy.rate, stages };
+  }
+  // Zero-length stages are jumps: silent until `at`, flooding until `end`, silent again.
+  const stages = [
+    { duration: at, target: 0 },
+    { duration: 0, target: noisy.rate },
+    { duration: end - at, target: noisy.rate },
+  ];
+  if (end < timelineMs) stages.push({ duration: 0, target: 0 }, { duration: timelineMs - end, target: 0 });
+  return { startRate: 0, stages };
+}
+
+/**
  * The digest of the call sequence an open-model workload will plan, computed before it runs by
  * going through the same planner without making a call: what the journal header records, equal
  * to the run's own digest when the run completes (an aborted run plans fewer). Undefined for the
- * closed models, whose sequence depends on how many calls each VU gets to make.
+ * closed models, whose sequence depends on how many calls each VU gets to make. Client retries
+ * are not in it: they depend on the target's answers, not on the seed alone.
  */
 export function plannedSequenceDigest(
   workload: ResolvedWorkload,
@@ -140,10 +173,11 @@ export function plannedSequenceDigest(
   }
   const noisy = 'noisy' in workload.spec ? workload.spec.noisy : undefined;
   if (!noisy || !plan.noisy) return main;
-  const timelineMs = profileMs(profile);
-  const noisyDigest = stream(plan.seed + 1, `${plan.runId}-noisy`, [plan.noisy], {
-    startRate: noisy.rate,
-    stages: [{ duration: timelineMs, target: noisy.rate }],
-  });
+  const noisyDigest = stream(
+    plan.seed + 1,
+    `${plan.runId}-noisy`,
+    [plan.noisy],
+    noisyProfile(noisy, profileMs(profile)),
+  );
   return digest([main, noisyDigest]);
 }

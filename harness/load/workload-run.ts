@@ -4,7 +4,7 @@ import { runArrivals, type WorkloadContext, type WorkloadSummary } from './execu
 import { parseDuration, type RateProfile, rampingArrivals } from './schedule.ts';
 import { runConstantVus, runRampingVus } from './vus.ts';
 import { type Identity, runInWorkers } from './worker-pool.ts';
-import type { ResolvedWorkload } from './workload-plan.ts';
+import { noisyProfile, type ResolvedWorkload } from './workload-plan.ts';
 
 /** Where worker threads connect, when the workload has more than one. */
 export interface WorkerTargets {
@@ -26,7 +26,11 @@ export async function runWorkload(
   workers?: WorkerTargets,
 ): Promise<WorkloadSummary> {
   const { spec } = workload;
-  const limits = { callTimeoutMs: workload.callTimeoutMs, mix: workload.mix };
+  const limits = {
+    callTimeoutMs: workload.callTimeoutMs,
+    mix: workload.mix,
+    ...(workload.retry ? { retry: workload.retry } : {}),
+  };
   let main: Promise<WorkloadSummary>;
   switch (spec.executor) {
     case 'constant-vus':
@@ -67,6 +71,7 @@ export async function runWorkload(
             sessionsPerIdentity: workload.sessionsPerIdentity(workers.identities.length),
             client: workload.client,
             profile,
+            endMs: timelineMs,
             maxInFlightPerIdentity: spec.maxInFlightPerIdentity ?? 32,
           },
           ctx,
@@ -77,7 +82,8 @@ export async function runWorkload(
         {
           ...limits,
           maxInFlightPerIdentity: spec.maxInFlightPerIdentity ?? 32,
-          arrivals: rampingArrivals(profile.startRate, profile.stages),
+          arrivals: arrivalsOf(profile),
+          endMs: timelineMs,
         },
         ctx,
       );
@@ -90,13 +96,18 @@ export async function runWorkload(
           {
             ...limits,
             maxInFlightPerIdentity: noisySpec.maxInFlight ?? noisySessions.length,
-            arrivals: rampingArrivals(noisySpec.rate, [{ duration: timelineMs, target: noisySpec.rate }]),
+            arrivals: arrivalsOf(noisyProfile(noisySpec, timelineMs)),
+            endMs: timelineMs,
           },
           {
             ...ctx,
             sessions: [noisySessions],
             stream: 'noisy',
-            vuBase: ctx.sessions.length,
+            // After every VU number of the main stream, wherever its threads are.
+            vuBase:
+              workload.workers > 1 && workers
+                ? workload.workers * workers.identities.length
+                : ctx.sessions.length,
             seed: ctx.seed + 1,
           },
         )
@@ -107,6 +118,16 @@ export async function runWorkload(
     scheduled: a.scheduled + b.scheduled,
     started: a.started + b.started,
     dropped: a.dropped + b.dropped,
+    ...(a.retried !== undefined || b.retried !== undefined
+      ? {
+          retried: (a.retried ?? 0) + (b.retried ?? 0),
+          retriesDropped: (a.retriesDropped ?? 0) + (b.retriesDropped ?? 0),
+        }
+      : {}),
     sequenceDigest: digest([a.sequenceDigest, b.sequenceDigest]),
   };
+}
+
+function arrivalsOf(profile: RateProfile): Iterable<number> {
+  return rampingArrivals(profile.startRate, profile.stages);
 }

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { McpClientKind } from './mcp-session.ts';
+import { RETRY_OUTCOMES, type RetrySpec } from './retry.ts';
 import { parseDuration, type Stage } from './schedule.ts';
 import { TOOLS, type ToolMix } from './workload.ts';
 
@@ -16,6 +17,14 @@ interface CommonWorkload {
   callTimeout?: Duration;
   /** `http`: the driver's lean client (default); `sdk`: the MCP SDK's Client, same wire behaviour. */
   client?: McpClientKind;
+  /**
+   * The clients retry failed calls, as agents do: the same arguments (idempotency key included)
+   * under a new correlation id, journaled as a call of its own with `attempt` and `retryOf`.
+   * E.g. `{ attempts: 2, tools: ['create_ticket'] }`. The planned call sequence (and its digest)
+   * is unchanged: retries depend on outcomes, so two runs with the same seed retry the same calls
+   * only where the target answered them the same way.
+   */
+  retry?: RetrySpec;
 }
 
 interface OpenModel {
@@ -29,9 +38,9 @@ interface OpenModel {
   /**
    * One noisy user: an identity of this role (default agent) taken out of the main stream and
    * calling at its own rate on top of it, as one user flooding the target while the others
-   * keep their pace.
+   * keep their pace; from `at` (default the start) for `duration` (default to the end).
    */
-  noisy?: { rate: number; role?: Role; maxInFlight?: number };
+  noisy?: { rate: number; role?: Role; maxInFlight?: number; at?: Duration; duration?: Duration };
   /**
    * Threads that make the main stream's calls (default 1: the calling thread). More only helps
    * on a machine with cores to spare beside the target; each thread connects its own sessions.
@@ -97,6 +106,8 @@ const duration = z.union([z.string(), z.number().nonnegative()]).refine(
 const stages = z
   .array(z.object({ duration, target: z.number().min(0) }).strict())
   .min(1, 'give at least one stage');
+/** The target's stable codes and the harness's transport codes are upper case. */
+const RETRY_CODE = /^[A-Z][A-Z0-9_]*$/;
 const common = {
   mix: z
     .partialRecord(z.enum(TOOLS), z.number().min(0))
@@ -118,6 +129,31 @@ const common = {
     }, 'give a call budget from 100ms to 5m')
     .optional(),
   client: z.enum(['http', 'sdk']).optional(),
+  retry: z
+    .object({
+      attempts: z.number().int().min(1, 'give 1 to 5 extra attempts').max(5, 'give 1 to 5 extra attempts'),
+      on: z
+        .array(
+          z.string().refine((v) => (RETRY_OUTCOMES as readonly string[]).includes(v) || RETRY_CODE.test(v), {
+            error: (issue) =>
+              `${JSON.stringify(issue.input)} is neither an outcome to retry (${RETRY_OUTCOMES.join(', ')}) nor an error code such as TIMEOUT`,
+          }),
+        )
+        .min(1)
+        .optional(),
+      backoff: duration
+        .refine((v) => {
+          try {
+            return parseDuration(v) <= 60_000;
+          } catch {
+            return true; // reported by the duration check
+          }
+        }, 'give a backoff of at most 1m')
+        .optional(),
+      tools: z.array(z.enum(TOOLS)).min(1).optional(),
+    })
+    .strict()
+    .optional(),
 };
 const openModel = {
   maxInFlightPerIdentity: z.number().int().min(1).max(1000).optional(),
@@ -129,6 +165,8 @@ const openModel = {
       rate: z.number().positive().max(MAX_RATE),
       role: z.enum(['agent', 'auditor', 'customer']).optional(),
       maxInFlight: z.number().int().min(1).max(1000).optional(),
+      at: duration.optional(),
+      duration: duration.optional(),
     })
     .strict()
     .optional(),
@@ -209,6 +247,13 @@ export function workloadIssues(value: unknown, timelineMs: number): string[] {
         issues.push(`spikes.${i}: it ends after the timeline (${timelineMs} ms)`);
       }
     });
+  }
+  if ('noisy' in spec && spec.noisy) {
+    const at = parseDuration(spec.noisy.at ?? 0);
+    const end = at + (spec.noisy.duration === undefined ? 0 : parseDuration(spec.noisy.duration));
+    if (at >= timelineMs || end > timelineMs) {
+      issues.push(`noisy: its window ends after the timeline (${timelineMs} ms)`);
+    }
   }
   return issues;
 }

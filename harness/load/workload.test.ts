@@ -4,7 +4,8 @@ import { HarnessError } from '../errors.ts';
 import type { JournalRecord, RecordOf } from '../journal/index.ts';
 import { FakeClock } from './fake-clock.ts';
 import type { McpSession, ToolResult } from './mcp-contract.ts';
-import { plannedSequenceDigest, resolveWorkload } from './workload-plan.ts';
+import { profileMs, rampingArrivals } from './schedule.ts';
+import { noisyProfile, plannedSequenceDigest, resolveWorkload } from './workload-plan.ts';
 import { runWorkload } from './workload-run.ts';
 import { type WorkloadSpec, workloadIssues } from './workload-spec.ts';
 
@@ -46,6 +47,11 @@ describe('workloadIssues', () => {
     expect(
       workloadIssues({ rate: 5, spikes: [{ at: '9s', duration: '2s', multiplier: 3 }] }, TIMELINE)[0],
     ).toMatch(/spikes.0: it ends after the timeline/);
+    expect(workloadIssues({ rate: 5, noisy: { rate: 9, at: '9s', duration: '2s' } }, TIMELINE)[0]).toMatch(
+      /noisy: its window ends after the timeline/,
+    );
+    expect(workloadIssues({ rate: 5, noisy: { rate: 9, at: '10s' } }, TIMELINE)[0]).toMatch(/^noisy: /);
+    expect(workloadIssues({ rate: 5, noisy: { rate: 9, at: '2s', duration: '1s' } }, TIMELINE)).toEqual([]);
     expect(workloadIssues({ rate: 0 }, TIMELINE)[0]).toMatch(/^rate: /);
     expect(workloadIssues({ rate: 1, callTimeout: '6m' }, TIMELINE)[0]).toMatch(
       /callTimeout: give a call budget from 100ms to 5m/,
@@ -160,6 +166,62 @@ describe('runWorkload on a virtual clock', () => {
         noisy: loud,
       }),
     ).not.toBe(summary.sequenceDigest);
+  });
+
+  it('runs a windowed noisy user only inside its window, as the planned digest says', async () => {
+    const clock = new FakeClock();
+    const dataset = generateDataset(1, { tenants: 3, customersPerTenant: 3 });
+    const [quiet, loud] = dataset.tenants.map((t) => ({ tenant: t.id, role: 'agent' as const })) as [
+      { tenant: string; role: 'agent' },
+      { tenant: string; role: 'agent' },
+    ];
+    const records: JournalRecord[] = [];
+    const workload = resolveWorkload(
+      { rate: 10, mix: { lookup_customer: 1 }, noisy: { rate: 100, at: '1s', duration: 500 } },
+      3000,
+    );
+    const t0 = clock.now();
+    const summary = await runWorkload(
+      workload,
+      3000,
+      {
+        runId: 'r',
+        seed: 1,
+        dataset,
+        sessions: sessions(clock, [quiet], 4),
+        append: (r) => records.push(r),
+        phase: () => 'p',
+        clock,
+      },
+      sessions(clock, [loud], 8)[0],
+    );
+    const noisyStarts = records
+      .filter((r): r is RecordOf<'call'> => r.type === 'call' && r.identity.tenant === loud.tenant)
+      .map((c) => c.intendedStart - t0);
+    expect(noisyStarts).toHaveLength(50);
+    expect(Math.min(...noisyStarts)).toBe(1000);
+    expect(Math.max(...noisyStarts)).toBeLessThan(1500);
+    expect(summary.scheduled).toBe(30 + 50);
+    const plan = { seed: 1, runId: 'x', dataset, identities: [quiet], noisy: loud };
+    expect(plannedSequenceDigest(workload, plan)).toBe(summary.sequenceDigest);
+    // The window is part of the plan: another window, another digest.
+    const wider = resolveWorkload(
+      { rate: 10, mix: { lookup_customer: 1 }, noisy: { rate: 100, at: '1s', duration: 600 } },
+      3000,
+    );
+    expect(plannedSequenceDigest(wider, plan)).not.toBe(summary.sequenceDigest);
+  });
+
+  it('noisyProfile: silent outside the window, whole timeline by default', () => {
+    const count = (noisy: Parameters<typeof noisyProfile>[0]) => {
+      const p = noisyProfile(noisy, 2000);
+      expect(profileMs(p)).toBe(2000);
+      return [...rampingArrivals(p.startRate, p.stages)];
+    };
+    expect(count({ rate: 10 })).toHaveLength(20);
+    expect(count({ rate: 10, duration: 500 })).toEqual([0, 100, 200, 300, 400]);
+    expect(count({ rate: 10, at: 1500 })).toEqual([1500, 1600, 1700, 1800, 1900]);
+    expect(count({ rate: 10, at: '1s', duration: '200ms' })).toEqual([1000, 1100]);
   });
 
   it('ramping-vus holds its last target to the end of the timeline', async () => {
