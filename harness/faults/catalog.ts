@@ -1,4 +1,5 @@
 import { linkFaults } from './link-faults.ts';
+import { loadFaults } from './load-faults.ts';
 import { postgresFaults } from './postgres-faults.ts';
 import { targetFaults } from './target-faults.ts';
 
@@ -7,4 +8,5 @@ export const Fault = {
   ...postgresFaults,
   ...linkFaults,
   ...targetFaults,
+  ...loadFaults,
 };

@@ -11,5 +11,6 @@ export type {
   ToxicDirection,
   ToxicOptions,
 } from './link-faults.ts';
+export { isLoadFault, type LoadEffect, type LoadFault, type NoisyUserOptions } from './load-faults.ts';
 export type { KillOptions, KillSignal } from './target-faults.ts';
 export type { Timing } from './timing.ts';
