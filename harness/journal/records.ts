@@ -100,6 +100,30 @@ export const faultRecord = z.object({
   detail: z.string().optional(),
 });
 
+/**
+ * The target instance exited, at the time it did: a crash (out of memory, an uncaught exception,
+ * a defect), a kill from outside the harness, or the harness's own kill/restart (`expected`).
+ * The environment's own stop at the end of a run is not journaled.
+ */
+export const targetRecord = z.object({
+  type: z.literal('target'),
+  event: z.literal('exit'),
+  at: z.number(),
+  /** Which incarnation exited (local: `pid N`; containers: `<container> start N`). */
+  instance: z.string().optional(),
+  /** The exit code; null when a signal ended it (local). Containers report a signal death as 128 + n. */
+  code: z.number().int().nullable().optional(),
+  /** The signal that ended it, where the runtime knows it (local only). */
+  signal: z.string().nullable().optional(),
+  /** The harness caused it (a kill or restart fault); false for a crash or a kill from outside. */
+  expected: z.boolean(),
+  /** containers: the engine says the kernel's OOM killer ended it. */
+  oomKilled: z.boolean().optional(),
+  /** The last lines it printed before it exited, oldest first. */
+  logTail: z.array(z.string()),
+});
+export type TargetRecord = z.infer<typeof targetRecord>;
+
 /** The load driver's own scheduling lag over one window: how late calls started versus intended. */
 export const lagRecord = z.object({
   type: z.literal('lag'),
@@ -212,6 +236,7 @@ export const journalRecord = z.discriminatedUnion('type', [
   phaseRecord,
   callRecord,
   faultRecord,
+  targetRecord,
   lagRecord,
   probeRecord,
   snapshotRecord,

@@ -52,6 +52,20 @@ export interface TargetExit {
   logTail: string[];
 }
 
+/** One exit of a target instance, reported as it happens (see StartedTarget.onExit). */
+export interface TargetExitEvent extends TargetExit {
+  /** When it exited (epoch milliseconds). */
+  at: number;
+  /** The incarnation that exited (local: `pid N`; containers: as in ResourceUsage.instance). */
+  instance: string;
+  /** The harness caused it: kill() or restart() of this target (a crash or an outside kill is not). */
+  expected: boolean;
+  /** containers: the engine says the kernel's OOM killer ended it. */
+  oomKilled?: boolean;
+}
+
+export type TargetExitListener = (exit: TargetExitEvent) => void;
+
 export interface StartedTarget {
   /** Admin port URL (healthz/readyz/metrics/version/dataset), reached directly from the harness. */
   readonly adminUrl: string;
@@ -69,6 +83,12 @@ export interface StartedTarget {
    * first incarnation is still running.
    */
   lastExit(): Promise<TargetExit | undefined>;
+  /**
+   * Calls `listener` for every exit of the instance from now on (a crash, a kill from outside,
+   * or kill()/restart() marked expected), once its last log lines have been read; not for the
+   * exit stop() causes. Returns the unsubscribe.
+   */
+  onExit(listener: TargetExitListener): () => void;
   /** Start it again with the same configuration (after kill, or as a restart). */
   restart(): Promise<void>;
   stop(): Promise<void>;

@@ -17,6 +17,7 @@ import {
   type RuntimeName,
   type StartedInfra,
   type StartedTarget,
+  type TargetExitListener,
 } from './backend.ts';
 import { localRuntime } from './local/index.ts';
 import { type RuntimeChoice, resolveRuntime } from './select.ts';
@@ -197,6 +198,16 @@ export class StartedEnvironment implements AsyncDisposable {
   /** Direct PostgreSQL URL (re-read: a container restart changes the mapped port). */
   get postgresUrl(): string {
     return this.#parts.infra.postgresUrl;
+  }
+
+  /**
+   * Calls `listener` for every exit of the target while the environment runs, at the time it
+   * happens: a crash or a kill from outside (`expected: false`) as well as the harness's own
+   * kill and restart (`expected: true`); not for the exit its own stop() causes. Returns the
+   * unsubscribe (stop() ends every subscription anyway).
+   */
+  onTargetExit(listener: TargetExitListener): () => void {
+    return this.target.onExit(listener);
   }
 
   /** Mint a token for any identity (also ones outside `identities`). */

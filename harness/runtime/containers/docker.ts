@@ -141,10 +141,36 @@ export class ContainerHandle {
     return (await this.#container.inspect()).State.Running;
   }
 
-  /** Whether it runs, and the exit code of its last exit (meaningful once it has exited). */
-  async state(): Promise<{ running: boolean; exitCode: number }> {
+  /**
+   * Whether it runs, when it last started, and of its last exit (meaningful once it has exited):
+   * the exit code, when (times in RFC 3339, the engine's clock) and whether the OOM killer ended it.
+   */
+  async state(): Promise<{
+    running: boolean;
+    exitCode: number;
+    startedAt: string;
+    finishedAt: string;
+    oomKilled: boolean;
+  }> {
     const state = (await this.#container.inspect()).State;
-    return { running: state.Running, exitCode: state.ExitCode };
+    return {
+      running: state.Running,
+      exitCode: state.ExitCode,
+      startedAt: state.StartedAt,
+      finishedAt: state.FinishedAt,
+      oomKilled: state.OOMKilled,
+    };
+  }
+
+  /**
+   * Resolves with the exit code once the container is not running (at once if it is not now):
+   * one long-held request to the engine, ended early by `signal` (then it rejects).
+   */
+  async waitNotRunning(signal: AbortSignal): Promise<number> {
+    const result = (await this.#container.wait({ condition: 'not-running', abortSignal: signal })) as {
+      StatusCode: number;
+    };
+    return result.StatusCode;
   }
 
   async start(): Promise<void> {
@@ -201,10 +227,19 @@ export class ContainerHandle {
     await this.#container.remove({ force: true, v: true }).catch(ignoreGone);
   }
 
-  /** The last `tail` lines of stdout and stderr, demultiplexed ('' if the container is gone). */
-  async logs(tail = 50): Promise<string> {
+  /**
+   * The last `tail` lines of stdout and stderr, demultiplexed ('' if the container is gone); only
+   * those printed from `sinceS` on (unix seconds, fractional) when given.
+   */
+  async logs(tail = 50, sinceS?: number): Promise<string> {
     try {
-      const raw = await this.#container.logs({ stdout: true, stderr: true, tail, follow: false });
+      const raw = await this.#container.logs({
+        stdout: true,
+        stderr: true,
+        tail,
+        follow: false,
+        ...(sinceS === undefined ? {} : { since: sinceS }),
+      });
       return demux(Buffer.from(raw as unknown as Uint8Array));
     } catch {
       return '';

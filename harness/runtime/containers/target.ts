@@ -7,6 +7,7 @@ import type { ContainerRuntimeClient } from 'testcontainers';
 import { GenericContainer, Wait } from 'testcontainers';
 import { HarnessError } from '../../errors.ts';
 import type { StartedTarget, TargetExit } from '../backend.ts';
+import { ExitReports, epochNow, finishedAt, logTail } from '../exit-reports.ts';
 import { ContainerHandle, ownerLabels } from './docker.ts';
 import { LogTail } from './log-tail.ts';
 
@@ -21,6 +22,14 @@ export interface TargetSpec {
   index: number;
   env: Record<string, string>;
   startupTimeoutMs?: number;
+}
+
+/** One run of the container, from a start to its exit. */
+interface Incarnation {
+  /** The harness is ending this run (kill, restart, stop): its exit is expected. */
+  ending: boolean;
+  /** Settles once its exit has been reported (or the watch was given up). */
+  reported: Promise<void>;
 }
 
 export async function startTargetContainer(spec: TargetSpec): Promise<StartedTarget> {
@@ -78,6 +87,59 @@ export async function startTargetContainer(spec: TargetSpec): Promise<StartedTar
     };
     return exit;
   };
+
+  // Each run of the container between a start and its exit, watched by one long-held wait
+  // request to the engine: its exit is reported the moment the engine sees it, whoever caused it.
+  const exits = new ExitReports();
+  const watching = new AbortController();
+  const watch = (n: number): Incarnation => {
+    const run: Incarnation = { ending: false, reported: Promise.resolve() };
+    run.reported = (async () => {
+      let status: number | undefined;
+      while (status === undefined) {
+        try {
+          status = await handle.waitNotRunning(watching.signal);
+        } catch (error) {
+          // Stopped, or removed behind the harness's back: no exit left to wait for.
+          if (watching.signal.aborted || (error as { statusCode?: number }).statusCode === 404) return;
+          // The engine dropped the request (restarted, timed out): ask again, the exit is still ahead or just behind.
+          await new Promise((resolve) => setTimeout(resolve, 1_000));
+        }
+      }
+      const seen = epochNow();
+      const code = status;
+      const expected = run.ending; // as it stood at the exit, not once its logs are in
+      await exits.report(async () => {
+        const state = await handle.state().catch(() => undefined);
+        // Only this run's lines: the engine keeps the output of every run of the container.
+        const started = state ? Date.parse(state.startedAt) : Number.NaN;
+        const logs = await handle.logs(50, Number.isFinite(started) ? started / 1000 : undefined);
+        return {
+          at: finishedAt(state?.finishedAt, seen),
+          instance: `${name} start ${n}`,
+          expected,
+          code,
+          signal: null, // the engine reports a signal death as 128 + n only
+          logTail: logTail(logs),
+          ...(state?.oomKilled ? { oomKilled: true } : {}),
+        };
+      });
+    })();
+    return run;
+  };
+  let current = watch(incarnation);
+  /** Waits (bounded) until the current run's exit has reached the listeners. */
+  const reported = async (timeoutMs = 5_000) => {
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([
+      current.reported,
+      new Promise((resolve) => {
+        timer = setTimeout(resolve, timeoutMs);
+      }),
+    ]);
+    clearTimeout(timer);
+  };
+
   return {
     get adminUrl() {
       return adminUrl();
@@ -87,6 +149,7 @@ export async function startTargetContainer(spec: TargetSpec): Promise<StartedTar
       return { ...(await handle.resourceUsage()), instance: `${name} start ${incarnation}` };
     },
     async kill(signal?: NodeJS.Signals) {
+      current.ending = true;
       await handle.kill(signal ?? 'SIGKILL');
       // Wait for it to exit; one that outlives its signal by 10 s is killed for good.
       const deadline = Date.now() + 10_000;
@@ -99,22 +162,34 @@ export async function startTargetContainer(spec: TargetSpec): Promise<StartedTar
       }
       await handle.stop(1); // returns once the engine says it is stopped (a no-op if it already is)
       await recordExit();
+      // Listeners hear of the exit before the caller goes on (a kill fault journals it after).
+      await reported();
+    },
+    onExit(listener) {
+      return exits.subscribe(listener);
     },
     async lastExit() {
       return await recordExit();
     },
     async restart() {
+      current.ending = true;
       await handle.stop(10);
       await recordExit();
+      // Before the next start: the engine's state and logs then still describe this exit.
+      await reported();
       const sinceS = Math.floor(Date.now() / 1000);
       incarnation++;
       await handle.start();
+      current = watch(incarnation);
       await tail.attach(sinceS);
       await waitHealthy(adminUrl(), startupTimeoutMs, handle, () => tail.text());
     },
     async stop() {
       if (stopped) return;
       stopped = true;
+      await exits.close();
+      current.ending = true;
+      watching.abort();
       tail.detach();
       await handle.remove();
     },

@@ -1,5 +1,6 @@
 import { HarnessError } from '../../errors.ts';
-import type { ResourceUsage, StartedTarget, TargetExit } from '../backend.ts';
+import type { ResourceUsage, StartedTarget, TargetExit, TargetExitListener } from '../backend.ts';
+import { ExitReports, epochNow, logTail } from '../exit-reports.ts';
 import { httpOk, waitFor } from '../wait.ts';
 import { Child } from './child.ts';
 import { procUsage } from './proc.ts';
@@ -20,6 +21,9 @@ export class LocalTarget implements StartedTarget {
   #child: Child | undefined;
   /** The previous incarnation, once it has exited (for lastExit() after a restart). */
   #previous: Child | undefined;
+  /** Incarnations the harness itself is ending (kill, restart, stop): their exits are expected. */
+  readonly #ending = new WeakSet<Child>();
+  readonly #exits = new ExitReports();
 
   constructor(spec: TargetCommand, env: Record<string, string>, adminPort: number, registry: Registry) {
     this.#spec = spec;
@@ -35,6 +39,8 @@ export class LocalTarget implements StartedTarget {
       cwd: this.#spec.cwd,
     });
     this.#child = child;
+    // Listening before the first turn of the event loop: no exit can slip past.
+    child.process.once('exit', () => this.#exited(child, epochNow()));
     await this.#registry.addPid(child.pid, this.#spec.args[0] ?? this.#spec.command);
     await waitFor(
       'target /healthz',
@@ -64,8 +70,31 @@ export class LocalTarget implements StartedTarget {
   }
 
   async kill(signal: NodeJS.Signals = 'SIGKILL'): Promise<void> {
+    if (this.#child) this.#ending.add(this.#child);
     // A graceful shutdown (SIGTERM) gets the time a drain needs before SIGKILL follows.
     await this.#child?.stop(signal, signal === 'SIGKILL' ? 2_000 : 10_000);
+    // Listeners hear of the exit before the caller goes on (a kill fault journals it after).
+    await this.#exits.settled();
+  }
+
+  onExit(listener: TargetExitListener): () => void {
+    return this.#exits.subscribe(listener);
+  }
+
+  #exited(child: Child, at: number): void {
+    const expected = this.#ending.has(child);
+    void this.#exits.report(async () => {
+      // The exit comes before the last output has been read from the pipes.
+      await Promise.race([child.closed, new Promise((resolve) => setTimeout(resolve, 1_000).unref())]);
+      return {
+        at,
+        instance: `pid ${child.pid}`,
+        expected,
+        code: child.process.exitCode,
+        signal: child.process.signalCode,
+        logTail: logTail(child.logs()),
+      };
+    });
   }
 
   async lastExit(): Promise<TargetExit | undefined> {
@@ -84,11 +113,15 @@ export class LocalTarget implements StartedTarget {
   }
 
   async restart(): Promise<void> {
+    if (this.#child) this.#ending.add(this.#child);
     await this.#child?.stop('SIGTERM', 5000);
+    await this.#exits.settled();
     await this.start();
   }
 
   async stop(): Promise<void> {
+    await this.#exits.close();
+    if (this.#child) this.#ending.add(this.#child);
     await this.#child?.stop('SIGTERM', 5000);
   }
 }
