@@ -1,6 +1,7 @@
 // The checks' public face. Checks import only harness/journal: nothing here runs anything, so a
 // verdict can be re-derived from a journal file and every check is unit-tested on a hand-built one.
 export { type BoundedConnectionsOptions, boundedConnections } from './bounded-connections.ts';
+export { type BoundedMemoryOptions, boundedMemory } from './bounded-memory.ts';
 export { correctAnswers } from './correct-answers.ts';
 export { type DriverHealthyOptions, driverHealthy } from './driver-healthy.ts';
 export { EVIDENCE_CAP, EvidenceList, verdict } from './evidence.ts';
