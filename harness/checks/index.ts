@@ -6,6 +6,7 @@ export { correctAnswers } from './correct-answers.ts';
 export { type DriverHealthyOptions, driverHealthy } from './driver-healthy.ts';
 export { EVIDENCE_CAP, EvidenceList, verdict } from './evidence.ts';
 export { type GracefulErrorsOptions, gracefulErrors } from './graceful-errors.ts';
+export { type HealthTruthfulOptions, healthTruthful, postgresOutage } from './health-truthful.ts';
 export { isolation } from './isolation.ts';
 export { type NoHangsOptions, noHangs } from './no-hangs.ts';
 export { BUSINESS_CODES, type RecoversWithinOptions, recoversWithin } from './recovers-within.ts';
