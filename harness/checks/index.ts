@@ -8,6 +8,7 @@ export { EVIDENCE_CAP, EvidenceList, verdict } from './evidence.ts';
 export { type GracefulErrorsOptions, gracefulErrors } from './graceful-errors.ts';
 export { type HealthTruthfulOptions, healthTruthful, postgresOutage } from './health-truthful.ts';
 export { isolation } from './isolation.ts';
+export { type MetricsHonestOptions, metricsHonest } from './metrics-honest.ts';
 export { type NoHangsOptions, noHangs } from './no-hangs.ts';
 export { BUSINESS_CODES, type RecoversWithinOptions, recoversWithin } from './recovers-within.ts';
 export { LiveChecks, runChecks } from './run.ts';
