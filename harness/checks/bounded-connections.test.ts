@@ -42,9 +42,9 @@ describe('boundedConnections', () => {
     const [v] = runChecks([boundedConnections({ max: 10 })], run(8, 3));
     expect(v).toMatchObject({ check: 'boundedConnections', status: 'pass', evidenceTotal: 0 });
     expect(v?.summary).toBe(
-      "The target's PostgreSQL connections stayed bounded (peak 8 of max 10 at 00:00:10.000Z " +
-        '(pg_stat_activity; margin 2); not idle in pg_stat_activity: ended at 1 (median of the last 5), ' +
-        'baseline 1, tolerance +2 (margin 2)).',
+      "The target's PostgreSQL connections stayed bounded (peak 8 of max 10 at 00:00:10.000Z in " +
+        'pg_stat_activity, margin 2; not idle in pg_stat_activity: ended at 1 (median of the last 5), ' +
+        'baseline 1, tolerance +2, margin 2).',
     );
   });
 

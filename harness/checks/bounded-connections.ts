@@ -210,7 +210,7 @@ export function boundedConnections(options: BoundedConnectionsOptions = {}): Che
         evidence.total = state.over.total;
       } else if (state.highest !== undefined) {
         notes.push(
-          `peak ${num(state.highest.value)} of max ${num(max)} at ${clock(state.highest.at)} (${state.highest.source}; margin ${num(max - state.highest.value)})`,
+          `peak ${num(state.highest.value)} of max ${num(max)} at ${clock(state.highest.at)} in ${state.highest.source}, margin ${num(max - state.highest.value)}`,
         );
       }
       if (state.excused > 0) {
@@ -233,7 +233,7 @@ export function boundedConnections(options: BoundedConnectionsOptions = {}): Che
           for (const s of end.samples)
             evidence.add({ message: `${clock(s.at)}: ${num(s.value)} ${what} at the end` });
         } else {
-          notes.push(`${figures} (margin ${num(limit - end.median)})`);
+          notes.push(`${figures}, margin ${num(limit - end.median)}`);
         }
       }
 

@@ -23,8 +23,8 @@ describe('boundedMemory', () => {
     const [v] = runChecks([boundedMemory()], run(shape(300, 120)));
     expect(v).toMatchObject({ check: 'boundedMemory', status: 'pass', evidenceTotal: 0 });
     expect(v?.summary).toBe(
-      "The target's memory stayed bounded (peak 300.0 MB at 00:00:10.000Z of 512 MB allowed (margin 212.0 MB); " +
-        'ended at 120.0 MB (median of the last 5), baseline 100.0 MB, tolerance +64.0 MB (margin 44.0 MB)).',
+      "The target's memory stayed bounded (peak 300.0 MB at 00:00:10.000Z of 512 MB allowed, margin 212.0 MB; " +
+        'ended at 120.0 MB (median of the last 5), baseline 100.0 MB, tolerance +64.0 MB, margin 44.0 MB).',
     );
   });
 
@@ -48,7 +48,7 @@ describe('boundedMemory', () => {
       [boundedMemory()],
       run((at) => (at < 10_000 ? 200 : 290)),
     )[0];
-    expect(big?.summary).toContain('tolerance +100.0 MB (margin 10.0 MB)');
+    expect(big?.summary).toContain('tolerance +100.0 MB, margin 10.0 MB');
   });
 
   it("falls back to the target's own process_resident_memory_bytes, and says so", () => {

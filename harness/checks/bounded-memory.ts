@@ -117,7 +117,7 @@ export function boundedMemory(options: BoundedMemoryOptions = {}): Check<State> 
         evidence.total = over.total;
       } else {
         notes.push(
-          `peak ${peak.value.toFixed(1)} MB at ${clock(peak.at)} of ${num(maxRssMb)} MB allowed (margin ${(maxRssMb - peak.value).toFixed(1)} MB)`,
+          `peak ${peak.value.toFixed(1)} MB at ${clock(peak.at)} of ${num(maxRssMb)} MB allowed, margin ${(maxRssMb - peak.value).toFixed(1)} MB`,
         );
       }
 
@@ -132,7 +132,7 @@ export function boundedMemory(options: BoundedMemoryOptions = {}): Check<State> 
           for (const s of end.samples)
             evidence.add({ message: `${clock(s.at)}: RSS ${s.value.toFixed(1)} MB at the end` });
         } else {
-          notes.push(`${figures} (margin ${(limit - end.median).toFixed(1)} MB)`);
+          notes.push(`${figures}, margin ${(limit - end.median).toFixed(1)} MB`);
         }
       }
 
