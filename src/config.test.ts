@@ -30,10 +30,10 @@ describe('loadConfig', () => {
       jwt: { issuer: 'mcp-chaos-identity', audience: 'mcp-reference-server' },
       pool: {
         max: 10,
-        timeouts: true,
         connectTimeoutMs: 2000,
         statementTimeoutMs: 2000,
         queryTimeoutMs: 2500,
+        idleTimeoutMs: 30_000,
       },
     });
   });
@@ -48,7 +48,7 @@ describe('loadConfig', () => {
     expect(errorOf({ ...REQUIRED, DEFECT: 'oops' })).toContain(
       'DEFECT="oops" is not allowed; allowed: none | wrong-customer-same-tenant | cross-tenant-customer',
     );
-    expect(errorOf({ ...REQUIRED, PG_POOL_TIMEOUTS: 'maybe' })).toContain('allowed: on | off');
+    expect(errorOf({ ...REQUIRED, LOG_LEVEL: 'loud' })).toContain('allowed: fatal | error');
   });
 
   it('names the range on a bad number', () => {
@@ -64,9 +64,13 @@ describe('loadConfig', () => {
     expect(errorOf({ ...REQUIRED, DATABASE_URL: 'mysql://u:hunter2@h/db' })).not.toContain('hunter2');
   });
 
-  it('treats empty strings as unset and parses PG_POOL_TIMEOUTS=off', () => {
-    const config = loadConfig({ ...REQUIRED, MCP_PORT: '', PG_POOL_TIMEOUTS: 'off' });
+  it('treats empty strings as unset', () => {
+    const config = loadConfig({ ...REQUIRED, MCP_PORT: '', PG_POOL_TIMEOUTS: '' });
     expect(config.mcpPort).toBe(3000);
-    expect(config.pool.timeouts).toBe(false);
+  });
+
+  it('refuses the removed PG_POOL_TIMEOUTS rather than ignore a negative control', () => {
+    expect(errorOf({ ...REQUIRED, PG_POOL_TIMEOUTS: 'off' })).toContain('use DEFECT=pool-timeouts-off');
+    expect(loadConfig({ ...REQUIRED, DEFECT: 'pool-timeouts-off' }).defect).toBe('pool-timeouts-off');
   });
 });

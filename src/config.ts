@@ -20,7 +20,7 @@ const EnvSchema = z.object({
   PG_STATEMENT_TIMEOUT_MS: positiveMs.default(2000),
   PG_QUERY_TIMEOUT_MS: positiveMs.default(2500),
   PG_IDLE_IN_TRANSACTION_TIMEOUT_MS: positiveMs.default(5000),
-  PG_POOL_TIMEOUTS: z.enum(['on', 'off']).default('on'),
+  PG_IDLE_TIMEOUT_MS: positiveMs.default(30_000),
   JWKS_URL: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }),
   JWT_ISSUER: z.string().min(1).default('mcp-chaos-identity'),
   JWT_AUDIENCE: z.string().min(1).default('mcp-reference-server'),
@@ -39,11 +39,11 @@ export interface Config {
   readonly databaseUrl: string;
   readonly pool: {
     readonly max: number;
-    readonly timeouts: boolean;
     readonly connectTimeoutMs: number;
     readonly statementTimeoutMs: number;
     readonly queryTimeoutMs: number;
     readonly idleInTransactionTimeoutMs: number;
+    readonly idleTimeoutMs: number;
   };
   readonly jwt: { readonly jwksUrl: string; readonly issuer: string; readonly audience: string };
   readonly buildId: string;
@@ -69,6 +69,12 @@ function describeIssue(issue: z.core.$ZodIssue, env: Record<string, string | und
 export function loadConfig(env: Record<string, string | undefined>): Config {
   // Empty strings count as unset so `FOO= node src/main.ts` falls back to the default.
   const cleaned = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== ''));
+  // A negative control that is silently ignored would let a broken harness pass for a good one.
+  if (cleaned.PG_POOL_TIMEOUTS !== undefined) {
+    throw new ConfigError(
+      'invalid configuration: PG_POOL_TIMEOUTS was removed; use DEFECT=pool-timeouts-off',
+    );
+  }
   const parsed = EnvSchema.safeParse(cleaned);
   if (!parsed.success) {
     const lines = parsed.error.issues.map((issue) => describeIssue(issue, env));
@@ -82,11 +88,11 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     databaseUrl: e.DATABASE_URL,
     pool: {
       max: e.PG_POOL_MAX,
-      timeouts: e.PG_POOL_TIMEOUTS === 'on',
       connectTimeoutMs: e.PG_CONNECT_TIMEOUT_MS,
       statementTimeoutMs: e.PG_STATEMENT_TIMEOUT_MS,
       queryTimeoutMs: e.PG_QUERY_TIMEOUT_MS,
       idleInTransactionTimeoutMs: e.PG_IDLE_IN_TRANSACTION_TIMEOUT_MS,
+      idleTimeoutMs: e.PG_IDLE_TIMEOUT_MS,
     },
     jwt: { jwksUrl: e.JWKS_URL, issuer: e.JWT_ISSUER, audience: e.JWT_AUDIENCE },
     buildId: e.BUILD_ID,

@@ -4,7 +4,7 @@ import { createTokenVerifier } from './auth/jwt.ts';
 import { type Config, ConfigError, loadConfig } from './config.ts';
 import { createPool } from './db/pool.ts';
 import { PgRepository } from './db/repository.ts';
-import { ensureSchemaWithRetry, type SchemaState } from './db/schema.ts';
+import { ensureSchemaWithRetry, SCHEMA_SQL, type SchemaState } from './db/schema.ts';
 import { selectDefects } from './defects/index.ts';
 import { closeGracefully, listen, withinMs } from './lifecycle.ts';
 import { createLogger } from './logger.ts';
@@ -32,36 +32,36 @@ function readConfig(): Config {
 async function main(): Promise<void> {
   const config = readConfig();
   const logger = createLogger(config.logLevel, config.buildId);
-  if (!config.pool.timeouts) {
-    logger.warn(
-      { setting: 'PG_POOL_TIMEOUTS=off' },
-      'NEGATIVE CONTROL: database connect/statement/query timeouts are DISABLED; callers can hang forever',
-    );
-  }
   const defects = selectDefects(config.defect);
   if (defects.name !== 'none') {
     logger.warn(
-      { defect: defects.name },
-      `DELIBERATE DEFECT ACTIVE: ${defects.name}; this build answers wrongly on purpose`,
+      { defect: defects.name, setting: `DEFECT=${defects.name}` },
+      `DELIBERATE DEFECT ACTIVE: ${defects.name}: ${defects.summary}; this build is broken on purpose`,
     );
   }
 
-  const pool = createPool(config, logger);
+  const pool = createPool(config, logger, defects);
   const schema: SchemaState = { ready: false };
-  const metrics = createMetrics(pool);
+  const metrics = createMetrics(pool, defects);
   const stopSchemaRetry = new AbortController();
-  const schemaDone = ensureSchemaWithRetry(pool, schema, logger, stopSchemaRetry.signal);
+  const schemaDone = ensureSchemaWithRetry(
+    pool,
+    schema,
+    logger,
+    stopSchemaRetry.signal,
+    defects.schemaSql(SCHEMA_SQL),
+  );
 
   const dispatch = {
     buildId: config.buildId,
     logger,
     metrics,
     schema,
-    context: { repository: new PgRepository(pool), defects },
+    context: { repository: new PgRepository(pool, defects), defects },
   };
   const mcpServer = createMcpHttpServer({
     dispatch,
-    verifyToken: createTokenVerifier(config.jwt),
+    verifyToken: createTokenVerifier(config.jwt, defects),
     logger,
     buildId: config.buildId,
   });
@@ -72,7 +72,7 @@ async function main(): Promise<void> {
     logger,
     buildId: config.buildId,
     version: packageVersion(),
-    defect: defects.name,
+    defects,
     adminToken: config.adminToken,
   });
 
@@ -86,7 +86,7 @@ async function main(): Promise<void> {
       closeGracefully(mcpServer, SHUTDOWN_GRACE_MS),
       closeGracefully(adminServer, SHUTDOWN_GRACE_MS),
     ]);
-    // Bounded: with PG_POOL_TIMEOUTS=off a hung query would otherwise keep the pool open forever.
+    // Bounded: without timeouts (DEFECT=pool-timeouts-off) a hung query would keep the pool open forever.
     await withinMs(
       schemaDone.then(() => pool.end()),
       POOL_CLOSE_BUDGET_MS,

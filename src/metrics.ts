@@ -1,6 +1,7 @@
 import type pg from 'pg';
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
 import { poolStats } from './db/pool.ts';
+import type { Defects } from './defects/index.ts';
 
 export interface Metrics {
   readonly registry: Registry;
@@ -10,7 +11,7 @@ export interface Metrics {
 
 // One registry per server instance (not prom-client's global) so tests can run several servers
 // in one process without metric-name collisions.
-export function createMetrics(pool: pg.Pool): Metrics {
+export function createMetrics(pool: pg.Pool, defects: Pick<Defects, 'poolReader'>): Metrics {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
   const toolCalls = new Counter({
@@ -36,8 +37,11 @@ export function createMetrics(pool: pg.Pool): Metrics {
         this.set(read());
       },
     });
-  gauge('db_pool_total', 'Connections the pool holds (idle + checked out).', () => poolStats(pool).total);
-  gauge('db_pool_idle', 'Idle connections in the pool.', () => poolStats(pool).idle);
-  gauge('db_pool_waiting', 'Callers queued waiting for a connection.', () => poolStats(pool).waiting);
+  const stats = defects.poolReader(() => poolStats(pool));
+  gauge('db_pool_total', 'Connections the pool holds (idle + checked out).', () => stats().total);
+  gauge('db_pool_idle', 'Idle connections in the pool.', () => stats().idle);
+  gauge('db_pool_waiting', 'Callers queued waiting for a connection.', () => stats().waiting);
+  // The ceiling the others are read against: total == max with callers waiting is exhaustion.
+  gauge('db_pool_max', 'The most connections the pool may hold (PG_POOL_MAX).', () => pool.options.max ?? 10);
   return { registry, toolCalls, toolDuration };
 }

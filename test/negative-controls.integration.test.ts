@@ -1,6 +1,6 @@
 // Negative controls: each check of the database-restart scenario is trusted only because a
 // broken build of the reference server makes it fail. Defects are switched on by an explicit
-// startup setting (DEFECT, PG_POOL_TIMEOUTS) and never by default.
+// startup setting (DEFECT) and never by default.
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -33,7 +33,7 @@ async function runAgainst(label: string, options: ReferenceOptions): Promise<Rec
 
 describe('database-restart against broken builds', () => {
   it('pool timeouts switched off: noHangs fails', async () => {
-    const verdicts = await runAgainst('timeouts-off', { poolTimeouts: 'off' });
+    const verdicts = await runAgainst('timeouts-off', { defect: 'pool-timeouts-off' });
     expect(verdicts.noHangs).toBe('fail');
     expect(verdicts.isolation).toBe('pass');
   });

@@ -16,11 +16,25 @@ export interface TargetDefinition {
 
 const projectRoot = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
+/**
+ * The reference server's deliberate defects (its DEFECT setting), for self-tests. Kept in sync by
+ * hand with src/defects/names.ts: the harness never imports the server's code.
+ */
+export type ReferenceDefect =
+  | 'none'
+  | 'wrong-customer-same-tenant'
+  | 'cross-tenant-customer'
+  | 'sql-in-errors'
+  | 'pool-timeouts-off'
+  | 'connection-leak'
+  | 'idempotency-ignored'
+  | 'readyz-always-ok'
+  | 'pool-gauge-stale'
+  | 'jwks-no-cache';
+
 export interface ReferenceOptions {
   /** A deliberately broken build of the reference server, for self-tests. */
-  defect?: 'none' | 'wrong-customer-same-tenant' | 'cross-tenant-customer' | 'sql-in-errors';
-  /** `off` switches the database pool's timeouts off: the negative control for noHangs. */
-  poolTimeouts?: 'on' | 'off';
+  defect?: ReferenceDefect;
   buildId?: string;
   image?: string;
   env?: Record<string, string>;
@@ -31,7 +45,6 @@ export function referenceTarget(options: ReferenceOptions = {}): TargetDefinitio
   const env: Record<string, string> = {
     BUILD_ID: options.buildId ?? 'reference-dev',
     DEFECT: options.defect ?? 'none',
-    PG_POOL_TIMEOUTS: options.poolTimeouts ?? 'on',
     LOG_LEVEL: 'warn',
     ...options.env,
   };

@@ -3,7 +3,7 @@ import type pg from 'pg';
 import type { Logger } from 'pino';
 import { DatasetSchema, listTickets, loadDataset } from '../db/dataset.ts';
 import type { SchemaState } from '../db/schema.ts';
-import type { DefectName } from '../defects/index.ts';
+import type { Defects } from '../defects/index.ts';
 import { classifyError } from '../errors.ts';
 import { withinMs } from '../lifecycle.ts';
 import type { Metrics } from '../metrics.ts';
@@ -16,7 +16,7 @@ export interface AdminDeps {
   readonly logger: Logger;
   readonly buildId: string;
   readonly version: string;
-  readonly defect: DefectName;
+  readonly defects: Pick<Defects, 'name' | 'checkReady'>;
   readonly adminToken: string;
 }
 
@@ -25,8 +25,10 @@ const MAX_DATASET_BYTES = 64 * 1024 * 1024;
 
 async function readyz(deps: AdminDeps, res: ServerResponse): Promise<void> {
   try {
-    if (!deps.schema.ready) throw new Error('schema not created yet');
-    await withinMs(deps.pool.query('SELECT 1'), READY_BUDGET_MS);
+    await deps.defects.checkReady(async () => {
+      if (!deps.schema.ready) throw new Error('schema not created yet');
+      await withinMs(deps.pool.query('SELECT 1'), READY_BUDGET_MS);
+    });
     sendJson(res, 200, { status: 'ready' });
   } catch {
     sendJson(res, 503, { status: 'not-ready', reason: 'database unavailable' });
@@ -87,7 +89,7 @@ async function route(deps: AdminDeps, req: IncomingMessage, res: ServerResponse)
       buildId: deps.buildId,
       version: deps.version,
       node: process.version,
-      defect: deps.defect,
+      defect: deps.defects.name,
     });
   }
   if (method === 'GET' && path === '/metrics') {

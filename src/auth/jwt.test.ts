@@ -1,8 +1,11 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { exportJWK, generateKeyPair, SignJWT } from 'jose';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { selectDefects } from '../defects/index.ts';
 import { AuthError, bearerToken, createTokenVerifier } from './jwt.ts';
+
+const GOOD = selectDefects('none');
 
 const OPTIONS = { issuer: 'iss', audience: 'aud' };
 let server: Server;
@@ -34,13 +37,13 @@ const kindOf = (promise: Promise<unknown>) =>
 
 describe('token verifier', () => {
   it('turns valid claims into a principal', async () => {
-    const verify = createTokenVerifier({ ...OPTIONS, jwksUrl });
+    const verify = createTokenVerifier({ ...OPTIONS, jwksUrl }, GOOD);
     const token = await sign({ sub: 'u1', tenant: 't1', role: 'customer', customer: 'c1' });
     expect(await verify(token)).toEqual({ subject: 'u1', tenant: 't1', role: 'customer', customer: 'c1' });
   });
 
   it('rejects bad tokens and bad claims as unauthenticated', async () => {
-    const verify = createTokenVerifier({ ...OPTIONS, jwksUrl });
+    const verify = createTokenVerifier({ ...OPTIONS, jwksUrl }, GOOD);
     expect(await kindOf(verify('garbage'))).toBe('unauthenticated');
     expect(await kindOf(verify(await sign({ sub: 'u', tenant: 't', role: 'agent' }, 'other')))).toBe(
       'unauthenticated',
@@ -52,8 +55,53 @@ describe('token verifier', () => {
   });
 
   it('reports an unreachable identity provider as unavailable', async () => {
-    const verify = createTokenVerifier({ ...OPTIONS, jwksUrl: 'http://127.0.0.1:9/jwks' });
+    const verify = createTokenVerifier({ ...OPTIONS, jwksUrl: 'http://127.0.0.1:9/jwks' }, GOOD);
     expect(await kindOf(verify(await sign({ sub: 'u', tenant: 't', role: 'agent' })))).toBe('unavailable');
+  });
+
+  it('keeps verifying from cached keys while the identity provider is down; jwks-no-cache does not', async () => {
+    let down = false;
+    let fetches = 0;
+    const flaky = createServer((req, res) => {
+      if (down) {
+        req.socket.destroy();
+        return;
+      }
+      fetches++;
+      server.emit('request', req, res);
+    });
+    await new Promise<void>((resolve) => flaky.listen(0, '127.0.0.1', resolve));
+    try {
+      const url = `http://127.0.0.1:${(flaky.address() as AddressInfo).port}/jwks`;
+      const good = createTokenVerifier({ ...OPTIONS, jwksUrl: url }, GOOD);
+      const uncached = createTokenVerifier({ ...OPTIONS, jwksUrl: url }, selectDefects('jwks-no-cache'));
+      const token = await sign({ sub: 'u', tenant: 't', role: 'agent' });
+      expect([await kindOf(good(token)), await kindOf(uncached(token))]).toEqual(['ok', 'ok']);
+      expect(await kindOf(good(token))).toBe('ok');
+      expect(fetches).toBe(2);
+      down = true;
+      expect(await kindOf(good(token))).toBe('ok');
+      expect(await kindOf(uncached(token))).toBe('unavailable');
+      // Past jose's 10-minute cache the refresh fails: the keys held still verify, and the
+      // provider is not asked again on every call.
+      let attempts = 0;
+      flaky.on('connection', () => attempts++);
+      const now = Date.now();
+      const clock = vi.spyOn(Date, 'now').mockReturnValue(now + 11 * 60_000);
+      try {
+        expect(await kindOf(good(token))).toBe('ok');
+        expect(await kindOf(good(token))).toBe('ok');
+        expect(attempts).toBe(1);
+        expect(await kindOf(good(await sign({ sub: 'u', tenant: 't', role: 'root' })))).toBe(
+          'unauthenticated',
+        );
+      } finally {
+        clock.mockRestore();
+      }
+    } finally {
+      flaky.closeAllConnections();
+      await new Promise<void>((resolve) => flaky.close(() => resolve()));
+    }
   });
 
   it('extracts bearer tokens', () => {

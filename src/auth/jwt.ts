@@ -1,5 +1,6 @@
-import { createRemoteJWKSet, errors, jwtVerify } from 'jose';
+import { createLocalJWKSet, createRemoteJWKSet, errors, type JWTVerifyGetKey, jwtVerify } from 'jose';
 import { z } from 'zod';
+import type { Defects } from '../defects/index.ts';
 import { type Principal, ROLES } from '../domain.ts';
 
 export class AuthError extends Error {
@@ -46,10 +47,41 @@ export interface VerifierOptions {
 
 export type TokenVerifier = (token: string) => Promise<Principal>;
 
-export function createTokenVerifier(options: VerifierOptions): TokenVerifier {
-  // jose caches keys (10 min) so an identity outage only hurts once the cache expires or a new
-  // key id appears; the 2 s fetch budget keeps a hung JWKS endpoint from holding requests.
-  const jwks = createRemoteJWKSet(new URL(options.jwksUrl), { timeoutDuration: 2000 });
+const isTokenError = (error: unknown): boolean =>
+  error instanceof errors.JOSEError && TOKEN_ERROR_CODES.has(error.code);
+
+/** After a failed refresh, how long the keys already held are used before the provider is asked again. */
+const STALE_RETRY_MS = 30_000;
+
+/**
+ * The provider's keys, fetched once and cached. jose refreshes its copy once it is 10 minutes
+ * old and fails the verification when that refresh fails; but the keys it held are still the
+ * provider's keys, so an identity outage that outlasts the cache keeps verifying with them (and
+ * asks again every 30 s, not on every call: a hung endpoint would cost each call 2 s).
+ */
+function cachedKeySet(url: URL): JWTVerifyGetKey {
+  // The 2 s fetch budget keeps a hung JWKS endpoint from holding requests.
+  const remote = createRemoteJWKSet(url, { timeoutDuration: 2000 });
+  let staleUntil = 0;
+  return async (protectedHeader, token) => {
+    const held = remote.jwks();
+    if (held !== undefined && Date.now() < staleUntil) return createLocalJWKSet(held)(protectedHeader, token);
+    try {
+      return await remote(protectedHeader, token);
+    } catch (error) {
+      const stale = remote.jwks();
+      if (stale === undefined || isTokenError(error)) throw error;
+      staleUntil = Date.now() + STALE_RETRY_MS;
+      return createLocalJWKSet(stale)(protectedHeader, token);
+    }
+  };
+}
+
+export function createTokenVerifier(
+  options: VerifierOptions,
+  defects: Pick<Defects, 'keySet'>,
+): TokenVerifier {
+  const jwks = defects.keySet(() => cachedKeySet(new URL(options.jwksUrl)));
   return async (token) => {
     let payload: unknown;
     try {
@@ -61,7 +93,7 @@ export function createTokenVerifier(options: VerifierOptions): TokenVerifier {
         clockTolerance: 5,
       }));
     } catch (error) {
-      if (error instanceof errors.JOSEError && TOKEN_ERROR_CODES.has(error.code)) {
+      if (isTokenError(error)) {
         throw new AuthError('unauthenticated', 'invalid token');
       }
       throw new AuthError('unavailable', 'identity provider unreachable');

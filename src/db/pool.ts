@@ -1,37 +1,32 @@
 import pg from 'pg';
 import type { Logger } from 'pino';
 import type { Config } from '../config.ts';
+import type { Defects } from '../defects/index.ts';
 
 // node-postgres returns BIGINT/NUMERIC as strings by default; totals are cents that fit in a JS
 // number, and a string in `totalCents` would break the contract.
 pg.types.setTypeParser(pg.types.builtins.INT8, (value) => Number.parseInt(value, 10));
 
 export function poolOptions(config: Config): pg.PoolConfig {
-  const base: pg.PoolConfig = {
+  return {
     connectionString: config.databaseUrl,
     max: config.pool.max,
     application_name: `mcp-reference-server/${config.buildId}`,
     // Detects peers that vanished without a FIN (a partitioned database) on idle connections.
     keepAlive: true,
-    idleTimeoutMillis: 30_000,
+    // Connections a burst opened beyond the working set go back to PostgreSQL after this long.
+    idleTimeoutMillis: config.pool.idleTimeoutMs,
     // A leaked transaction must not pin a connection (and its locks) forever.
     idle_in_transaction_session_timeout: config.pool.idleInTransactionTimeoutMs,
-  };
-  if (!config.pool.timeouts) {
-    // Negative control: without timeouts a slow or black-holed database makes callers wait
-    // forever and the pool fills up. The harness uses this to prove it notices.
-    return { ...base, connectionTimeoutMillis: 0 };
-  }
-  return {
-    ...base,
+    // Without these a slow or black-holed database makes callers wait forever.
     connectionTimeoutMillis: config.pool.connectTimeoutMs,
     statement_timeout: config.pool.statementTimeoutMs,
     query_timeout: config.pool.queryTimeoutMs,
   };
 }
 
-export function createPool(config: Config, logger: Logger): pg.Pool {
-  const pool = new pg.Pool(poolOptions(config));
+export function createPool(config: Config, logger: Logger, defects: Pick<Defects, 'poolOptions'>): pg.Pool {
+  const pool = new pg.Pool(defects.poolOptions(poolOptions(config)));
   // An idle client whose server went away (database restart) emits here; without a listener
   // the process would crash on an 'error' event with no handler.
   pool.on('error', (error) => {

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type pg from 'pg';
+import type { Defects, QueryRunner } from '../defects/index.ts';
 import type { Customer, Order, Ticket } from '../domain.ts';
 
 export interface NewTicket {
@@ -32,7 +33,7 @@ export interface Repository {
 }
 
 const CUSTOMER_COLUMNS = 'id, tenant_id AS "tenantId", name, email, tier';
-const TICKET_COLUMNS = `id, tenant_id AS "tenantId", customer_id AS "customerId", subject, body, status,
+export const TICKET_COLUMNS = `id, tenant_id AS "tenantId", customer_id AS "customerId", subject, body, status,
   idempotency_key AS "idempotencyKey", created_at AS "createdAt"`;
 
 interface TicketRow {
@@ -65,14 +66,21 @@ export class QueryFailed extends Error {
   }
 }
 
+// One statement, so a retry after an unknown outcome (timeout, dropped connection) either
+// inserts or finds the earlier row: exactly once per (tenant, idempotency key).
+const INSERT_TICKET_ONCE = `INSERT INTO tickets (id, tenant_id, customer_id, subject, body, status, idempotency_key)
+       VALUES ($1, $2, $3, $4, $5, 'open', $6)
+       ON CONFLICT (tenant_id, idempotency_key) DO NOTHING
+       RETURNING ${TICKET_COLUMNS}`;
+
 /** A pool whose failed queries say which statement failed. */
-function queryOf(pool: pg.Pool) {
+function queryOf(pool: pg.Pool, run: QueryRunner) {
   return async <R extends pg.QueryResultRow>(
     text: string,
     values: unknown[] = [],
   ): Promise<pg.QueryResult<R>> => {
     try {
-      return await pool.query<R>(text, values);
+      return await run<R>(pool, text, values);
     } catch (error) {
       throw new QueryFailed(error, text);
     }
@@ -81,9 +89,11 @@ function queryOf(pool: pg.Pool) {
 
 export class PgRepository implements Repository {
   readonly #pool: { query: ReturnType<typeof queryOf> };
+  readonly #insertTicketSql: string;
 
-  constructor(pool: pg.Pool) {
-    this.#pool = { query: queryOf(pool) };
+  constructor(pool: pg.Pool, defects: Pick<Defects, 'query' | 'ticketInsertSql'>) {
+    this.#pool = { query: queryOf(pool, defects.query) };
+    this.#insertTicketSql = defects.ticketInsertSql(INSERT_TICKET_ONCE);
   }
 
   async findCustomer(tenantId: string, customerId: string): Promise<Customer | undefined> {
@@ -117,15 +127,14 @@ export class PgRepository implements Repository {
   }
 
   async createTicket(ticket: NewTicket): Promise<CreateTicketOutcome> {
-    // One statement, so a retry after an unknown outcome (timeout, dropped connection) either
-    // inserts or finds the earlier row: exactly once per (tenant, idempotency key).
-    const inserted = await this.#pool.query<TicketRow>(
-      `INSERT INTO tickets (id, tenant_id, customer_id, subject, body, status, idempotency_key)
-       VALUES ($1, $2, $3, $4, $5, 'open', $6)
-       ON CONFLICT (tenant_id, idempotency_key) DO NOTHING
-       RETURNING ${TICKET_COLUMNS}`,
-      [randomUUID(), ticket.tenantId, ticket.customerId, ticket.subject, ticket.body, ticket.idempotencyKey],
-    );
+    const inserted = await this.#pool.query<TicketRow>(this.#insertTicketSql, [
+      randomUUID(),
+      ticket.tenantId,
+      ticket.customerId,
+      ticket.subject,
+      ticket.body,
+      ticket.idempotencyKey,
+    ]);
     const created = inserted.rows[0];
     if (created) return { stored: toStoredTicket(created), replayed: false };
     const existing = await this.#pool.query<TicketRow>(

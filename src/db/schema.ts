@@ -1,6 +1,9 @@
 import type pg from 'pg';
 import type { Logger } from 'pino';
 
+/** The unique (tenant, idempotency key) constraint's name: its index has the same name. */
+export const TICKET_IDEMPOTENCY_INDEX = 'tickets_tenant_id_idempotency_key_key';
+
 // Idempotent DDL run at every start: the reference server owns its schema and must come up on an
 // empty database as well as on one it created before.
 export const SCHEMA_SQL = `
@@ -33,8 +36,11 @@ CREATE TABLE IF NOT EXISTS tickets (
   status text NOT NULL DEFAULT 'open',
   idempotency_key text NOT NULL,
   created_at timestamptz NOT NULL DEFAULT now(),
-  UNIQUE (tenant_id, idempotency_key)
+  CONSTRAINT ${TICKET_IDEMPOTENCY_INDEX} UNIQUE (tenant_id, idempotency_key)
 );
+-- Exactly-once ticket creation rests on this index: put it back if a build without it (the
+-- idempotency-ignored defect) dropped it from this database. A no-op while the constraint exists.
+CREATE UNIQUE INDEX IF NOT EXISTS ${TICKET_IDEMPOTENCY_INDEX} ON tickets (tenant_id, idempotency_key);
 `;
 
 /** Tracks whether the schema exists yet, so tools and /readyz can answer honestly before it does. */
@@ -53,12 +59,13 @@ export async function ensureSchemaWithRetry(
   state: SchemaState,
   logger: Logger,
   signal: AbortSignal,
+  schemaSql: string,
 ): Promise<void> {
   let delayMs = 250;
   for (let attempt = 1; !signal.aborted; attempt++) {
     try {
       // Serialised across instances: concurrent CREATE ... IF NOT EXISTS can still race in PG.
-      await pool.query(`SELECT pg_advisory_lock(727274); ${SCHEMA_SQL}; SELECT pg_advisory_unlock(727274);`);
+      await pool.query(`SELECT pg_advisory_lock(727274); ${schemaSql}; SELECT pg_advisory_unlock(727274);`);
       state.ready = true;
       logger.info({ attempt }, 'database schema ready');
       return;

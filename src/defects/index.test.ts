@@ -1,7 +1,8 @@
-import { describe, expect, it } from 'vitest';
+import type pg from 'pg';
+import { describe, expect, it, vi } from 'vitest';
 import type { Repository } from '../db/repository.ts';
 import type { Customer } from '../domain.ts';
-import { DEFECT_NAMES, selectDefects } from './index.ts';
+import { DEFECT_NAMES, type Defects, selectDefects } from './index.ts';
 
 const c = (id: string, tenantId: string): Customer => ({
   id,
@@ -17,6 +18,52 @@ const repository = {
   listTenantCustomers: async (tenantId: string) => CUSTOMERS.filter((x) => x.tenantId === tenantId),
 } as unknown as Repository;
 
+const GOOD = selectDefects('none');
+const HOOKS = [
+  'answerForLookup',
+  'errorMessage',
+  'poolOptions',
+  'query',
+  'schemaSql',
+  'ticketInsertSql',
+  'checkReady',
+  'poolReader',
+  'keySet',
+] as const satisfies readonly (keyof Defects)[];
+
+// Each defect breaks exactly one protection: these hooks, and no other, differ from production.
+const CHANGES: Record<(typeof DEFECT_NAMES)[number], readonly (typeof HOOKS)[number][]> = {
+  none: [],
+  'wrong-customer-same-tenant': ['answerForLookup'],
+  'cross-tenant-customer': ['answerForLookup'],
+  'sql-in-errors': ['errorMessage'],
+  'pool-timeouts-off': ['poolOptions'],
+  'connection-leak': ['query'],
+  'idempotency-ignored': ['schemaSql', 'ticketInsertSql'],
+  'readyz-always-ok': ['checkReady'],
+  'pool-gauge-stale': ['poolReader'],
+  'jwks-no-cache': ['keySet'],
+};
+
+/** A pool with one client whose query settles as told; records what happened to the client. */
+function fakePool(outcome: { rows: unknown[] } | Error) {
+  const released: unknown[] = [];
+  const listeners = new Set<unknown>();
+  const client = {
+    query: async () => {
+      if (outcome instanceof Error) throw outcome;
+      return outcome;
+    },
+    on: (_event: string, listener: unknown) => listeners.add(listener),
+    off: (_event: string, listener: unknown) => listeners.delete(listener),
+    release: (error?: unknown) => released.push(error ?? 'released'),
+  };
+  const pool = { connect: async () => client } as unknown as pg.Pool;
+  return { pool, released, listeners };
+}
+
+const failure = (message: string, code?: string) => Object.assign(new Error(message), { code });
+
 describe('defects', () => {
   it('knows exactly the documented settings', () => {
     expect(DEFECT_NAMES).toEqual([
@@ -24,7 +71,21 @@ describe('defects', () => {
       'wrong-customer-same-tenant',
       'cross-tenant-customer',
       'sql-in-errors',
+      'pool-timeouts-off',
+      'connection-leak',
+      'idempotency-ignored',
+      'readyz-always-ok',
+      'pool-gauge-stale',
+      'jwks-no-cache',
     ]);
+  });
+
+  it.each(DEFECT_NAMES)('%s changes only its own hooks and says what it breaks', (name) => {
+    const defects = selectDefects(name);
+    expect(defects.name).toBe(name);
+    const changed = HOOKS.filter((hook) => defects[hook] !== GOOD[hook]);
+    expect(changed).toEqual(CHANGES[name]);
+    if (name !== 'none') expect(defects.summary.length).toBeGreaterThan(20);
   });
 
   it('sql-in-errors puts the driver error and the failing statement in the message; the others do not', () => {
@@ -42,7 +103,7 @@ describe('defects', () => {
   });
 
   it('none answers with the authorized customer', async () => {
-    expect(await selectDefects('none').answerForLookup(repository, c('a1', 'ta'))).toEqual(c('a1', 'ta'));
+    expect(await GOOD.answerForLookup(repository, c('a1', 'ta'))).toEqual(c('a1', 'ta'));
   });
 
   it('wrong-customer-same-tenant answers with the next customer of the same tenant', async () => {
@@ -55,5 +116,106 @@ describe('defects', () => {
     const defects = selectDefects('cross-tenant-customer');
     expect(await defects.answerForLookup(repository, c('a2', 'ta'))).toEqual(c('b2', 'tb'));
     expect(await defects.answerForLookup(repository, c('b1', 'tb'))).toEqual(c('a1', 'ta'));
+  });
+
+  it('pool-timeouts-off drops the connect, statement and query timeouts and nothing else', () => {
+    const options: pg.PoolConfig = {
+      max: 7,
+      idleTimeoutMillis: 30_000,
+      idle_in_transaction_session_timeout: 5000,
+      connectionTimeoutMillis: 2000,
+      statement_timeout: 2000,
+      query_timeout: 2500,
+    };
+    expect(GOOD.poolOptions(options)).toBe(options);
+    expect(selectDefects('pool-timeouts-off').poolOptions(options)).toEqual({
+      max: 7,
+      idleTimeoutMillis: 30_000,
+      idle_in_transaction_session_timeout: 5000,
+      connectionTimeoutMillis: 0,
+    });
+  });
+
+  describe('connection-leak', () => {
+    const { query } = selectDefects('connection-leak');
+
+    it('releases the client after a statement that succeeded', async () => {
+      const { pool, released, listeners } = fakePool({ rows: [{ one: 1 }] });
+      expect((await query(pool, 'SELECT 1', [])).rows).toEqual([{ one: 1 }]);
+      expect(released).toEqual(['released']);
+      expect(listeners.size).toBe(0);
+    });
+
+    it.each([
+      ['a statement timeout', failure('canceling statement due to statement timeout', '57014')],
+      ['a client query timeout', failure('Query read timeout')],
+      ['any other failed statement', failure('relation "tickets" does not exist', '42P01')],
+    ])('never releases the client after %s, and keeps it from crashing the process', async (_, error) => {
+      const { pool, released, listeners } = fakePool(error);
+      await expect(query(pool, 'SELECT 1', [])).rejects.toBe(error);
+      expect(released).toEqual([]);
+      expect(listeners.size).toBe(1);
+    });
+
+    it('destroys the client when its connection broke (those backends are gone anyway)', async () => {
+      for (const error of [
+        failure('Connection terminated unexpectedly'),
+        failure('read ECONNRESET', 'ECONNRESET'),
+      ]) {
+        const { pool, released } = fakePool(error);
+        await expect(query(pool, 'SELECT 1', [])).rejects.toBe(error);
+        expect(released).toEqual([error]);
+      }
+    });
+  });
+
+  it('idempotency-ignored drops the unique index after the schema and inserts without ON CONFLICT', () => {
+    const defects = selectDefects('idempotency-ignored');
+    const schema = defects.schemaSql('CREATE TABLE tickets ();');
+    expect(schema.startsWith('CREATE TABLE tickets ();')).toBe(true);
+    expect(schema).toContain('DROP CONSTRAINT IF EXISTS tickets_tenant_id_idempotency_key_key');
+    expect(schema).toContain('DROP INDEX IF EXISTS tickets_tenant_id_idempotency_key_key');
+    const insert = defects.ticketInsertSql('INSERT ... ON CONFLICT (tenant_id, idempotency_key) DO NOTHING');
+    expect(insert).toMatch(/^INSERT INTO tickets/);
+    expect(insert).not.toContain('ON CONFLICT');
+    expect(insert).toContain('idempotency_key AS "idempotencyKey"');
+    expect(GOOD.schemaSql('ddl')).toBe('ddl');
+    expect(GOOD.ticketInsertSql('dml')).toBe('dml');
+  });
+
+  it('readyz-always-ok reports ready without running the check', async () => {
+    const check = vi.fn(async () => {
+      throw new Error('database unavailable');
+    });
+    await expect(selectDefects('readyz-always-ok').checkReady(check)).resolves.toBeUndefined();
+    expect(check).not.toHaveBeenCalled();
+    await expect(GOOD.checkReady(check)).rejects.toThrow('database unavailable');
+  });
+
+  it('pool-gauge-stale reads the pool once, at registration; the good build at every read', () => {
+    let total = 0;
+    const read = () => ({ total });
+    const stale = selectDefects('pool-gauge-stale').poolReader(read);
+    const live = GOOD.poolReader(read);
+    total = 9;
+    expect(stale()).toEqual({ total: 0 });
+    expect(live()).toEqual({ total: 9 });
+  });
+
+  it('jwks-no-cache builds a new key set per verification; the good build one for all', async () => {
+    const resolve = vi.fn(async () => new Uint8Array(1));
+    const create = vi.fn(() => resolve);
+    const header = { alg: 'ES256' };
+    const token = { payload: '', signature: '' };
+    const perCall = selectDefects('jwks-no-cache').keySet(create);
+    await perCall(header, token);
+    await perCall(header, token);
+    expect(create).toHaveBeenCalledTimes(2);
+    create.mockClear();
+    const cached = GOOD.keySet(create);
+    await cached(header, token);
+    await cached(header, token);
+    expect(create).toHaveBeenCalledTimes(1);
+    expect(resolve).toHaveBeenCalledTimes(4);
   });
 });

@@ -1,74 +1,118 @@
 /**
  * DELIBERATE DEFECTS. This module exists only to prove that the mcp-chaos harness catches real
- * bugs: each defect reproduces a class of production incident (the reference story's deployment
- * that served one customer's data to another). A defect is active only when the DEFECT setting
- * names it explicitly; the server logs it loudly at start and reports it on /version. With
- * DEFECT=none (the default) every function here is the identity.
+ * bugs: each defect reproduces a class of production incident and breaks exactly one protection.
+ * A defect is active only when the DEFECT setting names it explicitly; the server logs it loudly
+ * at start and reports it on /version. With DEFECT=none (the default) every hook here is the
+ * production behaviour, unchanged.
  *
  * The answer defects affect only lookup_customer, and authorization still runs on the customer
  * the caller asked for, exactly like the real bug: the policy passes, then the wrong record is
- * answered. `sql-in-errors` affects error messages only: the driver's error and the failing
- * statement reach the client, as in a service that returns its exceptions' text.
+ * answered. The others switch one protection off where the production code uses it: the pool's
+ * timeouts, releasing a client on an error path, idempotent ticket creation, the readiness
+ * check, the pool gauges, the JWKS cache.
  */
+import type { JWTVerifyGetKey } from 'jose';
+import type pg from 'pg';
 import type { Repository } from '../db/repository.ts';
 import type { Customer } from '../domain.ts';
+import { crossTenantCustomer, withInternals, wrongCustomerSameTenant } from './answers.ts';
+import {
+  insertTicketEveryTime,
+  queryLeakingOnError,
+  withoutIdempotencyIndex,
+  withoutTimeouts,
+} from './database.ts';
+import { keySetPerCall } from './identity.ts';
 import type { DefectName } from './names.ts';
+import { readOnce, readyWithoutChecking } from './probes.ts';
 
 export { DEFECT_NAMES, type DefectName } from './names.ts';
 
+export type QueryRunner = <R extends pg.QueryResultRow>(
+  pool: pg.Pool,
+  text: string,
+  values: unknown[],
+) => Promise<pg.QueryResult<R>>;
+
 export interface Defects {
   readonly name: DefectName;
+  /** What this build gets wrong, for the start-up warning. */
+  readonly summary: string;
   /** Chooses the record lookup_customer answers with, given the one it was authorized for. */
   answerForLookup(repository: Repository, authorized: Customer): Promise<Customer>;
   /** The message an error result carries, given the contract's message and what was thrown. */
   errorMessage(message: string, cause: unknown): string;
+  /** The pool's options, given the production ones. */
+  poolOptions(options: pg.PoolConfig): pg.PoolConfig;
+  /** Runs one repository statement on the pool. */
+  readonly query: QueryRunner;
+  /** The DDL run at start, given the production DDL. */
+  schemaSql(sql: string): string;
+  /** The statement that inserts a ticket, given the production one (deduplicating). */
+  ticketInsertSql(sql: string): string;
+  /** Runs the readiness check of /readyz; resolving means ready. */
+  checkReady(check: () => Promise<void>): Promise<void>;
+  /** How the pool gauges read the pool, given the live reader; called once, at registration. */
+  poolReader<T>(read: () => T): () => T;
+  /** The JWKS key resolver, given a factory of jose's caching remote key set. */
+  keySet(create: () => JWTVerifyGetKey): JWTVerifyGetKey;
 }
 
-const contractMessage = (message: string): string => message;
+const PRODUCTION: Omit<Defects, 'name' | 'summary'> = {
+  answerForLookup: async (_repository, authorized) => authorized,
+  errorMessage: (message) => message,
+  poolOptions: (options) => options,
+  query: (pool, text, values) => pool.query(text, values),
+  schemaSql: (sql) => sql,
+  ticketInsertSql: (sql) => sql,
+  checkReady: (check) => check(),
+  poolReader: (read) => read,
+  keySet: (create) => create(),
+};
 
-// What a service that returns its exceptions' text shows: the driver's error and the statement.
-function withInternals(message: string, cause: unknown): string {
-  if (!(cause instanceof Error)) return message;
-  const query = (cause as { query?: unknown }).query;
-  return `${message}: ${cause.message}${typeof query === 'string' ? ` (query: ${query.replace(/\s+/g, ' ')})` : ''}`;
-}
+type Overrides = Pick<Defects, 'summary'> & Partial<Omit<Defects, 'name' | 'summary'>>;
 
-const pickAt = <T>(items: readonly T[], index: number): T | undefined =>
-  items.length === 0 ? undefined : items[((index % items.length) + items.length) % items.length];
-
-// The next customer (by id) of the same tenant: isolation checks pass, correctness checks must not.
-async function wrongCustomerSameTenant(repository: Repository, authorized: Customer): Promise<Customer> {
-  const peers = await repository.listTenantCustomers(authorized.tenantId);
-  const index = peers.findIndex((c) => c.id === authorized.id);
-  return pickAt(peers, index + 1) ?? authorized;
-}
-
-// The customer at the same position in the next tenant (by id): a cross-tenant leak.
-async function crossTenantCustomer(repository: Repository, authorized: Customer): Promise<Customer> {
-  const tenants = await repository.listTenantIds();
-  const nextTenant = pickAt(tenants, tenants.indexOf(authorized.tenantId) + 1);
-  if (nextTenant === undefined || nextTenant === authorized.tenantId) return authorized;
-  const own = await repository.listTenantCustomers(authorized.tenantId);
-  const foreign = await repository.listTenantCustomers(nextTenant);
-  return (
-    pickAt(
-      foreign,
-      own.findIndex((c) => c.id === authorized.id),
-    ) ?? authorized
-  );
-}
-
-const asAuthorized = async (_repository: Repository, authorized: Customer): Promise<Customer> => authorized;
+const DEFECTS: Record<Exclude<DefectName, 'none'>, Overrides> = {
+  'wrong-customer-same-tenant': {
+    summary: 'lookup_customer answers with another customer of the same tenant',
+    answerForLookup: wrongCustomerSameTenant,
+  },
+  'cross-tenant-customer': {
+    summary: "lookup_customer answers with another tenant's customer",
+    answerForLookup: crossTenantCustomer,
+  },
+  'sql-in-errors': {
+    summary: 'error results carry the driver error and the failing SQL',
+    errorMessage: withInternals,
+  },
+  'pool-timeouts-off': {
+    summary: 'database connect/statement/query timeouts are DISABLED; callers can hang forever',
+    poolOptions: withoutTimeouts,
+  },
+  'connection-leak': {
+    summary: 'a statement that fails without breaking its connection (a timeout) never releases it',
+    query: queryLeakingOnError,
+  },
+  'idempotency-ignored': {
+    summary: 'create_ticket inserts on every call; a retry with the same idempotency key duplicates',
+    schemaSql: withoutIdempotencyIndex,
+    ticketInsertSql: insertTicketEveryTime,
+  },
+  'readyz-always-ok': {
+    summary: '/readyz answers ready without checking the database',
+    checkReady: readyWithoutChecking,
+  },
+  'pool-gauge-stale': {
+    summary: 'the db_pool_total/idle/waiting gauges keep their start-up values',
+    poolReader: readOnce,
+  },
+  'jwks-no-cache': {
+    summary: 'the JWKS is fetched on every call; an identity outage fails every call at once',
+    keySet: keySetPerCall,
+  },
+};
 
 export function selectDefects(name: DefectName): Defects {
-  switch (name) {
-    case 'none':
-      return { name, answerForLookup: asAuthorized, errorMessage: contractMessage };
-    case 'wrong-customer-same-tenant':
-      return { name, answerForLookup: wrongCustomerSameTenant, errorMessage: contractMessage };
-    case 'cross-tenant-customer':
-      return { name, answerForLookup: crossTenantCustomer, errorMessage: contractMessage };
-    case 'sql-in-errors':
-      return { name, answerForLookup: asAuthorized, errorMessage: withInternals };
-  }
+  if (name === 'none') return { name, summary: 'none', ...PRODUCTION };
+  return { ...PRODUCTION, ...DEFECTS[name], name };
 }

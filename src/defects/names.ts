@@ -4,5 +4,11 @@ export const DEFECT_NAMES = [
   'wrong-customer-same-tenant',
   'cross-tenant-customer',
   'sql-in-errors',
+  'pool-timeouts-off',
+  'connection-leak',
+  'idempotency-ignored',
+  'readyz-always-ok',
+  'pool-gauge-stale',
+  'jwks-no-cache',
 ] as const;
 export type DefectName = (typeof DEFECT_NAMES)[number];

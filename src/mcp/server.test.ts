@@ -46,11 +46,11 @@ function stubRepository(calls: string[], failWith?: Error): Repository {
 
 async function connect(principal: Principal, options: { failWith?: Error; schemaReady?: boolean } = {}) {
   const calls: string[] = [];
-  const fakePool = { totalCount: 0, idleCount: 0, waitingCount: 0 } as pg.Pool;
+  const fakePool = { totalCount: 0, idleCount: 0, waitingCount: 0, options: { max: 10 } } as pg.Pool;
   const deps: DispatchDeps = {
     buildId: 'unit-build',
     logger: pino({ level: 'silent' }),
-    metrics: createMetrics(fakePool),
+    metrics: createMetrics(fakePool, selectDefects('none')),
     schema: { ready: options.schemaReady ?? true },
     context: { repository: stubRepository(calls, options.failWith), defects: selectDefects('none') },
   };

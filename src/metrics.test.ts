@@ -1,0 +1,38 @@
+import type pg from 'pg';
+import { describe, expect, it } from 'vitest';
+import { selectDefects } from './defects/index.ts';
+import { createMetrics } from './metrics.ts';
+
+const pool = { totalCount: 0, idleCount: 0, waitingCount: 0, options: { max: 7 } };
+
+async function gauges(defect: 'none' | 'pool-gauge-stale'): Promise<Record<string, number>> {
+  const metrics = createMetrics(pool as unknown as pg.Pool, selectDefects(defect));
+  // The pool fills up after the metrics were registered, as it does after start.
+  Object.assign(pool, { totalCount: 5, idleCount: 2, waitingCount: 1 });
+  const text = await metrics.registry.metrics();
+  Object.assign(pool, { totalCount: 0, idleCount: 0, waitingCount: 0 });
+  const values: Record<string, number> = {};
+  for (const [, name, value] of text.matchAll(/^(db_pool_\w+) (\S+)$/gm))
+    values[name as string] = Number(value);
+  return values;
+}
+
+describe('pool gauges', () => {
+  it('read the pool at scrape time, with its configured max', async () => {
+    expect(await gauges('none')).toEqual({
+      db_pool_total: 5,
+      db_pool_idle: 2,
+      db_pool_waiting: 1,
+      db_pool_max: 7,
+    });
+  });
+
+  it('pool-gauge-stale keeps the values of registration time; the max is still right', async () => {
+    expect(await gauges('pool-gauge-stale')).toEqual({
+      db_pool_total: 0,
+      db_pool_idle: 0,
+      db_pool_waiting: 0,
+      db_pool_max: 7,
+    });
+  });
+});
