@@ -170,3 +170,16 @@ describe('metricsHonest', () => {
     expect(check.finish(state)).toEqual(first);
   });
 });
+
+describe('metricsHonest memory', () => {
+  it('holds a bounded number of calls when the metrics probe stops answering, and still counts them', () => {
+    const check = metricsHonest({ poolGauge: false });
+    const state = check.init();
+    check.update(state, probe('metrics', 0, {}));
+    for (let i = 0; i < 100_000; i++) check.update(state, call({ at: 1 + i, ms: 1 }));
+    expect(state.pending.length).toBeLessThanOrEqual(10_000);
+    check.update(state, probe('metrics', 200_000, { [counterKey('lookup_customer')]: 100_000 }));
+    expect(check.finish(state)).toMatchObject({ status: 'pass' });
+    expect(check.finish(state).summary).toContain('rose by 100,000');
+  });
+});

@@ -42,8 +42,12 @@ const DB_LINK = 'target→postgres';
 const PAIR_WITHIN_MS = 50;
 /** Unpaired samples kept per side, waiting for the other probe's sample of the same tick. */
 const UNPAIRED_CAP = 8;
-/** Calls held before the first metrics sample: they are dropped then anyway. */
-const PENDING_CAP = 50_000;
+/**
+ * Calls held until the next metrics sample. Normally a probe interval's worth; should the
+ * metrics probe stop answering for long, the oldest half is tallied in `carried` (they ended
+ * before any sample still to come, so they belong to the next interval anyway).
+ */
+const PENDING_CAP = 10_000;
 const CPU = 'process_cpu_seconds_total';
 
 /** How a call counts against the target's counter. */
@@ -79,6 +83,7 @@ interface PairSide {
 
 interface State {
   pending: { end: number; tool: string; reach: Reach }[];
+  carried: Map<string, Tally>;
   previous: CounterSample | undefined;
   firstAt: number | undefined;
   lastAt: number | undefined;
@@ -148,6 +153,8 @@ export function metricsHonest(options: MetricsHonestOptions = {}): Check<State> 
     const sample: CounterSample = { at: record.at, total: sum ?? 0, byTool, cpu: values[CPU] };
     const ended = state.pending.filter((c) => c.end <= sample.at);
     state.pending = state.pending.filter((c) => c.end > sample.at);
+    const carried = state.carried;
+    state.carried = new Map();
     const previous = state.previous;
     state.previous = sample;
     if (previous === undefined) {
@@ -174,6 +181,14 @@ export function metricsHonest(options: MetricsHonestOptions = {}): Check<State> 
       t[call.reach]++;
       state.byTool.set(call.tool, t);
       state.total[call.reach]++;
+    }
+    for (const [tool, c] of carried) {
+      const t = state.byTool.get(tool) ?? tally();
+      t.answered += c.answered;
+      t.maybe += c.maybe;
+      state.byTool.set(tool, t);
+      state.total.answered += c.answered;
+      state.total.maybe += c.maybe;
     }
   };
 
@@ -212,6 +227,7 @@ export function metricsHonest(options: MetricsHonestOptions = {}): Check<State> 
     needs: ['call', 'probe', 'fault'],
     init: () => ({
       pending: [],
+      carried: new Map(),
       previous: undefined,
       firstAt: undefined,
       lastAt: undefined,
@@ -235,7 +251,13 @@ export function metricsHonest(options: MetricsHonestOptions = {}): Check<State> 
       if (record.type === 'call') {
         if (counter === false) return;
         state.pending.push({ end: record.end, tool: record.tool, reach: reach(record) });
-        if (state.previous === undefined && state.pending.length > PENDING_CAP) state.pending.shift();
+        if (state.pending.length > PENDING_CAP) {
+          for (const c of state.pending.splice(0, PENDING_CAP / 2)) {
+            const t = state.carried.get(c.tool) ?? tally();
+            t[c.reach]++;
+            state.carried.set(c.tool, t);
+          }
+        }
         return;
       }
       if (record.type === 'fault') {
@@ -290,7 +312,7 @@ export function metricsHonest(options: MetricsHonestOptions = {}): Check<State> 
           skipped.push(`${counter} not judged: no calls between the metrics samples`);
         } else if (rose < low || rose > high) {
           failures.push(
-            `${counter} rose by ${num(rose)}${window} but ${journal} (allowed ${num(Math.max(0, low))}–${num(high)})${resets}`,
+            `${counter} rose by ${count(rose)}${window} but ${journal} (allowed ${count(Math.max(0, low))}–${count(high)})${resets}`,
           );
           const tools = [...state.byTool.entries()].sort(([a], [b]) => a.localeCompare(b));
           const off = tools.filter(([, t]) => {
@@ -299,13 +321,13 @@ export function metricsHonest(options: MetricsHonestOptions = {}): Check<State> 
           });
           for (const [tool, t] of off.length > 0 ? off : tools) {
             evidence.add({
-              message: `${tool || '(no tool label)'}: ${counter} +${num(t.counter)}, journal ${count(t.answered)} answered${t.maybe > 0 ? ` (+${count(t.maybe)} maybe)` : ''}`,
+              message: `${tool || '(no tool label)'}: ${counter} +${count(t.counter)}, journal ${count(t.answered)} answered${t.maybe > 0 ? ` (+${count(t.maybe)} maybe)` : ''}`,
             });
           }
         } else {
           const margin = Math.min(rose - low, high - rose);
           passes.push(
-            `${counter} rose by ${num(rose)}${window}, ${journal} (allowed ${num(Math.max(0, low))}–${num(high)}, margin ${num(margin)})${resets}`,
+            `${counter} rose by ${count(rose)}${window}, ${journal} (allowed ${count(Math.max(0, low))}–${count(high)}, margin ${count(margin)})${resets}`,
           );
         }
       }
