@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { gunzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
-import { type JournalRecord, parseJournal } from '../journal/index.ts';
+import { type JournalRecord, parseJournal, type RecordOf } from '../journal/index.ts';
 import { boundedConnections } from './bounded-connections.ts';
 import { boundedMemory } from './bounded-memory.ts';
 import { healthTruthful } from './health-truthful.ts';
@@ -72,10 +72,11 @@ describe('the probe checks on a recorded database-restart run', () => {
 
   it('boundedConnections fails clients that never go back to the pool after the outage', () => {
     const heal = recorded.find(
-      (r) => r.type === 'fault' && r.event === 'heal' && r.link === 'target→postgres',
+      (r): r is RecordOf<'fault'> => r.type === 'fault' && r.event === 'heal' && r.link === 'target→postgres',
     );
+    expect(heal).toBeDefined();
     const leaked = rewrite('metrics', (v, at) =>
-      at > (heal?.at ?? 0) ? { ...v, db_pool_total: 10, db_pool_idle: 2 } : v,
+      at > (heal?.at ?? Number.POSITIVE_INFINITY) ? { ...v, db_pool_total: 10, db_pool_idle: 2 } : v,
     );
     const [v] = runChecks([boundedConnections({ max: 10 })], leaked);
     expect(v?.status).toBe('fail');
