@@ -31,6 +31,11 @@ export default defineConfig({
           hookTimeout: 240_000,
         },
       },
+      // Reads the journals the suite and the self-test left (scripts/test.sh names them), so it
+      // exists only when they are given: a plain `vitest run` has none to read.
+      ...(process.env.MCP_CHAOS_COVERAGE_DIRS
+        ? [{ test: { name: 'coverage', include: ['test/**/*.coverage.test.ts'], testTimeout: 120_000 } }]
+        : []),
       {
         test: {
           name: 'scenarios',

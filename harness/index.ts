@@ -2,14 +2,20 @@
  * mcp-chaos: the public API. Scenario authors import from here and never from a deep path.
  */
 export {
+  boundedConnections,
+  boundedMemory,
   type Check,
   correctAnswers,
   driverHealthy,
   gracefulErrors,
+  healthTruthful,
   isolation,
+  metricsHonest,
   noHangs,
   recoversWithin,
   runChecks,
+  type SloObjectives,
+  slo,
   type ThresholdDefinition,
   type ThresholdSpec,
   thresholds,
@@ -39,6 +45,7 @@ export {
   type RecordOf,
   readJournal,
   streamJournal,
+  type TargetRecord,
 } from './journal/index.ts';
 export {
   type ConstantArrivalRateWorkload,
@@ -58,7 +65,7 @@ export {
   seriesKey,
   startProbes,
 } from './probes/index.ts';
-export { LINKS, type LinkName, type RuntimeName } from './runtime/backend.ts';
+export { LINKS, type LinkName, type RuntimeName, type TargetExitEvent } from './runtime/backend.ts';
 export { Environment, type Identity, StartedEnvironment } from './runtime/environment.ts';
 export type { RuntimeChoice } from './runtime/select.ts';
 export {
@@ -77,4 +84,12 @@ export {
   scenario,
   Workload,
 } from './scenario/index.ts';
+export {
+  type DefectResult,
+  formatSelfTest,
+  type GoodBuildResult,
+  runSelfTests,
+  type SelfTestCase,
+  type SelfTestReport,
+} from './selftest/index.ts';
 export { type ReferenceOptions, referenceTarget, type TargetDefinition } from './target/definition.ts';

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 const [dir = 'reports/test', failedSteps = '0'] = process.argv.slice(2);
 let passed = 0;
 let failed = 0;
-for (const name of ['unit.json', 'integration.json']) {
+for (const name of ['unit.json', 'integration.json', 'coverage.json']) {
   const path = join(dir, name);
   if (!existsSync(path)) continue;
   const result = JSON.parse(readFileSync(path, 'utf8')) as { numPassedTests: number; numFailedTests: number };

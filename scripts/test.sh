@@ -2,8 +2,10 @@
 # `npm test`: everything a fresh machine needs, then every test.
 #   1. set-up: the Toxiproxy binary; a Docker engine and the images (containers runtime)
 #   2. typecheck and lint
-#   3. vitest projects: unit, integration (both runtimes)
-#   4. the built-in scenario suite through the CLI, on both runtimes, with reports
+#   3. vitest projects: unit, integration (both runtimes; the self-test's journals are kept)
+#   4. the built-in scenario suite through the CLI: all of it (quick profile) on the local
+#      runtime, a part of it on the containers runtime, with reports
+#   5. coverage: the suite's and the self-test's journals must exercise every fault, defect and check
 # MCP_CHAOS_TEST_RUNTIMES=local runs only the local runtime (for machines without Docker);
 # by default both run, and a missing engine is an error, never a silent skip.
 set -uo pipefail
@@ -42,12 +44,19 @@ fi
 step typecheck tsc -p tsconfig.json
 step lint biome check .
 step "unit tests" vitest run --project unit --reporter=default --reporter=json --outputFile.json="$out/unit.json"
-step "integration tests ($runtimes)" vitest run --project integration \
+MCP_CHAOS_SELFTEST_DIR="$out/selftest" step "integration tests ($runtimes)" vitest run --project integration \
   --reporter=default --reporter=json --outputFile.json="$out/integration.json"
 IFS=, read -ra list <<<"$runtimes"
 for runtime in "${list[@]}"; do
-  step "scenario suite on $runtime" node harness/cli/bin.ts run --runtime "$runtime" --report-dir "$out/scenarios-$runtime"
+  # The whole suite on the local runtime; on containers, the scenarios that exercise what differs
+  # there (PostgreSQL restarted in its container, the target container killed and restarted).
+  subset=()
+  [[ $runtime == containers ]] && subset=(database-restart target-crash postgres-pause)
+  step "scenario suite on $runtime" node harness/cli/bin.ts run "${subset[@]}" --runtime "$runtime" \
+    --report-dir "$out/scenarios-$runtime"
 done
+MCP_CHAOS_COVERAGE_DIRS="$out/scenarios-local:$out/selftest" step "coverage of the runs" \
+  vitest run --project coverage --reporter=default --reporter=json --outputFile.json="$out/coverage.json"
 
 # One closing line for humans and CI: tests and scenarios counted together.
 node scripts/count-results.ts "$out" "${#failures[@]}"

@@ -102,9 +102,13 @@ describe('mcp-chaos run, interrupted', () => {
   it('Ctrl-C mid-fault heals, stops the environment, and still reports (inconclusive)', async () => {
     const reportDir = await mkdtemp(join(tmpdir(), 'mcp-chaos-sigint-'));
     const stateBefore = stateFiles();
-    const child = spawn(process.execPath, [bin, 'run', '--runtime', 'local', '--report-dir', reportDir], {
-      stdio: ['ignore', 'ignore', 'pipe'],
-    });
+    const child = spawn(
+      process.execPath,
+      [bin, 'run', 'database-restart', '--runtime', 'local', '--report-dir', reportDir],
+      {
+        stdio: ['ignore', 'ignore', 'pipe'],
+      },
+    );
     let stderr = '';
     const faultStarted = new Promise<void>((resolve) => {
       child.stderr.on('data', (chunk: Buffer) => {

@@ -12,6 +12,7 @@ export { type MetricsHonestOptions, metricsHonest } from './metrics-honest.ts';
 export { type NoHangsOptions, noHangs } from './no-hangs.ts';
 export { BUSINESS_CODES, type RecoversWithinOptions, recoversWithin } from './recovers-within.ts';
 export { LiveChecks, runChecks } from './run.ts';
+export { type SloObjectives, type SloOptions, slo, sloThresholds } from './slo.ts';
 export {
   type ParsedThreshold,
   parseThreshold,

@@ -32,3 +32,21 @@ describe('noHangs', () => {
     expect(runChecks([noHangs()], [])[0]?.status).toBe('inconclusive');
   });
 });
+
+describe('noHangs with phases set aside', () => {
+  it('does not judge the calls of an excepted phase, and says so', () => {
+    const check = noHangs({ maxMs: 1000, exceptPhases: ['answers-lost'] });
+    const state = check.init();
+    check.update(state, call({ at: 0, ms: 10, phase: 'baseline' }));
+    check.update(state, { type: 'phase', name: 'answers-lost', event: 'start', at: 95 });
+    // Started before the phase, caught by it: set aside too.
+    check.update(state, call({ at: 90, ms: 2000, phase: 'baseline', outcome: 'timeout' }));
+    check.update(state, call({ at: 100, ms: 2000, phase: 'answers-lost', outcome: 'timeout' }));
+    check.update(state, { type: 'phase', name: 'answers-lost', event: 'end', at: 150 });
+    const v = check.finish(state);
+    expect(v.status).toBe('pass');
+    expect(v.summary).toContain('2 calls in flight during answers-lost not judged.');
+    check.update(state, call({ at: 200, ms: 2000, phase: 'recovery', outcome: 'timeout' }));
+    expect(check.finish(state).status).toBe('fail');
+  });
+});

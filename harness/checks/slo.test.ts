@@ -63,3 +63,23 @@ describe('slo', () => {
     expect(v.status).toBe('inconclusive');
   });
 });
+
+describe('slo around fault transitions', () => {
+  it('leaves out calls in flight while a fault came or went, and says how many', () => {
+    const records = [
+      ...Array.from({ length: 50 }, (_, i) => call({ at: i * 10, ms: 5, phase: 'baseline' })),
+      {
+        type: 'fault',
+        fault: 'latency(target→postgres, 3000 ms, downstream)',
+        event: 'inject',
+        at: 600,
+      } as const,
+      // Started in the baseline, caught by the inject at 600 (journaled when it ends, after the
+      // inject): judged by neither phase.
+      call({ at: 590, ms: 3000, phase: 'baseline', outcome: 'error', code: 'TIMEOUT' }),
+    ];
+    const v = judge(slo({ errorRate: '<1%' }, { phases: ['baseline'] }), records);
+    expect(v.status).toBe('pass');
+    expect(v.summary).toContain('(1 call in flight while a fault came or went left out)');
+  });
+});

@@ -85,6 +85,9 @@ export function sloThresholds(objectives: SloObjectives, options: SloOptions = {
 
 interface SloState {
   inner: ThresholdsState;
+  /** When faults were injected or healed: a call in flight at such a moment straddles two conditions. */
+  transitions: number[];
+  straddling: number;
   /** Failed and slowest calls in scope: what a reviewer opens first when an objective is missed. */
   failed: EvidenceList;
   slowest: { correlationId: string; ms: number }[];
@@ -114,9 +117,25 @@ export function slo(objectives: SloObjectives, options: SloOptions = {}): Check<
     (!phases || (c.phase !== undefined && phases.has(c.phase))) && (!tools || tools.has(c.tool));
   return {
     name,
-    needs: engine.needs,
-    init: () => ({ inner: engine.init(), failed: new EvidenceList(), slowest: [] }),
+    needs: [...engine.needs, 'fault'],
+    init: () => ({
+      inner: engine.init(),
+      transitions: [],
+      straddling: 0,
+      failed: new EvidenceList(),
+      slowest: [],
+    }),
     update(state, record) {
+      if (record.type === 'fault') {
+        if (record.event === 'inject' || record.event === 'heal') state.transitions.push(record.at);
+        return;
+      }
+      // A call is judged under the conditions of its phase: one in flight while a fault came or
+      // went (a baseline call caught by the first inject) belongs to neither and is left out.
+      if (record.type === 'call' && state.transitions.some((t) => t > record.actualStart && t < record.end)) {
+        if (inScope(record)) state.straddling++;
+        return;
+      }
       engine.update(state.inner, record);
       if (record.type !== 'call' || !inScope(record)) return;
       if (isFailed(record)) {
@@ -134,6 +153,10 @@ export function slo(objectives: SloObjectives, options: SloOptions = {}): Check<
     },
     finish(state) {
       const results = engine.results(state.inner);
+      const left =
+        state.straddling > 0
+          ? ` (${state.straddling} ${state.straddling === 1 ? 'call' : 'calls'} in flight while a fault came or went left out)`
+          : '';
       const missed = results.filter((r) => r.ok === false);
       const empty = results.filter((r) => r.ok === null);
       if (missed.length > 0) {
@@ -148,7 +171,7 @@ export function slo(objectives: SloObjectives, options: SloOptions = {}): Check<
         return verdict(
           name,
           'fail',
-          `${missed.length} of ${results.length} objectives missed: ${missed.map(standing).join('; ')}.`,
+          `${missed.length} of ${results.length} objectives missed: ${missed.map(standing).join('; ')}${left}.`,
           evidence,
         );
       }
@@ -162,7 +185,7 @@ export function slo(objectives: SloObjectives, options: SloOptions = {}): Check<
       return verdict(
         name,
         'pass',
-        `All ${results.length} objectives held: ${results.map(standing).join('; ')}.`,
+        `All ${results.length} objectives held: ${results.map(standing).join('; ')}${left}.`,
       );
     },
   };

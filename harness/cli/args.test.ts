@@ -6,11 +6,42 @@ describe('parseCommand', () => {
   it('parses run with defaults and flags', () => {
     expect(parseCommand(['run'])).toEqual({
       kind: 'run',
-      options: { runtime: 'auto', seed: 1, reportDir: 'reports/latest' },
+      options: { runtime: 'auto', profile: 'quick', seed: 1, reportDir: 'reports/latest', scenarios: [] },
     });
-    expect(parseCommand(['run', '--runtime', 'local', '--seed', '42', '--report-dir', 'out'])).toMatchObject({
+    expect(
+      parseCommand([
+        'run',
+        'database-restart',
+        'scenarios/x.scenario.ts',
+        '--runtime',
+        'local',
+        '--profile',
+        'nightly',
+        '--seed',
+        '42',
+        '--grep',
+        'database',
+        '--report-dir',
+        'out',
+      ]),
+    ).toEqual({
       kind: 'run',
-      options: { runtime: 'local', seed: 42, reportDir: 'out' },
+      options: {
+        runtime: 'local',
+        profile: 'nightly',
+        seed: 42,
+        reportDir: 'out',
+        scenarios: ['database-restart', 'scenarios/x.scenario.ts'],
+        grep: 'database',
+      },
+    });
+  });
+
+  it('parses list and selftest', () => {
+    expect(parseCommand(['list'])).toEqual({ kind: 'list' });
+    expect(parseCommand(['selftest', 'sql-in-errors', '--runtime', 'local'])).toEqual({
+      kind: 'selftest',
+      options: { runtime: 'local', seed: 1, reportDir: 'reports/selftest', defects: ['sql-in-errors'] },
     });
   });
 
@@ -25,6 +56,8 @@ describe('parseCommand', () => {
     [['run', '--runtime', 'docker'], '--runtime docker is not a runtime: use auto, local or containers'],
     [['run', '--seed', '1.5'], '--seed must be an integer'],
     [['run', '--bogus'], "Unknown option '--bogus'"],
+    [['run', '--profile', 'weekly'], '--profile weekly is not a profile: use quick, nightly or soak'],
+    [['run', '--grep', 'a(b'], '--grep is not a regular expression'],
     [['deploy'], 'unknown command: deploy'],
   ])('rejects %j with a message that says what to do', (argv, message) => {
     expect(() => parseCommand(argv)).toThrow(HarnessError);

@@ -5,10 +5,18 @@ import { HarnessError } from '../errors.ts';
 export const USAGE = `mcp-chaos — chaos and resilience testing for MCP servers
 
 Usage:
-  mcp-chaos run [--runtime auto|local|containers] [--seed N] [--report-dir DIR] [--scenario NAME]
-      Run the built-in scenario suite and write report.json and the journals.
+  mcp-chaos run [SCENARIO|FILE…] [--runtime auto|local|containers] [--profile quick|nightly|soak]
+                [--seed N] [--grep PATTERN] [--report-dir DIR]
+      Run the built-in scenario suite (or the scenarios named, or the *.scenario.ts files given)
+      and write report.json and the journals. --grep keeps the scenarios whose name matches.
       Exit code: 0 all passed, 1 a scenario failed, 2 inconclusive (the harness could not
       establish the conditions).
+  mcp-chaos list
+      The built-in scenarios, the fault catalog and the checks, one line each.
+  mcp-chaos selftest [DEFECT…] [--runtime auto|local|containers] [--seed N] [--report-dir DIR]
+      Run the scenarios against each deliberately broken build of the reference server and
+      against the good build; print which check caught each defect. Exit code 0 only when every
+      defect was caught by its check and the good build passed.
   mcp-chaos env up [--runtime auto|local|containers] [--seed N] [--json]
       Start an environment and keep it up until Ctrl-C. With --json the first stdout line is
       one JSON object: runtime, mcpUrl, toxiproxyUrl, postgresUrl, links, identities.
@@ -20,11 +28,36 @@ const runtime = z.enum(['auto', 'local', 'containers'], {
 });
 const seed = z.coerce.number({ error: () => '--seed must be an integer' }).int('--seed must be an integer');
 
+const profile = z.enum(['quick', 'nightly', 'soak'], {
+  error: (issue) => `--profile ${String(issue.input)} is not a profile: use quick, nightly or soak`,
+});
+const grep = z
+  .string()
+  .refine((v) => {
+    try {
+      new RegExp(v);
+      return true;
+    } catch {
+      return false;
+    }
+  }, '--grep is not a regular expression: escape special characters such as ( or [')
+  .optional();
+
 export const runArgs = z.object({
   runtime: runtime.default('auto'),
+  profile: profile.default('quick'),
   seed: seed.default(1),
   reportDir: z.string().default('reports/latest'),
-  scenario: z.string().optional(),
+  /** Scenario names or *.scenario.ts files; none: the whole suite. */
+  scenarios: z.array(z.string()).default([]),
+  grep,
+});
+export const selftestArgs = z.object({
+  runtime: runtime.default('auto'),
+  seed: seed.default(1),
+  reportDir: z.string().default('reports/selftest'),
+  /** Only these defects (default: all). */
+  defects: z.array(z.string()).default([]),
 });
 export const envUpArgs = z.object({
   runtime: runtime.default('auto'),
@@ -35,6 +68,8 @@ export const envUpArgs = z.object({
 export type Command =
   | { kind: 'help' }
   | { kind: 'run'; options: z.infer<typeof runArgs> }
+  | { kind: 'list' }
+  | { kind: 'selftest'; options: z.infer<typeof selftestArgs> }
   | { kind: 'env-up'; options: z.infer<typeof envUpArgs> };
 
 /** Parses the command line; bad input gets a HarnessError naming the flag and the fix. */
@@ -48,7 +83,9 @@ export function parseCommand(argv: string[]): Command {
         runtime: { type: 'string' },
         seed: { type: 'string' },
         'report-dir': { type: 'string' },
-        scenario: { type: 'string' },
+        scenario: { type: 'string', multiple: true },
+        profile: { type: 'string' },
+        grep: { type: 'string' },
         json: { type: 'boolean', default: false },
         help: { type: 'boolean', short: 'h', default: false },
       },
@@ -68,15 +105,31 @@ export function parseCommand(argv: string[]): Command {
     return result.data;
   };
   const [verb, sub] = positionals;
-  if (verb === 'run' && positionals.length === 1) {
+  if (verb === 'run') {
     return {
       kind: 'run',
       options: check(
         runArgs.safeParse({
           runtime: values.runtime,
+          profile: values.profile,
           seed: values.seed,
           reportDir: values['report-dir'],
-          scenario: values.scenario,
+          scenarios: [...positionals.slice(1), ...((values.scenario as string[] | undefined) ?? [])],
+          grep: values.grep,
+        }),
+      ),
+    };
+  }
+  if (verb === 'list' && positionals.length === 1) return { kind: 'list' };
+  if (verb === 'selftest') {
+    return {
+      kind: 'selftest',
+      options: check(
+        selftestArgs.safeParse({
+          runtime: values.runtime,
+          seed: values.seed,
+          reportDir: values['report-dir'],
+          defects: positionals.slice(1),
         }),
       ),
     };

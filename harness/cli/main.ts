@@ -1,7 +1,9 @@
 import { HarnessError } from '../errors.ts';
 import { parseCommand, USAGE } from './args.ts';
 import { envUp } from './env-up.ts';
+import { list } from './list.ts';
 import { run } from './run.ts';
+import { selftest } from './selftest.ts';
 
 /** The CLI: returns the process exit code; harness errors print their message, not a stack. */
 export async function main(argv: string[]): Promise<number> {
@@ -13,6 +15,10 @@ export async function main(argv: string[]): Promise<number> {
         return 0;
       case 'run':
         return await run(command.options);
+      case 'list':
+        return await list();
+      case 'selftest':
+        return await selftest(command.options);
       case 'env-up':
         return await envUp(command.options);
     }

@@ -1,7 +1,9 @@
+import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createVitest } from 'vitest/node';
+import { HarnessError } from '../errors.ts';
 import { reportFromJournal, type ScenarioReport, writeReport } from '../report/index.ts';
 import { childPids } from './children.ts';
 import { formatSummary, useColor } from './summary.ts';
@@ -15,15 +17,25 @@ const projectRoot = resolve(fileURLToPath(new URL('../..', import.meta.url)));
  */
 export async function run(options: {
   runtime: string;
+  profile: string;
   seed: number;
   reportDir: string;
-  scenario?: string;
+  scenarios: string[];
+  grep?: string | undefined;
 }): Promise<number> {
   const reportDir = resolve(options.reportDir);
+  const { files, testNamePattern } = await selection(options.scenarios, options.grep);
   process.env.MCP_CHAOS_RUNTIME = options.runtime;
+  process.env.MCP_CHAOS_PROFILE = options.profile;
   process.env.MCP_CHAOS_SEED = String(options.seed);
   process.env.MCP_CHAOS_REPORT_DIR = reportDir;
-  const vitest = await createVitest({ root: projectRoot, project: ['scenarios'], run: true, watch: false });
+  const vitest = await createVitest({
+    root: projectRoot,
+    project: ['scenarios'],
+    run: true,
+    watch: false,
+    ...(testNamePattern ? { testNamePattern } : {}),
+  });
   // First Ctrl-C: each scenario heals its faults, stops its environment and ends inconclusive,
   // and the report is still written; a second one exits at once (the next run sweeps whatever
   // is left). vitest's own cancellation is not used: it marks the running test skipped and kills
@@ -52,10 +64,14 @@ export async function run(options: {
     process.on(signal, interrupt);
   }
   try {
-    await vitest.start(options.scenario ? [options.scenario] : []);
-    const names = vitest.state.getFiles().flatMap((file) => file.tasks.map((task) => task.name));
+    await vitest.start(files);
+    const names = vitest.state
+      .getFiles()
+      .flatMap((file) => file.tasks.filter((task) => task.mode === 'run').map((task) => task.name));
     if (names.length === 0) {
-      process.stderr.write('mcp-chaos: no scenario ran: check --scenario or the scenarios/ folder\n');
+      process.stderr.write(
+        'mcp-chaos: no scenario matched: see `mcp-chaos list` for the names, or check --grep\n',
+      );
       return 2;
     }
     const reports: ScenarioReport[] = [];
@@ -83,6 +99,51 @@ export async function run(options: {
     process.off('SIGTERM', interrupt);
     await vitest.close();
   }
+}
+
+/**
+ * Which scenarios to run: files as given (vitest filters by path), names of the built-in suite
+ * (checked here, so a typo is named rather than running nothing), and --grep on top.
+ */
+async function selection(
+  scenarios: readonly string[],
+  grep: string | undefined,
+): Promise<{ files: string[]; testNamePattern: RegExp | undefined }> {
+  const files = scenarios.filter((s) => s.endsWith('.ts') || s.includes('/'));
+  const names = scenarios.filter((s) => !files.includes(s));
+  for (const file of files) {
+    if (!existsSync(resolve(file))) {
+      throw new HarnessError('INVALID_ARGUMENT', `${file}: no such scenario file`);
+    }
+  }
+  if (names.length > 0) {
+    const known = await builtInNames();
+    const unknown = names.filter((n) => !known.includes(n));
+    if (unknown.length > 0) {
+      throw new HarnessError(
+        'INVALID_ARGUMENT',
+        `no built-in scenario is named ${unknown.join(', ')}: use one of ${known.join(', ')} (mcp-chaos list)`,
+      );
+    }
+  }
+  const literal = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  const exact = names.length > 0 ? `^(?:${names.map(literal).join('|')})$` : undefined;
+  const pattern = exact && grep ? `^(?=.*(?:${grep}))(?:${names.map(literal).join('|')})$` : (exact ?? grep);
+  return {
+    // Named built-in scenarios live in scenarios/<name>.scenario.ts: only those files are loaded.
+    files: [
+      ...files.map((f) => resolve(f)),
+      ...names.map((n) => join(projectRoot, 'scenarios', `${n}.scenario.ts`)),
+    ],
+    testNamePattern: pattern === undefined ? undefined : new RegExp(pattern),
+  };
+}
+
+async function builtInNames(): Promise<string[]> {
+  const module = (await import(join(projectRoot, 'scenarios', 'definitions', 'index.ts'))) as {
+    builtInScenarios: { name: string }[];
+  };
+  return module.builtInScenarios.map((s) => s.name);
 }
 
 /**

@@ -120,6 +120,7 @@ export const targetFaults = {
     const when = checkTiming('restartTarget', options);
     return {
       name: 'restart(target)',
+      instant: true,
       ...when,
       async inject(env) {
         await env.target.kill('SIGTERM');

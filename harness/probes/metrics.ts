@@ -9,6 +9,7 @@ import { type MetricFamily, parsePrometheusText } from './prometheus.ts';
  * target with other names passes its own list (`metrics` option).
  */
 export const DEFAULT_METRICS: readonly string[] = [
+  'db_pool_max',
   'db_pool_total',
   'db_pool_idle',
   'db_pool_waiting',

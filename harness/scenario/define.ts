@@ -5,6 +5,7 @@ import { HarnessError } from '../errors.ts';
 import type { FaultSpec } from '../faults/index.ts';
 import { type Duration, parseDuration, type WorkloadSpec, workloadIssues } from '../load/index.ts';
 import { PROBE_NAMES, type ProbeName } from '../probes/index.ts';
+import { loadFaultIssues } from './load-faults.ts';
 import type { ProfileName, ProfileScale } from './profile.ts';
 
 const fn = z.custom<(...args: never[]) => unknown>((v) => typeof v === 'function', 'must be a function');
@@ -114,6 +115,8 @@ export function validateScenario(definition: ScenarioDefinition): ScenarioDefini
   // The workload's fields depend on its executor, and its stages on the timeline's length.
   const timeline = parsed.success ? timelineMs(definition) : Number.POSITIVE_INFINITY;
   issues.push(...workloadIssues(definition?.workload, timeline).map((i) => `workload.${i}`));
+  if (parsed.success && issues.length === 0)
+    issues.push(...loadFaultIssues(definition.workload, definition.timeline));
   if (parsed.success) {
     const seen = new Set<string>();
     for (const phase of definition.timeline) {

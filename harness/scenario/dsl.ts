@@ -2,16 +2,21 @@
 // harness/faults). Each returns the plain data a `ScenarioDefinition` holds, so a scenario may be
 // written with them or as object literals, and both validate the same way.
 import {
+  boundedConnections,
+  boundedMemory,
   correctAnswers,
   driverHealthy,
   gracefulErrors,
+  healthTruthful,
   isolation,
+  metricsHonest,
+  type NoHangsOptions,
   noHangs,
   recoversWithin,
+  slo,
   thresholds,
   writesExactlyOnce,
 } from '../checks/index.ts';
-import { slo } from '../checks/slo.ts';
 import type { FaultSpec } from '../faults/index.ts';
 import {
   type ConstantArrivalRateWorkload,
@@ -58,7 +63,8 @@ const ms = (value: Duration | { ms: number } | undefined, fallback: number): num
  */
 export const Expect = {
   /** No call takes longer than `max` (default 5s): a hang is the worst answer. */
-  noHangs: (max?: Duration) => noHangs({ maxMs: ms(max, 5000) }),
+  noHangs: (max?: Duration, options: Omit<NoHangsOptions, 'maxMs'> = {}) =>
+    noHangs({ ...options, maxMs: ms(max, 5000) }),
   /** Error results are well formed, with a stable code and a helpful message, and leak nothing. */
   gracefulErrors,
   /** Calls succeed again within `within` of the fault's heal (or an instant fault's completion). */
@@ -74,6 +80,14 @@ export const Expect = {
   slo,
   /** k6 thresholds, e.g. `{ 'call_duration{phase:fault}': ['p(99)<3000'] }`. */
   thresholds,
+  /** The target's PostgreSQL connections stay within its pool max and return to baseline (soak: no trend). */
+  boundedConnections,
+  /** The target's RSS stays under budget and ends near baseline (soak: no trend). */
+  boundedMemory,
+  /** /readyz says not-ready soon after a dependency outage begins, and ready soon after it ends. */
+  healthTruthful,
+  /** The target's /metrics agree with the journal's calls, its pool gauge with pg_stat_activity. */
+  metricsHonest,
   /** The driver kept its schedule (added to every scenario unless given). */
   driverHealthy,
 };

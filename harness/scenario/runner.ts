@@ -28,7 +28,9 @@ import { referenceTarget, type TargetDefinition } from '../target/definition.ts'
 import { harnessVersion } from '../version.ts';
 import { type ScenarioDefinition, scenarioChecks, timelineMs, validateScenario } from './define.ts';
 
+import { applyLoadFaults } from './load-faults.ts';
 import { applyProfile, type ProfileName } from './profile.ts';
+import { journalTargetExits } from './target-exits.ts';
 import { TimelinePlayer } from './timeline.ts';
 
 export interface RunOptions {
@@ -65,7 +67,9 @@ export async function runScenario(
 ): Promise<ScenarioResult> {
   validateScenario(written);
   const profile = options.profile ?? 'quick';
-  const definition = validateScenario(applyProfile(written, profile));
+  const scaled = validateScenario(applyProfile(written, profile));
+  // Load faults (spike, noisy user) act through the planned call schedule: reproducible.
+  const definition = { ...scaled, workload: applyLoadFaults(scaled.workload, scaled.timeline) };
   const seed = options.seed ?? 1;
   const runId = randomUUID().slice(0, 8);
   const target = options.target ?? referenceTarget();
@@ -183,6 +187,8 @@ export async function runScenario(
       }),
     );
     append({ type: 'dataset', ...env.dataset });
+    // Every exit of the target, the harness's own kills and any crash alike, with its last log lines.
+    journalTargetExits(env, append);
     const perIdentity = workload.sessionsPerIdentity(mainIdentities.length);
     const connect = (identity: (typeof callers)[number], count: number) =>
       Promise.all(

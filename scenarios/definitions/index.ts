@@ -1,5 +1,31 @@
 import type { ScenarioDefinition } from '../../harness/index.ts';
+import { backendsTerminated } from './backends-terminated.ts';
+import { compoundFault } from './compound-fault.ts';
+import { connectionExhaustion } from './connection-exhaustion.ts';
+import { databaseBlackhole } from './database-blackhole.ts';
 import { databaseRestart } from './database-restart.ts';
+import { databaseStopped } from './database-stopped.ts';
+import { identityProvider } from './identity-provider.ts';
+import { loadSurge } from './load-surge.ts';
+import { networkDegradation } from './network-degradation.ts';
+import { postgresPause } from './postgres-pause.ts';
+import { slowDatabase } from './slow-database.ts';
+import { steadyLoad } from './steady-load.ts';
+import { targetCrash } from './target-crash.ts';
 
 /** Every built-in scenario, in the order the suite runs them (the benchmark reads their rates). */
-export const builtInScenarios: readonly ScenarioDefinition[] = [databaseRestart];
+export const builtInScenarios: readonly ScenarioDefinition[] = [
+  steadyLoad,
+  databaseRestart,
+  slowDatabase,
+  databaseBlackhole,
+  databaseStopped,
+  connectionExhaustion,
+  postgresPause,
+  backendsTerminated,
+  identityProvider,
+  targetCrash,
+  compoundFault,
+  loadSurge,
+  networkDegradation,
+];

@@ -1,0 +1,61 @@
+import { mkdir } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { HarnessError } from '../errors.ts';
+import type { RuntimeChoice } from '../runtime/select.ts';
+import { formatSelfTest, runSelfTests, type SelfTestCase } from '../selftest/index.ts';
+import { referenceTarget } from '../target/definition.ts';
+
+const projectRoot = resolve(fileURLToPath(new URL('../..', import.meta.url)));
+
+/** The detection table of the built-in suite (scenarios/selftest.ts): the suite, not the harness, knows it. */
+export async function builtInSelfTests(): Promise<readonly SelfTestCase[]> {
+  const module = (await import(join(projectRoot, 'scenarios', 'selftest.ts'))) as {
+    selfTests: readonly SelfTestCase[];
+  };
+  return module.selfTests;
+}
+
+/** `mcp-chaos selftest [DEFECT…]`: the detection table, printed; exit code as in SelfTestReport. */
+export async function selftest(options: {
+  runtime: string;
+  seed: number;
+  reportDir: string;
+  defects: string[];
+}): Promise<number> {
+  const all = await builtInSelfTests();
+  const unknown = options.defects.filter((d) => !all.some((c) => c.defect === d));
+  if (unknown.length > 0) {
+    throw new HarnessError(
+      'INVALID_ARGUMENT',
+      `no self-test for defect ${unknown.join(', ')}: use ${all.map((c) => c.defect).join(', ')}`,
+    );
+  }
+  const cases = options.defects.length > 0 ? all.filter((c) => options.defects.includes(c.defect)) : all;
+  const reportDir = resolve(options.reportDir);
+  await mkdir(reportDir, { recursive: true });
+  // First Ctrl-C: the running scenario heals and stops; the table is still printed.
+  const cancel = new AbortController();
+  const interrupt = () => {
+    if (cancel.signal.aborted) process.exit(130);
+    process.stderr.write('\nmcp-chaos: cancelling the self-test (Ctrl-C again to quit now)\n');
+    cancel.abort();
+  };
+  process.on('SIGINT', interrupt);
+  process.on('SIGTERM', interrupt);
+  try {
+    const report = await runSelfTests(cases, {
+      runtime: options.runtime as RuntimeChoice,
+      seed: options.seed,
+      reportDir,
+      goodTarget: referenceTarget(),
+      signal: cancel.signal,
+      progress: (line) => process.stderr.write(`[mcp-chaos] ${line}\n`),
+    });
+    process.stdout.write(`\n${formatSelfTest(report)}\n  (journals and selftest.json in ${reportDir})\n`);
+    return report.exitCode;
+  } finally {
+    process.off('SIGINT', interrupt);
+    process.off('SIGTERM', interrupt);
+  }
+}

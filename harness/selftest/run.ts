@@ -1,0 +1,112 @@
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { RuntimeChoice } from '../runtime/select.ts';
+import { runScenario, type ScenarioDefinition, type ScenarioResult } from '../scenario/index.ts';
+import type { TargetDefinition } from '../target/definition.ts';
+import type { DefectResult, GoodBuildResult, SelfTestCase, SelfTestReport } from './types.ts';
+
+export interface SelfTestOptions {
+  runtime?: RuntimeChoice;
+  seed?: number;
+  /** Journals go to `<reportDir>/<defect>/<scenario>/` and `<reportDir>/good/<scenario>/`; selftest.json beside them. */
+  reportDir: string;
+  /** The build every scenario of the table must pass on. */
+  goodTarget: TargetDefinition;
+  progress?: (line: string) => void;
+  signal?: AbortSignal;
+}
+
+/** The detection row of one defect run: caught when its named check failed with evidence. */
+export function judgeDefect(testCase: SelfTestCase, result: ScenarioResult): DefectResult {
+  const named = result.verdicts.find((v) => v.check === testCase.check);
+  return {
+    defect: testCase.defect,
+    scenario: result.scenario,
+    check: testCase.check,
+    caught: named?.status === 'fail' && named.evidenceTotal > 0,
+    status: named?.status ?? 'missing',
+    summary: named?.summary ?? result.verdicts.map((v) => `${v.check}: ${v.summary}`).join('; '),
+    evidence: named?.evidence ?? [],
+    failedChecks: result.verdicts.filter((v) => v.status === 'fail').map((v) => v.check),
+    journalPath: result.journalPath,
+  };
+}
+
+export function judgeGoodBuild(result: ScenarioResult): GoodBuildResult {
+  return {
+    scenario: result.scenario,
+    status: result.status,
+    notPassed: result.verdicts
+      .filter((v) => v.status !== 'pass')
+      .map((v) => ({ check: v.check, status: v.status, summary: v.summary })),
+    journalPath: result.journalPath,
+  };
+}
+
+/**
+ * 1 when a defect escaped (its check passed) or the good build failed; 2 when nothing escaped
+ * but something could not be judged (a run inconclusive, the named check missing); else 0.
+ */
+export function selfTestExitCode(defects: DefectResult[], good: GoodBuildResult[]): 0 | 1 | 2 {
+  const escaped = defects.some((d) => d.status === 'pass' || (d.status === 'fail' && !d.caught));
+  if (escaped || good.some((g) => g.status === 'fail')) return 1;
+  if (defects.some((d) => !d.caught) || good.some((g) => g.status !== 'pass')) return 2;
+  return 0;
+}
+
+/**
+ * Runs each defect's scenario against its broken build, then every scenario of the table
+ * against the good build, one environment at a time; writes selftest.json. A self-test
+ * measures the harness, not the target: its report stands apart from scenario verdicts.
+ */
+export async function runSelfTests(
+  cases: readonly SelfTestCase[],
+  options: SelfTestOptions,
+): Promise<SelfTestReport> {
+  const progress = options.progress ?? (() => {});
+  const common = {
+    ...(options.runtime ? { runtime: options.runtime } : {}),
+    seed: options.seed ?? 1,
+    ...(options.signal ? { signal: options.signal } : {}),
+    progress,
+  };
+  const defects: DefectResult[] = [];
+  for (const [i, testCase] of cases.entries()) {
+    if (options.signal?.aborted) break;
+    progress(
+      `selftest ${i + 1}/${cases.length}: ${testCase.scenario.name} against defect ${testCase.defect}`,
+    );
+    const result = await runScenario(testCase.scenario, {
+      ...common,
+      target: testCase.target,
+      reportDir: join(options.reportDir, testCase.defect),
+    });
+    const row = judgeDefect(testCase, result);
+    progress(
+      `selftest: ${row.defect}: ${row.caught ? `caught by ${row.check}` : `NOT caught (${row.check} ${row.status})`}`,
+    );
+    defects.push(row);
+  }
+  const scenarios = new Map<string, ScenarioDefinition>();
+  for (const c of cases) scenarios.set(c.scenario.name, c.scenario);
+  const goodBuild: GoodBuildResult[] = [];
+  for (const scenario of scenarios.values()) {
+    if (options.signal?.aborted) break;
+    progress(`selftest: ${scenario.name} against the good build`);
+    const result = await runScenario(scenario, {
+      ...common,
+      target: options.goodTarget,
+      reportDir: join(options.reportDir, 'good'),
+    });
+    goodBuild.push(judgeGoodBuild(result));
+  }
+  const report: SelfTestReport = {
+    runtime: options.runtime ?? 'auto',
+    seed: common.seed,
+    defects,
+    goodBuild,
+    exitCode: options.signal?.aborted ? 2 : selfTestExitCode(defects, goodBuild),
+  };
+  await writeFile(join(options.reportDir, 'selftest.json'), `${JSON.stringify(report, null, 2)}\n`);
+  return report;
+}

@@ -1,0 +1,4 @@
+import { scenario } from '../harness/index.ts';
+import { identityProvider } from './definitions/identity-provider.ts';
+
+scenario(identityProvider);

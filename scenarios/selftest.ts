@@ -1,0 +1,33 @@
+import { referenceTarget, type SelfTestCase } from '../harness/index.ts';
+import { databaseBlackhole } from './definitions/database-blackhole.ts';
+import { databaseRestart } from './definitions/database-restart.ts';
+import { identityProvider } from './definitions/identity-provider.ts';
+import { networkDegradation } from './definitions/network-degradation.ts';
+import { slowDatabase } from './definitions/slow-database.ts';
+import { steadyLoad } from './definitions/steady-load.ts';
+
+type Defect = NonNullable<Parameters<typeof referenceTarget>[0]>['defect'] & string;
+
+const row = (defect: Defect, scenario: SelfTestCase['scenario'], check: string): SelfTestCase => ({
+  defect,
+  scenario,
+  check,
+  target: referenceTarget({ defect }),
+});
+
+/**
+ * The detection table `mcp-chaos selftest` proves: each deliberately broken build of the
+ * reference server (src/defects) and the scenario and check that must catch it. Every check
+ * of the suite is trusted only because it appears here.
+ */
+export const selfTests: readonly SelfTestCase[] = [
+  row('pool-timeouts-off', databaseRestart, 'noHangs'),
+  row('connection-leak', slowDatabase, 'boundedConnections'),
+  row('wrong-customer-same-tenant', steadyLoad, 'correctAnswers'),
+  row('cross-tenant-customer', steadyLoad, 'isolation'),
+  row('idempotency-ignored', networkDegradation, 'writesExactlyOnce'),
+  row('readyz-always-ok', databaseBlackhole, 'healthTruthful'),
+  row('sql-in-errors', databaseRestart, 'gracefulErrors'),
+  row('pool-gauge-stale', steadyLoad, 'metricsHonest'),
+  row('jwks-no-cache', identityProvider, 'slo'),
+];

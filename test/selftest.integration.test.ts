@@ -1,0 +1,54 @@
+// The detection table, asserted: every deliberately broken build of the reference server fails
+// its scenario on the check named for it, with evidence, and the good build passes every
+// scenario of the table. This is what makes each check of the suite trustworthy. The journals
+// are kept where MCP_CHAOS_SELFTEST_DIR says (scripts/test.sh: for the coverage test).
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { formatSelfTest, referenceTarget, runSelfTests, type SelfTestReport } from '../harness/index.ts';
+import { selfTests } from '../scenarios/selftest.ts';
+
+const kept = process.env.MCP_CHAOS_SELFTEST_DIR;
+let reportDir: string;
+let report: SelfTestReport;
+
+beforeAll(async () => {
+  reportDir = kept ?? (await mkdtemp(join(tmpdir(), 'mcp-chaos-selftest-')));
+  report = await runSelfTests(selfTests, {
+    runtime: 'local',
+    seed: 3,
+    reportDir,
+    goodTarget: referenceTarget(),
+    progress: (line) => process.stderr.write(`[selftest] ${line}\n`),
+  });
+  process.stderr.write(`${formatSelfTest(report)}\n`);
+}, 1_200_000);
+
+afterAll(async () => {
+  if (!kept) await rm(reportDir, { recursive: true, force: true });
+});
+
+describe('mcp-chaos selftest on the local runtime', () => {
+  it.each(selfTests.map((c) => [c.defect, c.scenario.name, c.check] as const))(
+    'defect %s: %s fails on %s, with evidence',
+    (defect, _scenario, check) => {
+      const row = report.defects.find((d) => d.defect === defect);
+      expect(row, `no result for ${defect}`).toBeDefined();
+      expect({ check: row?.check, status: row?.status, summary: row?.summary }).toMatchObject({
+        check,
+        status: 'fail',
+      });
+      expect(row?.evidence.length).toBeGreaterThan(0);
+      expect(row?.caught).toBe(true);
+    },
+  );
+
+  it('the good build passes every scenario of the table', () => {
+    expect(report.goodBuild.map((g) => g.scenario).sort()).toEqual(
+      [...new Set(selfTests.map((c) => c.scenario.name))].sort(),
+    );
+    expect(report.goodBuild.filter((g) => g.status !== 'pass')).toEqual([]);
+    expect(report.exitCode).toBe(0);
+  });
+});
