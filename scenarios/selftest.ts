@@ -28,6 +28,6 @@ export const selfTests: readonly SelfTestCase[] = [
   row('idempotency-ignored', networkDegradation, 'writesExactlyOnce'),
   row('readyz-always-ok', databaseBlackhole, 'healthTruthful'),
   row('sql-in-errors', databaseRestart, 'gracefulErrors'),
-  row('pool-gauge-stale', steadyLoad, 'metricsHonest'),
+  row('pool-gauge-stale', slowDatabase, 'metricsHonest'),
   row('jwks-no-cache', identityProvider, 'slo'),
 ];

@@ -34,5 +34,7 @@ export const slowDatabase = defineScenario({
     Expect.writesExactlyOnce(),
     Expect.gracefulErrors(),
     Expect.boundedConnections(),
+    // The pool grows under the slow database: its gauge must follow pg_stat_activity.
+    Expect.metricsHonest(),
   ],
 });
