@@ -169,6 +169,24 @@ describe('boundedConnections', () => {
     const [ok] = runChecks([boundedConnections({ trend: true, tolerance: 20 })], flat);
     expect(ok?.status).toBe('pass');
     expect(ok?.summary).toMatch(/trend [+-]0\.\d\/h over 2 h, limit \+2\/h/);
+    // By default the trend is judged when the journal's header says the run was a soak.
+    const header = (profile: string) =>
+      ({
+        type: 'header',
+        runId: 'r',
+        scenario: 's',
+        seed: 1,
+        runtime: 'local',
+        startedAt: 0,
+        versions: { harness: '0', node: 'v24' },
+        config: { profile },
+      }) as const;
+    expect(runChecks([boundedConnections({ tolerance: 20 })], [header('soak'), ...creeping])[0]?.status).toBe(
+      'fail',
+    );
+    expect(
+      runChecks([boundedConnections({ tolerance: 20 })], [header('quick'), ...creeping])[0]?.status,
+    ).toBe('pass');
   });
 
   it('is inconclusive without postgres samples', () => {

@@ -49,8 +49,11 @@ export interface BoundedConnectionsOptions {
    * go. Default 5000 ms.
    */
   linkGraceMs?: number;
-  /** Soak runs: fail on a sustained rise (least-squares slope over the run). Default false. */
-  trend?: boolean;
+  /**
+   * Fail on a sustained rise (least-squares slope over the run). Default `'soak'`: on when the
+   * journal's header says the run was played with the soak profile, where slow leaks show.
+   */
+  trend?: boolean | 'soak';
   /** With `trend`: the steepest rise tolerated, in connections per hour. Default 2. */
   maxGrowthPerHour?: number;
 }
@@ -68,6 +71,8 @@ interface Reading extends Sample {
 }
 
 interface State {
+  /** The run was played with the soak profile (its header says so). */
+  soak: boolean;
   connections: GaugeState;
   /** Checked out of the pool, by its own gauges. */
   poolInUse: GaugeState;
@@ -102,7 +107,7 @@ export function boundedConnections(options: BoundedConnectionsOptions = {}): Che
     tolerance = 2,
     endSamples = 5,
     linkGraceMs = 5000,
-    trend = false,
+    trend = 'soak',
     maxGrowthPerHour = 2,
   } = options;
 
@@ -132,8 +137,9 @@ export function boundedConnections(options: BoundedConnectionsOptions = {}): Che
 
   return {
     name: NAME,
-    needs: ['probe', 'phase', 'fault'],
+    needs: ['header', 'probe', 'phase', 'fault'],
     init: () => ({
+      soak: false,
       connections: gaugeInit(endSamples),
       poolInUse: gaugeInit(endSamples),
       pgInUse: gaugeInit(endSamples),
@@ -147,6 +153,10 @@ export function boundedConnections(options: BoundedConnectionsOptions = {}): Che
       graceUntil: Number.NEGATIVE_INFINITY,
     }),
     update(state, record) {
+      if (record.type === 'header') {
+        state.soak = record.config.profile === 'soak';
+        return;
+      }
       if (record.type === 'phase') {
         gaugePhase(state.connections, record);
         gaugePhase(state.poolInUse, record);
@@ -237,7 +247,7 @@ export function boundedConnections(options: BoundedConnectionsOptions = {}): Che
         }
       }
 
-      if (trend) {
+      if (trend === true || (trend === 'soak' && state.soak)) {
         const fit = trendOf(c);
         if (fit === undefined) {
           notes.push('too few samples for a trend');

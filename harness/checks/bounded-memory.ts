@@ -29,8 +29,11 @@ export interface BoundedMemoryOptions {
   toleranceRatio?: number;
   /** How many of the last samples make the end (median). Default 5. */
   endSamples?: number;
-  /** Soak runs: fail on a sustained rise (least-squares slope over the run). Default false. */
-  trend?: boolean;
+  /**
+   * Fail on a sustained rise (least-squares slope over the run). Default `'soak'`: on when the
+   * journal's header says the run was played with the soak profile, where slow leaks show.
+   */
+  trend?: boolean | 'soak';
   /** With `trend`: the steepest rise tolerated, in MB per hour. Default 32. */
   maxGrowthMbPerHour?: number;
 }
@@ -51,6 +54,8 @@ interface Source {
 interface State {
   process: Source;
   metrics: Source;
+  /** The run was played with the soak profile (its header says so). */
+  soak: boolean;
 }
 
 /**
@@ -67,7 +72,7 @@ export function boundedMemory(options: BoundedMemoryOptions = {}): Check<State> 
     toleranceMb = 64,
     toleranceRatio = 0.5,
     endSamples = 5,
-    trend = false,
+    trend = 'soak',
     maxGrowthMbPerHour = 32,
   } = options;
   const source = (): Source => ({ gauge: gaugeInit(endSamples), over: new EvidenceList() });
@@ -79,9 +84,13 @@ export function boundedMemory(options: BoundedMemoryOptions = {}): Check<State> 
 
   return {
     name: NAME,
-    needs: ['probe', 'phase'],
-    init: () => ({ process: source(), metrics: source() }),
+    needs: ['header', 'probe', 'phase'],
+    init: () => ({ process: source(), metrics: source(), soak: false }),
     update(state, record) {
+      if (record.type === 'header') {
+        state.soak = record.config.profile === 'soak';
+        return;
+      }
       if (record.type === 'phase') {
         gaugePhase(state.process.gauge, record);
         gaugePhase(state.metrics.gauge, record);
@@ -136,7 +145,7 @@ export function boundedMemory(options: BoundedMemoryOptions = {}): Check<State> 
         }
       }
 
-      if (trend) {
+      if (trend === true || (trend === 'soak' && state.soak)) {
         const fit = trendOf(gauge);
         if (fit === undefined) {
           notes.push('too few samples for a trend');
