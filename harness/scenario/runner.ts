@@ -252,10 +252,13 @@ export async function runScenario(
     options.signal?.removeEventListener('abort', cancel);
     await probes.stop();
     append({ type: 'snapshot', name: 'tickets', at: now(), tickets: await env.admin.tickets() });
-    const verdicts = [...live.finish()];
-    if (played) verdicts.push(harnessVerdict(`the timeline could not be played: ${message(played)}`));
-    if (options.signal?.aborted)
-      verdicts.push(harnessVerdict('the run was cancelled before its timeline ended'));
+    const cutShort = options.signal?.aborted
+      ? 'the run was cancelled before its timeline ended'
+      : played
+        ? `the timeline could not be played: ${message(played)}`
+        : undefined;
+    const verdicts = cutShort ? [...notJudgedAfter(live.finish(), cutShort)] : [...live.finish()];
+    if (cutShort) verdicts.push(harnessVerdict(cutShort));
     for (const v of verdicts) append({ type: 'verdict', ...v });
     append({
       type: 'end',
@@ -271,7 +274,14 @@ export async function runScenario(
     writeHeader(runtime);
     const verdicts = [startVerdict(error)];
     append({ type: 'verdict', ...verdicts[0] } as JournalRecord);
-    append({ type: 'end', at: now(), reason: 'the harness could not establish the conditions' });
+    append({
+      type: 'end',
+      at: now(),
+      reason:
+        verdicts[0]?.status === 'fail'
+          ? 'the target never became ready'
+          : 'the harness could not establish the conditions',
+    });
     return await finish(runtime, verdicts, { scheduled: 0, started: 0, dropped: 0, sequenceDigest: '' });
   } finally {
     try {
@@ -287,6 +297,23 @@ export async function runScenario(
 
 function message(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
+}
+
+/** Checks whose failure is a fact however the run ended: what was seen was seen. */
+const FACTS = new Set(['isolation', 'correctAnswers', 'gracefulErrors']);
+
+/**
+ * The verdicts of a run cut short: a check judging how the run ended (recovery, connections or
+ * memory back to baseline, the final snapshot, an objective over a phase that never finished)
+ * cannot fail the target on an end it never saw, so its fail becomes inconclusive and says what
+ * it saw; a violation already seen (another tenant's data, a wrong answer) stays a fail.
+ */
+function notJudgedAfter(verdicts: readonly Verdict[], why: string): Verdict[] {
+  return verdicts.map((v) =>
+    v.status === 'fail' && !FACTS.has(v.check)
+      ? { ...v, status: 'inconclusive', summary: `not judged: ${why} (as it stood: ${v.summary})` }
+      : v,
+  );
 }
 
 /**
