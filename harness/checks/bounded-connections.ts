@@ -5,11 +5,16 @@ import {
   type ApplicationFilter,
   baselineOf,
   clock,
+  DB_LINK,
   endOf,
   type GaugeState,
   gaugeAdd,
   gaugeInit,
   gaugePhase,
+  type LinkExcuse,
+  linkExcused,
+  linkExcuseInit,
+  linkExcuseUpdate,
   notTheHarness,
   num,
   type Sample,
@@ -59,7 +64,6 @@ export interface BoundedConnectionsOptions {
 }
 
 const NAME = 'boundedConnections';
-const DB_LINK = 'target→postgres';
 /** Samples held while the max is not yet known (it comes from the metrics probe, maybe a tick later). */
 const PENDING_CAP = 64;
 const POOL_MAX = seriesKey('db_pool_max');
@@ -85,8 +89,8 @@ interface State {
   highest: Reading | undefined;
   over: EvidenceList;
   excused: number;
-  linkFaults: Map<string, number>;
-  graceUntil: number;
+  /** Faults on the database link: readings under them are excused. */
+  link: LinkExcuse;
 }
 
 /**
@@ -112,8 +116,7 @@ export function boundedConnections(options: BoundedConnectionsOptions = {}): Che
   } = options;
 
   const maxOf = (state: State) => maxOption ?? state.gaugeMax;
-  const excused = (state: State, at: number) =>
-    [...state.linkFaults.values()].some((n) => n > 0) || at <= state.graceUntil;
+  const excused = (state: State, at: number) => linkExcused(state.link, at);
 
   const judge = (state: State, reading: Reading, max: number) => {
     state.judged++;
@@ -149,8 +152,7 @@ export function boundedConnections(options: BoundedConnectionsOptions = {}): Che
       highest: undefined,
       over: new EvidenceList(),
       excused: 0,
-      linkFaults: new Map(),
-      graceUntil: Number.NEGATIVE_INFINITY,
+      link: linkExcuseInit(),
     }),
     update(state, record) {
       if (record.type === 'header') {
@@ -164,13 +166,7 @@ export function boundedConnections(options: BoundedConnectionsOptions = {}): Che
         return;
       }
       if (record.type === 'fault') {
-        if (record.link !== DB_LINK) return;
-        const active = state.linkFaults.get(record.fault) ?? 0;
-        if (record.event === 'inject') state.linkFaults.set(record.fault, active + 1);
-        if (record.event === 'heal' && active > 0) {
-          state.linkFaults.set(record.fault, active - 1);
-          state.graceUntil = Math.max(state.graceUntil, record.at + linkGraceMs);
-        }
+        linkExcuseUpdate(state.link, record, linkGraceMs);
         return;
       }
       if (record.type !== 'probe' || !record.ok || record.values === undefined) return;

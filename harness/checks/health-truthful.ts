@@ -1,7 +1,7 @@
 import type { RecordOf } from '../journal/index.ts';
 import { EvidenceList, verdict } from './evidence.ts';
 import { count, ms, plural } from './format.ts';
-import { clock } from './probe-series.ts';
+import { clock, DB_LINK } from './probe-series.ts';
 import type { Check } from './types.ts';
 
 type FaultRecord = RecordOf<'fault'>;
@@ -20,7 +20,7 @@ export interface HealthTruthfulOptions {
 }
 
 const NAME = 'healthTruthful';
-const DB_LINK = 'target→postgres';
+
 const SERVER_FAULTS = new Set(['restart', 'stop', 'pause']);
 const LINK_FAULTS = new Set(['blackhole', 'timeout', 'down']);
 

@@ -4,7 +4,12 @@ import { count, plural } from './format.ts';
 import {
   type ApplicationFilter,
   clock,
+  DB_LINK,
   familySum,
+  type LinkExcuse,
+  linkExcused,
+  linkExcuseInit,
+  linkExcuseUpdate,
   notTheHarness,
   num,
   parseSeriesKey,
@@ -37,7 +42,6 @@ export interface MetricsHonestOptions {
 }
 
 const NAME = 'metricsHonest';
-const DB_LINK = 'target→postgres';
 /** The same tick's samples of two probes start within microseconds; a skipped tick is an interval away. */
 const PAIR_WITHIN_MS = 50;
 /** Unpaired samples kept per side, waiting for the other probe's sample of the same tick. */
@@ -101,8 +105,8 @@ interface State {
   disagreed: EvidenceList;
   excusedTicks: number;
   gaugeSeen: boolean;
-  linkFaults: Map<string, number>;
-  graceUntil: number;
+  /** Faults on the database link: readings under them are excused. */
+  link: LinkExcuse;
 }
 
 const tally = (): Tally => ({ counter: 0, answered: 0, maybe: 0 });
@@ -193,7 +197,7 @@ export function metricsHonest(options: MetricsHonestOptions = {}): Check<State> 
   };
 
   const pair = (state: State, gauge: PairSide, connections: PairSide) => {
-    if ([...state.linkFaults.values()].some((n) => n > 0) || gauge.at <= state.graceUntil) {
+    if (linkExcused(state.link, gauge.at)) {
       state.excusedTicks++;
       return;
     }
@@ -244,8 +248,7 @@ export function metricsHonest(options: MetricsHonestOptions = {}): Check<State> 
       disagreed: new EvidenceList(),
       excusedTicks: 0,
       gaugeSeen: false,
-      linkFaults: new Map(),
-      graceUntil: Number.NEGATIVE_INFINITY,
+      link: linkExcuseInit(),
     }),
     update(state, record) {
       if (record.type === 'call') {
@@ -261,13 +264,7 @@ export function metricsHonest(options: MetricsHonestOptions = {}): Check<State> 
         return;
       }
       if (record.type === 'fault') {
-        if (record.link !== DB_LINK) return;
-        const active = state.linkFaults.get(record.fault) ?? 0;
-        if (record.event === 'inject') state.linkFaults.set(record.fault, active + 1);
-        if (record.event === 'heal' && active > 0) {
-          state.linkFaults.set(record.fault, active - 1);
-          state.graceUntil = Math.max(state.graceUntil, record.at + linkGraceMs);
-        }
+        linkExcuseUpdate(state.link, record, linkGraceMs);
         return;
       }
       if (record.type !== 'probe' || !record.ok || record.values === undefined) return;

@@ -1,4 +1,4 @@
-import type { JournalRecord } from '../journal/index.ts';
+import type { JournalRecord, RecordOf } from '../journal/index.ts';
 
 // What the probe-based checks (boundedConnections, boundedMemory, healthTruthful, metricsHonest)
 // share: reading series keys back, and folding one gauge over a run in bounded memory.
@@ -228,4 +228,38 @@ export function span(hours: number): string {
   if (seconds < 120) return `${num(Math.round(seconds * 10) / 10)} s`;
   if (seconds < 5400) return `${Math.round(seconds / 60)} min`;
   return `${num(Math.round(hours * 10) / 10)} h`;
+}
+
+/** The link between the target and PostgreSQL: faults there distort what the probes read. */
+export const DB_LINK = 'target→postgres';
+
+/**
+ * The faults on the database link and a grace period after each heal. While a fault is on (and
+ * for a while after), backends the pool already gave up linger in pg_stat_activity until
+ * PostgreSQL or Toxiproxy lets them go: readings then are excused, not judged.
+ */
+export interface LinkExcuse {
+  /** Injections not yet healed, by fault name. */
+  active: Map<string, number>;
+  graceUntil: number;
+}
+
+export function linkExcuseInit(): LinkExcuse {
+  return { active: new Map(), graceUntil: Number.NEGATIVE_INFINITY };
+}
+
+/** Folds a fault record (other links are ignored). */
+export function linkExcuseUpdate(state: LinkExcuse, record: RecordOf<'fault'>, graceMs: number): void {
+  if (record.link !== DB_LINK) return;
+  const active = state.active.get(record.fault) ?? 0;
+  if (record.event === 'inject') state.active.set(record.fault, active + 1);
+  if (record.event === 'heal' && active > 0) {
+    state.active.set(record.fault, active - 1);
+    state.graceUntil = Math.max(state.graceUntil, record.at + graceMs);
+  }
+}
+
+/** Is a reading taken at `at` excused (a database-link fault on, or just healed)? */
+export function linkExcused(state: LinkExcuse, at: number): boolean {
+  return [...state.active.values()].some((n) => n > 0) || at <= state.graceUntil;
 }
