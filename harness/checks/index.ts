@@ -20,6 +20,7 @@ export {
   type ThresholdDefinition,
   type ThresholdExpression,
 } from './threshold-expression.ts';
+export { ThresholdWatch, type ThresholdWatchOptions } from './threshold-watch.ts';
 export {
   describe as describeThreshold,
   isThresholdsCheck,
@@ -27,8 +28,6 @@ export {
   type ThresholdSpec,
   type ThresholdsCheck,
   type ThresholdsState,
-  ThresholdWatch,
-  type ThresholdWatchOptions,
   thresholdSpec,
   thresholds,
 } from './thresholds.ts';

@@ -7,7 +7,8 @@ import { noHangs } from './no-hangs.ts';
 import { runChecks } from './run.ts';
 import { call } from './test-journal.ts';
 import { aggregate, parseThreshold, parseThresholdDefinition } from './threshold-expression.ts';
-import { type ThresholdResult, ThresholdWatch, thresholdSpec, thresholds } from './thresholds.ts';
+import { ThresholdWatch } from './threshold-watch.ts';
+import { type ThresholdResult, thresholdSpec, thresholds } from './thresholds.ts';
 
 describe('k6 threshold expressions', () => {
   it('parses aggregations, operators and numbers', () => {
