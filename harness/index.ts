@@ -18,6 +18,7 @@ export {
   slo,
   type ThresholdDefinition,
   type ThresholdSpec,
+  targetStayedUp,
   thresholds,
   type Verdict,
   writesExactlyOnce,

@@ -1,4 +1,5 @@
 import { referenceTarget, type SelfTestCase } from '../harness/index.ts';
+import { backendsTerminated } from './definitions/backends-terminated.ts';
 import { databaseBlackhole } from './definitions/database-blackhole.ts';
 import { databaseRestart } from './definitions/database-restart.ts';
 import { identityProvider } from './definitions/identity-provider.ts';
@@ -30,4 +31,5 @@ export const selfTests: readonly SelfTestCase[] = [
   row('sql-in-errors', databaseRestart, 'gracefulErrors'),
   row('pool-gauge-stale', slowDatabase, 'metricsHonest'),
   row('jwks-no-cache', identityProvider, 'slo'),
+  row('pool-error-unhandled', backendsTerminated, 'targetStayedUp'),
 ];

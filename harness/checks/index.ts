@@ -13,6 +13,7 @@ export { type NoHangsOptions, noHangs } from './no-hangs.ts';
 export { BUSINESS_CODES, type RecoversWithinOptions, recoversWithin } from './recovers-within.ts';
 export { LiveChecks, runChecks } from './run.ts';
 export { type SloObjectives, type SloOptions, slo, sloThresholds } from './slo.ts';
+export { targetStayedUp } from './target-stayed-up.ts';
 export {
   type ParsedThreshold,
   parseThreshold,

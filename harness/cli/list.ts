@@ -42,6 +42,7 @@ export const CHECK_LINES: Readonly<Record<string, string>> = {
   boundedMemory: "the target's RSS under budget and back near baseline",
   healthTruthful: '/readyz degrades during a dependency outage and recovers after it',
   metricsHonest: "the target's /metrics agree with the journal and pg_stat_activity",
+  targetStayedUp: 'the target never exited on its own (a crash is a finding)',
   driverHealthy: 'the load driver kept its schedule (else the run is inconclusive)',
 };
 

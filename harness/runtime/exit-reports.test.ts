@@ -15,6 +15,23 @@ describe('logTail', () => {
   it('keeps the last non-blank lines, oldest first, without trailing blanks', () => {
     expect(logTail('a\n\nb  \n   \nc\nd\n', 3)).toEqual(['b', 'c', 'd']);
     expect(logTail('')).toEqual([]);
+    // A crash dump longer than the tail: the error line leads it.
+    const dump = [
+      'listening',
+      'Error: Connection terminated unexpectedly',
+      '    at Client.x (pg.js:1)',
+      '{',
+      ...Array.from({ length: 30 }, (_, i) => `  field${i}: ${i},`),
+      '}',
+      'Node.js v24.21.0',
+    ];
+    expect(logTail(dump.join('\n'), 5)).toEqual([
+      'Error: Connection terminated unexpectedly',
+      '…',
+      '  field29: 29,',
+      '}',
+      'Node.js v24.21.0',
+    ]);
   });
 
   it('cuts a long line from its end and marks the cut', () => {

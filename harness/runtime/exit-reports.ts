@@ -3,18 +3,32 @@ import type { TargetExitEvent, TargetExitListener } from './backend.ts';
 /** At most this many of the target's last log lines go into an exit report, each cut to this length. */
 export const EXIT_LOG_LINES = 10;
 export const EXIT_LOG_LINE_CHARS = 1_000;
+/** How far back the error line of a crash is looked for (a dumped driver error runs to dozens of lines). */
+const ERROR_LOOKBACK_LINES = 300;
+
+/**
+ * A line that says what went wrong (`error: terminating connection…`, `TypeError: …`, `FATAL…`):
+ * unindented, unlike a stack frame or a field of a dumped object.
+ */
+const isErrorLine = (line: string): boolean => /^(\S*(error|exception)\b|fatal|panic|uncaught)/i.test(line);
 
 /**
  * The last `lines` non-blank lines of `text`, each cut to `maxChars` from its start (where a log
- * line says what happened; a stack trace's long tail matters less) with an ellipsis.
+ * line says what happened; a stack trace's long tail matters less) with an ellipsis. When the
+ * last error line (`Error: Connection terminated unexpectedly`) is further back than that, it
+ * leads, followed by `…`: a crash's dump must not hide what crashed.
  */
 export function logTail(text: string, lines = EXIT_LOG_LINES, maxChars = EXIT_LOG_LINE_CHARS): string[] {
-  return text
+  const cut = (line: string) => (line.length > maxChars ? `${line.slice(0, maxChars - 1)}…` : line);
+  const recent = text
     .split('\n')
     .map((line) => line.trimEnd())
     .filter((line) => line.trim() !== '')
-    .slice(-lines)
-    .map((line) => (line.length > maxChars ? `${line.slice(0, maxChars - 1)}…` : line));
+    .slice(-ERROR_LOOKBACK_LINES);
+  const tail = recent.slice(-lines);
+  const errorAt = recent.findLastIndex(isErrorLine);
+  if (errorAt === -1 || errorAt >= recent.length - lines || lines < 3) return tail.map(cut);
+  return [recent[errorAt] as string, '…', ...recent.slice(-(lines - 2))].map(cut);
 }
 
 /**

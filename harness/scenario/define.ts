@@ -1,5 +1,11 @@
 import { z } from 'zod';
-import { type Check, driverHealthy, type ThresholdSpec, thresholds } from '../checks/index.ts';
+import {
+  type Check,
+  driverHealthy,
+  type ThresholdSpec,
+  targetStayedUp,
+  thresholds,
+} from '../checks/index.ts';
 import { type SloObjectives, slo, sloThresholds } from '../checks/slo.ts';
 import { HarnessError } from '../errors.ts';
 import type { FaultSpec } from '../faults/index.ts';
@@ -171,7 +177,7 @@ export function baselinePhases(definition: ScenarioDefinition): string[] {
 
 /**
  * The checks a scenario is judged by: its steady state, its `expect`, its `thresholds` as a
- * check, and driverHealthy.
+ * check, targetStayedUp and driverHealthy.
  */
 export function scenarioChecks(definition: ScenarioDefinition): Check[] {
   const checks: Check[] = [];
@@ -182,7 +188,9 @@ export function scenarioChecks(definition: ScenarioDefinition): Check[] {
   }
   checks.push(...definition.expect);
   if (definition.thresholds) checks.push(thresholds(definition.thresholds));
-  // The harness judges its own load too: a driver that fell behind makes the run inconclusive.
+  // A crash is a finding whatever else held; the harness judges its own load too: a driver
+  // that fell behind makes the run inconclusive.
+  if (!checks.some((c) => c.name === 'targetStayedUp')) checks.push(targetStayedUp());
   if (!checks.some((c) => c.name === 'driverHealthy')) checks.push(driverHealthy());
   return checks;
 }

@@ -49,6 +49,7 @@ describe('the scenario DSL', () => {
       'recoversWithin',
       'correctAnswers',
       'isolation',
+      'targetStayedUp',
       'driverHealthy',
     ]);
     expect(baselinePhases(written)).toEqual(['baseline']);

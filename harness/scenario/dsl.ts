@@ -14,6 +14,7 @@ import {
   noHangs,
   recoversWithin,
   slo,
+  targetStayedUp,
   thresholds,
   writesExactlyOnce,
 } from '../checks/index.ts';
@@ -88,6 +89,8 @@ export const Expect = {
   healthTruthful,
   /** The target's /metrics agree with the journal's calls, its pool gauge with pg_stat_activity. */
   metricsHonest,
+  /** The target never exited on its own: no crash (added to every scenario unless given). */
+  targetStayedUp,
   /** The driver kept its schedule (added to every scenario unless given). */
   driverHealthy,
 };

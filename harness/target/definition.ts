@@ -30,7 +30,8 @@ export type ReferenceDefect =
   | 'idempotency-ignored'
   | 'readyz-always-ok'
   | 'pool-gauge-stale'
-  | 'jwks-no-cache';
+  | 'jwks-no-cache'
+  | 'pool-error-unhandled';
 
 export interface ReferenceOptions {
   /** A deliberately broken build of the reference server, for self-tests. */

@@ -25,16 +25,21 @@ export function poolOptions(config: Config): pg.PoolConfig {
   };
 }
 
-export function createPool(config: Config, logger: Logger, defects: Pick<Defects, 'poolOptions'>): pg.Pool {
+export function createPool(
+  config: Config,
+  logger: Logger,
+  defects: Pick<Defects, 'poolOptions' | 'idleClientErrors'>,
+): pg.Pool {
   const pool = new pg.Pool(defects.poolOptions(poolOptions(config)));
   // An idle client whose server went away (database restart) emits here; without a listener
   // the process would crash on an 'error' event with no handler.
-  pool.on('error', (error) => {
+  const listener = defects.idleClientErrors((error) => {
     logger.warn(
       { err: { message: error.message, code: (error as { code?: string }).code } },
       'idle database client failed',
     );
   });
+  if (listener) pool.on('error', listener);
   return pool;
 }
 

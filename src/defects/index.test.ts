@@ -29,6 +29,7 @@ const HOOKS = [
   'checkReady',
   'poolReader',
   'keySet',
+  'idleClientErrors',
 ] as const satisfies readonly (keyof Defects)[];
 
 // Each defect breaks exactly one protection: these hooks, and no other, differ from production.
@@ -43,6 +44,7 @@ const CHANGES: Record<(typeof DEFECT_NAMES)[number], readonly (typeof HOOKS)[num
   'readyz-always-ok': ['checkReady'],
   'pool-gauge-stale': ['poolReader'],
   'jwks-no-cache': ['keySet'],
+  'pool-error-unhandled': ['idleClientErrors'],
 };
 
 /** A pool with one client whose query settles as told; records what happened to the client. */
@@ -77,6 +79,7 @@ describe('defects', () => {
       'readyz-always-ok',
       'pool-gauge-stale',
       'jwks-no-cache',
+      'pool-error-unhandled',
     ]);
   });
 
@@ -217,5 +220,11 @@ describe('defects', () => {
     await cached(header, token);
     expect(create).toHaveBeenCalledTimes(1);
     expect(resolve).toHaveBeenCalledTimes(4);
+  });
+
+  it('pool-error-unhandled registers no error listener on the pool; the good build its own', () => {
+    const listener = (_error: Error) => {};
+    expect(GOOD.idleClientErrors(listener)).toBe(listener);
+    expect(selectDefects('pool-error-unhandled').idleClientErrors(listener)).toBeUndefined();
   });
 });

@@ -9,7 +9,7 @@
  * the caller asked for, exactly like the real bug: the policy passes, then the wrong record is
  * answered. The others switch one protection off where the production code uses it: the pool's
  * timeouts, releasing a client on an error path, idempotent ticket creation, the readiness
- * check, the pool gauges, the JWKS cache.
+ * check, the pool gauges, the JWKS cache, the pool's error listener.
  */
 import type { JWTVerifyGetKey } from 'jose';
 import type pg from 'pg';
@@ -56,6 +56,8 @@ export interface Defects {
   poolReader<T>(read: () => T): () => T;
   /** The JWKS key resolver, given a factory of jose's caching remote key set. */
   keySet(create: () => JWTVerifyGetKey): JWTVerifyGetKey;
+  /** The listener for errors of idle pooled clients, given the production one (undefined: none). */
+  idleClientErrors(listener: (error: Error) => void): ((error: Error) => void) | undefined;
 }
 
 const PRODUCTION: Omit<Defects, 'name' | 'summary'> = {
@@ -68,6 +70,7 @@ const PRODUCTION: Omit<Defects, 'name' | 'summary'> = {
   checkReady: (check) => check(),
   poolReader: (read) => read,
   keySet: (create) => create(),
+  idleClientErrors: (listener) => listener,
 };
 
 type Overrides = Pick<Defects, 'summary'> & Partial<Omit<Defects, 'name' | 'summary'>>;
@@ -109,6 +112,13 @@ const DEFECTS: Record<Exclude<DefectName, 'none'>, Overrides> = {
   'jwks-no-cache': {
     summary: 'the JWKS is fetched on every call; an identity outage fails every call at once',
     keySet: keySetPerCall,
+  },
+  // node-postgres' classic crash: an idle client whose backend goes away (a restart, a failover,
+  // pg_terminate_backend) emits 'error' on the pool, and an 'error' event nobody listens to
+  // takes the whole process down.
+  'pool-error-unhandled': {
+    summary: "the pool has no 'error' listener: a database restart or failover crashes the process",
+    idleClientErrors: () => undefined,
   },
 };
 

@@ -10,5 +10,6 @@ export const DEFECT_NAMES = [
   'readyz-always-ok',
   'pool-gauge-stale',
   'jwks-no-cache',
+  'pool-error-unhandled',
 ] as const;
 export type DefectName = (typeof DEFECT_NAMES)[number];

@@ -113,7 +113,7 @@ export async function startTargetContainer(spec: TargetSpec): Promise<StartedTar
         const state = await handle.state().catch(() => undefined);
         // Only this run's lines: the engine keeps the output of every run of the container.
         const started = state ? Date.parse(state.startedAt) : Number.NaN;
-        const logs = await handle.logs(50, Number.isFinite(started) ? started / 1000 : undefined);
+        const logs = await handle.logs(300, Number.isFinite(started) ? started / 1000 : undefined);
         return {
           at: finishedAt(state?.finishedAt, seen),
           instance: `${name} start ${n}`,

@@ -23,7 +23,7 @@ export class Child {
       for (const line of chunk.toString('utf8').split('\n')) {
         if (line.trim() === '') continue;
         this.#tail.push(line);
-        if (this.#tail.length > 60) this.#tail.shift();
+        if (this.#tail.length > 300) this.#tail.shift();
       }
     };
     this.process.stdout?.on('data', keep);

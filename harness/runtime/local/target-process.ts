@@ -92,7 +92,8 @@ export class LocalTarget implements StartedTarget {
         expected,
         code: child.process.exitCode,
         signal: child.process.signalCode,
-        logTail: logTail(child.logs()),
+        // Far enough back to find what crashed above a dumped error object.
+        logTail: logTail(child.logs(300)),
       };
     });
   }
