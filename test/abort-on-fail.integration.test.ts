@@ -51,6 +51,6 @@ describe('abort-on-fail thresholds', () => {
       if (record.type === 'fault') faults.push(record);
     }
     expect(end?.reason).toMatch(/^aborted: threshold crossed: call_duration/);
-    expect(faults.map((f) => f.event)).toEqual(['inject', 'heal']);
+    expect(faults.map((f) => f.event)).toEqual(['injecting', 'inject', 'healing', 'heal']);
   }, 120_000);
 });

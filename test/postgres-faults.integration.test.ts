@@ -160,12 +160,14 @@ async function terminateBackends(env: StartedEnvironment): Promise<void> {
     ]);
     const faults = records.filter((r) => r.type === 'fault');
     expect(faults.map((r) => [r.fault, r.event])).toEqual([
+      ['terminateBackends(postgres)', 'injecting'],
       ['terminateBackends(postgres)', 'inject'],
+      ['terminateBackends(postgres)', 'healing'],
       ['terminateBackends(postgres)', 'heal'],
     ]);
     expect(fault.terminated).toBe(before);
     // The journal says what the instant fault did.
-    expect(faults[0]?.detail).toBe(`terminated ${before} backend${before === 1 ? '' : 's'} of ${TARGET_APP}`);
+    expect(faults[1]?.detail).toBe(`terminated ${before} backend${before === 1 ? '' : 's'} of ${TARGET_APP}`);
     // pg_terminate_backend waited for them: gone at once.
     expect(await countByApp(admin, TARGET_APP)).toBe(0);
   } finally {

@@ -82,4 +82,17 @@ describe('slo around fault transitions', () => {
     expect(v.status).toBe('pass');
     expect(v.summary).toContain('(1 call in flight while a fault came or went left out)');
   });
+
+  it('counts a fault as coming from the start of its action: a kill is journaled once the target exited', () => {
+    const records = [
+      ...Array.from({ length: 50 }, (_, i) => call({ at: i * 10, ms: 5, phase: 'baseline' })),
+      { type: 'fault', fault: 'kill(target, SIGKILL)', event: 'injecting', at: 600 } as const,
+      // Failed while the kill was under way, ended before the inject completed at 700.
+      call({ at: 590, ms: 30, phase: 'baseline', outcome: 'transport-error', code: 'ECONNRESET' }),
+      { type: 'fault', fault: 'kill(target, SIGKILL)', event: 'inject', at: 700 } as const,
+    ];
+    const v = judge(slo({ errorRate: '<1%' }, { phases: ['baseline'] }), records);
+    expect(v.status).toBe('pass');
+    expect(v.summary).toContain('(1 call in flight while a fault came or went left out)');
+  });
 });

@@ -85,8 +85,11 @@ export function sloThresholds(objectives: SloObjectives, options: SloOptions = {
 
 interface SloState {
   inner: ThresholdsState;
-  /** When faults were injected or healed: a call in flight at such a moment straddles two conditions. */
-  transitions: number[];
+  /**
+   * When faults were injected or healed (from the action's start to its completion): a call in
+   * flight then straddles two conditions.
+   */
+  transitions: { fault: string; from: number; to: number }[];
   straddling: number;
   /** Failed and slowest calls in scope: what a reviewer opens first when an objective is missed. */
   failed: EvidenceList;
@@ -127,12 +130,25 @@ export function slo(objectives: SloObjectives, options: SloOptions = {}): Check<
     }),
     update(state, record) {
       if (record.type === 'fault') {
-        if (record.event === 'inject' || record.event === 'heal') state.transitions.push(record.at);
+        if (record.event === 'injecting' || record.event === 'healing') {
+          state.transitions.push({ fault: record.fault, from: record.at, to: Number.POSITIVE_INFINITY });
+          return;
+        }
+        // The action completed (or failed): close its transition; a journal without the
+        // beginnings has instants only.
+        const open = state.transitions.findLast(
+          (t) => t.fault === record.fault && t.to === Number.POSITIVE_INFINITY,
+        );
+        if (open) open.to = record.at;
+        else state.transitions.push({ fault: record.fault, from: record.at, to: record.at });
         return;
       }
       // A call is judged under the conditions of its phase: one in flight while a fault came or
       // went (a baseline call caught by the first inject) belongs to neither and is left out.
-      if (record.type === 'call' && state.transitions.some((t) => t > record.actualStart && t < record.end)) {
+      if (
+        record.type === 'call' &&
+        state.transitions.some((t) => t.to > record.actualStart && t.from < record.end)
+      ) {
         if (inScope(record)) state.straddling++;
         return;
       }

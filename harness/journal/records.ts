@@ -94,7 +94,12 @@ export type CallRecord = z.infer<typeof callRecord>;
 export const faultRecord = z.object({
   type: z.literal('fault'),
   fault: z.string(),
-  event: z.enum(['inject', 'heal', 'error']),
+  /**
+   * `injecting`/`healing` when the action begins, `inject`/`heal` when it has completed (a kill:
+   * once the target has exited), `error` when it failed. Between the two the fault is already
+   * taking effect (or wearing off).
+   */
+  event: z.enum(['injecting', 'inject', 'healing', 'heal', 'error']),
   at: z.number(),
   link: z.string().optional(),
   detail: z.string().optional(),

@@ -155,6 +155,8 @@ class FaultEpisodes {
   readonly #open = new Map<string, FaultReport>();
 
   update(r: RecordOf<'fault'>): void {
+    // An episode runs from the completed inject to the completed heal.
+    if (r.event === 'injecting' || r.event === 'healing') return;
     const key = `${r.fault}\u0000${r.link ?? ''}`;
     let episode = this.#open.get(key);
     if (!episode || r.event === 'inject') {

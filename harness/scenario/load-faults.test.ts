@@ -182,7 +182,9 @@ describe('load faults on the timeline', () => {
       },
     ]);
     // Real timers (the player's): they may fire a little early, so the bounds allow a few ms.
-    const events = records.filter((r): r is RecordOf<'fault'> => r.type === 'fault');
+    const events = records.filter(
+      (r): r is RecordOf<'fault'> => r.type === 'fault' && (r.event === 'inject' || r.event === 'heal'),
+    );
     const start = records.find((r): r is RecordOf<'phase'> => r.type === 'phase')?.at ?? 0;
     const spike = events.filter((e) => e.fault === 'spike(x4)');
     expect(spike.map((e) => e.event)).toEqual(['inject', 'heal']);

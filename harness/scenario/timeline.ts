@@ -85,6 +85,8 @@ export class TimelinePlayer {
     action: () => Promise<unknown>,
   ): Promise<void> {
     const base = { type: 'fault', fault: fault.name, ...(fault.link ? { link: fault.link } : {}) } as const;
+    // The beginning too: a kill takes effect long before it is complete (the target has exited).
+    this.#append({ ...base, event: event === 'inject' ? 'injecting' : 'healing', at: now() });
     try {
       const detail = await action();
       this.#append({ ...base, event, at: now(), ...(typeof detail === 'string' ? { detail } : {}) });
