@@ -73,4 +73,25 @@ describe('loadConfig', () => {
     expect(errorOf({ ...REQUIRED, PG_POOL_TIMEOUTS: 'off' })).toContain('use DEFECT=pool-timeouts-off');
     expect(loadConfig({ ...REQUIRED, DEFECT: 'pool-timeouts-off' }).defect).toBe('pool-timeouts-off');
   });
+
+  it('reads the cache settings, with a short fresh TTL and a long stale window by default', () => {
+    expect(loadConfig(REQUIRED).cache).toEqual({ ttlMs: 1000, staleMs: 300_000, maxEntries: 10_000 });
+    expect(
+      loadConfig({ ...REQUIRED, CACHE_TTL_MS: '0', CACHE_STALE_MS: '0', CACHE_MAX_ENTRIES: '5' }).cache,
+    ).toEqual({ ttlMs: 0, staleMs: 0, maxEntries: 5 });
+  });
+
+  it('names a bad cache setting', () => {
+    expect(errorOf({ ...REQUIRED, CACHE_MAX_ENTRIES: '0' })).toContain(
+      'CACHE_MAX_ENTRIES: must be an integer from 1 to 1000000',
+    );
+    expect(errorOf({ ...REQUIRED, CACHE_TTL_MS: '-1' })).toContain('CACHE_TTL_MS: must be an integer from 0');
+    expect(errorOf({ ...REQUIRED, CACHE_STALE_MS: 'soon' })).toContain('CACHE_STALE_MS: must be an integer');
+  });
+
+  it('refuses a stale window shorter than the fresh TTL', () => {
+    expect(errorOf({ ...REQUIRED, CACHE_TTL_MS: '5000', CACHE_STALE_MS: '1000' })).toContain(
+      'CACHE_STALE_MS: must be at least CACHE_TTL_MS',
+    );
+  });
 });

@@ -28,6 +28,15 @@ const EnvSchema = z.object({
   ADMIN_TOKEN: z.string().min(1),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   DEFECT: z.enum(DEFECT_NAMES).default('none'),
+  CACHE_TTL_MS: intIn(0, 3_600_000).default(1000),
+  CACHE_STALE_MS: intIn(0, 86_400_000).default(300_000),
+  CACHE_MAX_ENTRIES: intIn(1, 1_000_000).default(10_000),
+});
+
+// A stale window shorter than the fresh one would mean nothing: entries leave it while still fresh.
+const ConsistentEnvSchema = EnvSchema.refine((e) => e.CACHE_STALE_MS >= e.CACHE_TTL_MS, {
+  path: ['CACHE_STALE_MS'],
+  error: 'must be at least CACHE_TTL_MS',
 });
 
 export type Env = z.infer<typeof EnvSchema>;
@@ -50,6 +59,7 @@ export interface Config {
   readonly adminToken: string;
   readonly logLevel: Env['LOG_LEVEL'];
   readonly defect: Env['DEFECT'];
+  readonly cache: { readonly ttlMs: number; readonly staleMs: number; readonly maxEntries: number };
 }
 
 export class ConfigError extends Error {
@@ -75,7 +85,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       'invalid configuration: PG_POOL_TIMEOUTS was removed; use DEFECT=pool-timeouts-off',
     );
   }
-  const parsed = EnvSchema.safeParse(cleaned);
+  const parsed = ConsistentEnvSchema.safeParse(cleaned);
   if (!parsed.success) {
     const lines = parsed.error.issues.map((issue) => describeIssue(issue, env));
     throw new ConfigError(`invalid configuration: ${lines.join('; ')}`);
@@ -99,5 +109,6 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     adminToken: e.ADMIN_TOKEN,
     logLevel: e.LOG_LEVEL,
     defect: e.DEFECT,
+    cache: { ttlMs: e.CACHE_TTL_MS, staleMs: e.CACHE_STALE_MS, maxEntries: e.CACHE_MAX_ENTRIES },
   };
 }

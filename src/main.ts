@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { createAdminServer } from './admin/server.ts';
 import { createTokenVerifier } from './auth/jwt.ts';
+import { type CachedReadsDeps, ReadCache } from './cache/index.ts';
 import { type Config, ConfigError, loadConfig } from './config.ts';
 import { createPool } from './db/pool.ts';
 import { PgRepository } from './db/repository.ts';
@@ -52,12 +53,16 @@ async function main(): Promise<void> {
     defects.schemaSql(SCHEMA_SQL),
   );
 
+  const readCache: CachedReadsDeps = {
+    cache: new ReadCache(config.cache),
+    onRead: (query, outcome) => metrics.cacheReads.inc({ query, outcome }),
+  };
   const dispatch = {
     buildId: config.buildId,
     logger,
     metrics,
     schema,
-    context: { repository: new PgRepository(pool, defects), defects },
+    context: { repository: new PgRepository(pool, defects), defects, cache: readCache },
   };
   const mcpServer = createMcpHttpServer({
     dispatch,

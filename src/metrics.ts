@@ -7,6 +7,7 @@ export interface Metrics {
   readonly registry: Registry;
   readonly toolCalls: Counter<'tool' | 'code'>;
   readonly toolDuration: Histogram<'tool'>;
+  readonly cacheReads: Counter<'query' | 'outcome'>;
 }
 
 // One registry per server instance (not prom-client's global) so tests can run several servers
@@ -43,5 +44,13 @@ export function createMetrics(pool: pg.Pool, defects: Pick<Defects, 'poolReader'
   gauge('db_pool_waiting', 'Callers queued waiting for a connection.', () => stats().waiting);
   // The ceiling the others are read against: total == max with callers waiting is exhaustion.
   gauge('db_pool_max', 'The most connections the pool may hold (PG_POOL_MAX).', () => pool.options.max ?? 10);
-  return { registry, toolCalls, toolDuration };
+  // One count per cached read: hit (fresh copy), miss (the database answered), stale (the database
+  // could not, an older copy was served, marked), error (it could not and there was no copy).
+  const cacheReads = new Counter({
+    name: 'cache_reads_total',
+    help: 'Reads of the read cache by query (customer, orders) and outcome (hit, miss, stale, error).',
+    labelNames: ['query', 'outcome'] as const,
+    registers: [registry],
+  });
+  return { registry, toolCalls, toolDuration, cacheReads };
 }

@@ -30,6 +30,7 @@ const HOOKS = [
   'poolReader',
   'keySet',
   'idleClientErrors',
+  'cacheKey',
 ] as const satisfies readonly (keyof Defects)[];
 
 // Each defect breaks exactly one protection: these hooks, and no other, differ from production.
@@ -45,6 +46,7 @@ const CHANGES: Record<(typeof DEFECT_NAMES)[number], readonly (typeof HOOKS)[num
   'pool-gauge-stale': ['poolReader'],
   'jwks-no-cache': ['keySet'],
   'pool-error-unhandled': ['idleClientErrors'],
+  'tenant-cache-key': ['cacheKey'],
 };
 
 /** A pool with one client whose query settles as told; records what happened to the client. */
@@ -80,6 +82,7 @@ describe('defects', () => {
       'pool-gauge-stale',
       'jwks-no-cache',
       'pool-error-unhandled',
+      'tenant-cache-key',
     ]);
   });
 

@@ -9,13 +9,15 @@
  * the caller asked for, exactly like the real bug: the policy passes, then the wrong record is
  * answered. The others switch one protection off where the production code uses it: the pool's
  * timeouts, releasing a client on an error path, idempotent ticket creation, the readiness
- * check, the pool gauges, the JWKS cache, the pool's error listener.
+ * check, the pool gauges, the JWKS cache, the pool's error listener, the read cache's key.
  */
 import type { JWTVerifyGetKey } from 'jose';
 import type pg from 'pg';
+import { type CacheKeyParts, fullCacheKey } from '../cache/key.ts';
 import type { Repository } from '../db/repository.ts';
 import type { Customer } from '../domain.ts';
 import { crossTenantCustomer, withInternals, wrongCustomerSameTenant } from './answers.ts';
+import { keyWithoutOwner } from './cache.ts';
 import {
   insertTicketEveryTime,
   queryLeakingOnError,
@@ -58,6 +60,8 @@ export interface Defects {
   keySet(create: () => JWTVerifyGetKey): JWTVerifyGetKey;
   /** The listener for errors of idle pooled clients, given the production one (undefined: none). */
   idleClientErrors(listener: (error: Error) => void): ((error: Error) => void) | undefined;
+  /** The read cache's key for one read (production: tenant, customer and query). */
+  cacheKey(parts: CacheKeyParts): string;
 }
 
 const PRODUCTION: Omit<Defects, 'name' | 'summary'> = {
@@ -71,6 +75,7 @@ const PRODUCTION: Omit<Defects, 'name' | 'summary'> = {
   poolReader: (read) => read,
   keySet: (create) => create(),
   idleClientErrors: (listener) => listener,
+  cacheKey: fullCacheKey,
 };
 
 type Overrides = Pick<Defects, 'summary'> & Partial<Omit<Defects, 'name' | 'summary'>>;
@@ -119,6 +124,11 @@ const DEFECTS: Record<Exclude<DefectName, 'none'>, Overrides> = {
   'pool-error-unhandled': {
     summary: "the pool has no 'error' listener: a database restart or failover crashes the process",
     idleClientErrors: () => undefined,
+  },
+  'tenant-cache-key': {
+    summary:
+      "the read cache's key lacks the tenant and the customer: one customer's data is served to another",
+    cacheKey: keyWithoutOwner,
   },
 };
 
