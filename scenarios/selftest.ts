@@ -32,4 +32,5 @@ export const selfTests: readonly SelfTestCase[] = [
   row('pool-gauge-stale', slowDatabase, 'metricsHonest'),
   row('jwks-no-cache', identityProvider, 'slo'),
   row('pool-error-unhandled', backendsTerminated, 'targetStayedUp'),
+  row('tenant-cache-key', steadyLoad, 'correctAnswers'),
 ];
