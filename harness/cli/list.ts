@@ -33,7 +33,7 @@ export const CHECK_LINES: Readonly<Record<string, string>> = {
   noHangs: 'no call takes longer than its limit',
   gracefulErrors: 'errors well formed, stable code, helpful message; no stack, SQL, secret or foreign id',
   recoversWithin: 'calls succeed again within the budget after the last heal',
-  correctAnswers: 'answers agree with the seeded data',
+  correctAnswers: 'answers agree with the seeded data; stale ones marked with a plausible age',
   isolation: "nobody sees another tenant's records",
   writesExactlyOnce: 'acknowledged writes exactly once, failed ones at most once',
   slo: 'latency percentiles and error rate per phase, k6-style',
