@@ -115,7 +115,7 @@ export interface CorrectAnswersOptions {
   minStaleAnswers?: number;
 }
 
-/** The stale-marked answers, for a summary: "12 marked stale (…; ages 1,020–21,400 ms)". */
+/** The stale-marked answers, for a summary: "12 answers were served stale and marked so (…; ages 1,020–21,400 ms)." */
 function staleNote(f: FreshnessState): string {
   const total = sum(f.stale);
   if (total === 0) return '';
@@ -126,7 +126,7 @@ function staleNote(f: FreshnessState): string {
 /** The outage rule's margin: how many reads it covered, and the allowance it gave. */
 function outageNote(f: FreshnessState, freshForMs: number): string {
   if (f.windows.length === 0) return '';
-  return ` ${plural(f.readsInOutage, 'ok read')} started while PostgreSQL was down (${outagesOf(f).join(', ')}); none unmarked beyond the first ${ms(freshForMs)} of an outage.`;
+  return ` ${plural(f.readsInOutage, 'ok read')} started while PostgreSQL was down (${outagesOf(f).join(', ')}); every one more than ${ms(freshForMs)} into an outage was marked stale.`;
 }
 
 /** Fewer stale-marked answers than required: what the run did offer. */
