@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { DEFECT_NAMES } from './defects/names.ts';
+import { TOOL_NAMES, type ToolName } from './domain.ts';
 
 const intIn = (min: number, max: number) => {
   const error = `must be an integer from ${min} to ${max}`;
@@ -28,6 +29,20 @@ const EnvSchema = z.object({
   ADMIN_TOKEN: z.string().min(1),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   DEFECT: z.enum(DEFECT_NAMES).default('none'),
+  // Comma-separated tool names switched off at start; the admin port's /flags changes them later.
+  DISABLED_TOOLS: z
+    .string()
+    .default('')
+    .transform((list) =>
+      list
+        .split(',')
+        .map((name) => name.trim())
+        .filter((name) => name !== ''),
+    )
+    .pipe(z.array(z.enum(TOOL_NAMES))),
+  // How long in-flight calls get to finish after SIGTERM before they are cut. With the pool's
+  // close budget it stays under the 5 s a supervisor (the harness, `docker stop`) waits.
+  SHUTDOWN_GRACE_MS: intIn(0, 600_000).default(3000),
 });
 
 export type Env = z.infer<typeof EnvSchema>;
@@ -50,6 +65,8 @@ export interface Config {
   readonly adminToken: string;
   readonly logLevel: Env['LOG_LEVEL'];
   readonly defect: Env['DEFECT'];
+  readonly disabledTools: readonly ToolName[];
+  readonly shutdownGraceMs: number;
 }
 
 export class ConfigError extends Error {
@@ -99,5 +116,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     adminToken: e.ADMIN_TOKEN,
     logLevel: e.LOG_LEVEL,
     defect: e.DEFECT,
+    disabledTools: e.DISABLED_TOOLS,
+    shutdownGraceMs: e.SHUTDOWN_GRACE_MS,
   };
 }

@@ -30,6 +30,7 @@ const HOOKS = [
   'poolReader',
   'keySet',
   'idleClientErrors',
+  'shutdownGraceMs',
 ] as const satisfies readonly (keyof Defects)[];
 
 // Each defect breaks exactly one protection: these hooks, and no other, differ from production.
@@ -45,6 +46,7 @@ const CHANGES: Record<(typeof DEFECT_NAMES)[number], readonly (typeof HOOKS)[num
   'pool-gauge-stale': ['poolReader'],
   'jwks-no-cache': ['keySet'],
   'pool-error-unhandled': ['idleClientErrors'],
+  'no-drain': ['shutdownGraceMs'],
 };
 
 /** A pool with one client whose query settles as told; records what happened to the client. */
@@ -80,6 +82,7 @@ describe('defects', () => {
       'pool-gauge-stale',
       'jwks-no-cache',
       'pool-error-unhandled',
+      'no-drain',
     ]);
   });
 
@@ -226,5 +229,10 @@ describe('defects', () => {
     const listener = (_error: Error) => {};
     expect(GOOD.idleClientErrors(listener)).toBe(listener);
     expect(selectDefects('pool-error-unhandled').idleClientErrors(listener)).toBeUndefined();
+  });
+
+  it('no-drain gives in-flight calls no grace on SIGTERM; the good build the configured one', () => {
+    expect(GOOD.shutdownGraceMs(3000)).toBe(3000);
+    expect(selectDefects('no-drain').shutdownGraceMs(3000)).toBe(0);
   });
 });

@@ -58,6 +58,8 @@ export interface Defects {
   keySet(create: () => JWTVerifyGetKey): JWTVerifyGetKey;
   /** The listener for errors of idle pooled clients, given the production one (undefined: none). */
   idleClientErrors(listener: (error: Error) => void): ((error: Error) => void) | undefined;
+  /** How long in-flight requests get to finish after SIGTERM, given the configured grace. */
+  shutdownGraceMs(graceMs: number): number;
 }
 
 const PRODUCTION: Omit<Defects, 'name' | 'summary'> = {
@@ -71,6 +73,7 @@ const PRODUCTION: Omit<Defects, 'name' | 'summary'> = {
   poolReader: (read) => read,
   keySet: (create) => create(),
   idleClientErrors: (listener) => listener,
+  shutdownGraceMs: (graceMs) => graceMs,
 };
 
 type Overrides = Pick<Defects, 'summary'> & Partial<Omit<Defects, 'name' | 'summary'>>;
@@ -119,6 +122,13 @@ const DEFECTS: Record<Exclude<DefectName, 'none'>, Overrides> = {
   'pool-error-unhandled': {
     summary: "the pool has no 'error' listener: a database restart or failover crashes the process",
     idleClientErrors: () => undefined,
+  },
+  // The shutdown that does not wait: every open connection is dropped the moment SIGTERM
+  // arrives, so the calls a deploy catches in flight die with it (a write may be committed
+  // and never acknowledged).
+  'no-drain': {
+    summary: 'SIGTERM drops every open connection at once: calls in flight are cut, not drained',
+    shutdownGraceMs: () => 0,
   },
 };
 
