@@ -32,7 +32,8 @@ export type ReferenceDefect =
   | 'pool-gauge-stale'
   | 'jwks-no-cache'
   | 'pool-error-unhandled'
-  | 'no-drain';
+  | 'no-drain'
+  | 'flags-ignored';
 
 export interface ReferenceOptions {
   /** A deliberately broken build of the reference server, for self-tests. */

@@ -60,6 +60,8 @@ export interface Defects {
   idleClientErrors(listener: (error: Error) => void): ((error: Error) => void) | undefined;
   /** How long in-flight requests get to finish after SIGTERM, given the configured grace. */
   shutdownGraceMs(graceMs: number): number;
+  /** Whether a call of a tool may run, given the tool's runtime flag (true: switched on). */
+  toolEnabled(flag: boolean): boolean;
 }
 
 const PRODUCTION: Omit<Defects, 'name' | 'summary'> = {
@@ -74,6 +76,7 @@ const PRODUCTION: Omit<Defects, 'name' | 'summary'> = {
   keySet: (create) => create(),
   idleClientErrors: (listener) => listener,
   shutdownGraceMs: (graceMs) => graceMs,
+  toolEnabled: (flag) => flag,
 };
 
 type Overrides = Pick<Defects, 'summary'> & Partial<Omit<Defects, 'name' | 'summary'>>;
@@ -129,6 +132,11 @@ const DEFECTS: Record<Exclude<DefectName, 'none'>, Overrides> = {
   'no-drain': {
     summary: 'SIGTERM drops every open connection at once: calls in flight are cut, not drained',
     shutdownGraceMs: () => 0,
+  },
+  // The kill switch that is stored and shown (GET /flags, the gauge) but never consulted.
+  'flags-ignored': {
+    summary: 'a tool disabled at run time (PUT /flags) keeps answering: the flag is never consulted',
+    toolEnabled: () => true,
   },
 };
 

@@ -12,5 +12,6 @@ export const DEFECT_NAMES = [
   'jwks-no-cache',
   'pool-error-unhandled',
   'no-drain',
+  'flags-ignored',
 ] as const;
 export type DefectName = (typeof DEFECT_NAMES)[number];

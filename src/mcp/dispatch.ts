@@ -69,7 +69,9 @@ export async function dispatchToolCall(
     if (!mayUseTool(principal, tool.name)) {
       throw new ToolError('FORBIDDEN', `role ${principal.role} may not call ${tool.name}`);
     }
-    if (deps.flags && !deps.flags.isEnabled(tool.name)) throw toolDisabled(tool.name);
+    if (deps.flags && !deps.context.defects.toolEnabled(deps.flags.isEnabled(tool.name))) {
+      throw toolDisabled(tool.name);
+    }
     // Before the schema exists every query would fail with "relation does not exist" (INTERNAL);
     // the truth is that the database is not available yet.
     if (!deps.schema.ready) throw new ToolError('DEPENDENCY_UNAVAILABLE', MESSAGES.unavailable);
