@@ -13,9 +13,12 @@ afterEach(() => {
 });
 
 /** A server whose every answer takes `ms`, and a keep-alive client of it on one connection. */
-async function slowServer(ms: number) {
+async function slowServer(ms: number, onAnswer: () => void = () => {}) {
   const server = createServer((_req, res) => {
-    setTimeout(() => res.end('done'), ms);
+    setTimeout(() => {
+      res.end('done');
+      onAnswer();
+    }, ms);
   });
   servers.push(server);
   const port = await listen(server, 0, '127.0.0.1');
@@ -82,9 +85,9 @@ describe('closeGracefully', () => {
 
 describe('shutdownGracefully', () => {
   it('drains first, then runs each step in order, bounded, the next one even after a failure', async () => {
-    const { server, get } = await slowServer(200);
     const order: string[] = [];
-    const inFlight = get().then((answer) => order.push(`call: ${answer}`));
+    const { server, get } = await slowServer(200, () => order.push('answered'));
+    const inFlight = get();
     await sleep(50);
     await shutdownGracefully({
       logger: pino({ level: 'silent' }),
@@ -103,7 +106,7 @@ describe('shutdownGracefully', () => {
         { name: 'pool close', budgetMs: 500, run: async () => void order.push('pool close') },
       ],
     });
-    await inFlight;
-    expect(order).toEqual(['call: 200 done', 'broken', 'pool close']);
+    expect(await inFlight).toBe('200 done');
+    expect(order).toEqual(['answered', 'broken', 'pool close']);
   });
 });
