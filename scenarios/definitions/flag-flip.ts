@@ -3,20 +3,20 @@ import { agents, STEADY } from './common.ts';
 
 /**
  * An operator switches create_ticket off under load (a kill switch: a bad downstream, an abuse
- * wave) and on again 5 s later, at run time, without a restart. While it is off its calls must
+ * wave) and on again 4 s later, at run time, without a restart. While it is off its calls must
  * answer a clear TOOL_DISABLED error (and nothing else: an ignored flag fails the thresholds),
  * the other tools must not notice, and once it is on again it must work at once.
  */
 export const flagFlip = defineScenario({
   name: 'flag-flip',
   description:
-    'create_ticket disabled at run time for 5 s, then enabled: a clear TOOL_DISABLED error, the other tools untouched, no restart.',
+    'create_ticket disabled at run time for 4 s, then enabled: a clear TOOL_DISABLED error, the other tools untouched, no restart.',
   steadyState: STEADY,
   workload: agents(20, { mix: { lookup_customer: 2, list_orders: 2, create_ticket: 1 } }),
   timeline: [
     Phase.baseline('3s'),
-    Phase.named('create-ticket-off', '5s', Fault.disableTool('create_ticket')),
-    Phase.recovery('5s'),
+    Phase.named('create-ticket-off', '4s', Fault.disableTool('create_ticket')),
+    Phase.recovery('3s'),
   ],
   thresholds: {
     // The flag is obeyed: the disabled tool's calls answer TOOL_DISABLED, all but the few caught
