@@ -6,6 +6,7 @@ export {
   boundedMemory,
   type Check,
   correctAnswers,
+  drainsInFlight,
   driverHealthy,
   gracefulErrors,
   healthTruthful,

@@ -2,6 +2,8 @@ import { referenceTarget, type SelfTestCase } from '../harness/index.ts';
 import { backendsTerminated } from './definitions/backends-terminated.ts';
 import { databaseBlackhole } from './definitions/database-blackhole.ts';
 import { databaseRestart } from './definitions/database-restart.ts';
+import { flagFlip } from './definitions/flag-flip.ts';
+import { gracefulShutdown } from './definitions/graceful-shutdown.ts';
 import { identityProvider } from './definitions/identity-provider.ts';
 import { networkDegradation } from './definitions/network-degradation.ts';
 import { slowDatabase } from './definitions/slow-database.ts';
@@ -33,4 +35,6 @@ export const selfTests: readonly SelfTestCase[] = [
   row('jwks-no-cache', identityProvider, 'slo'),
   row('pool-error-unhandled', backendsTerminated, 'targetStayedUp'),
   row('tenant-cache-key', steadyLoad, 'correctAnswers'),
+  row('no-drain', gracefulShutdown, 'drainsInFlight'),
+  row('flags-ignored', flagFlip, 'thresholds'),
 ];

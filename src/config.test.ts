@@ -94,4 +94,23 @@ describe('loadConfig', () => {
       'CACHE_STALE_MS: must be at least CACHE_TTL_MS',
     );
   });
+
+  it('reads DISABLED_TOOLS as a list of tool names and names the variable on an unknown one', () => {
+    expect(loadConfig(REQUIRED).disabledTools).toEqual([]);
+    expect(loadConfig({ ...REQUIRED, DISABLED_TOOLS: 'create_ticket, list_orders' }).disabledTools).toEqual([
+      'create_ticket',
+      'list_orders',
+    ]);
+    expect(errorOf({ ...REQUIRED, DISABLED_TOOLS: 'create_ticket,drop_tables' })).toContain(
+      'DISABLED_TOOLS="create_ticket,drop_tables" is not allowed; allowed: lookup_customer | list_orders | create_ticket',
+    );
+  });
+
+  it('reads SHUTDOWN_GRACE_MS (default 3000) and names it when out of range', () => {
+    expect(loadConfig(REQUIRED).shutdownGraceMs).toBe(3000);
+    expect(loadConfig({ ...REQUIRED, SHUTDOWN_GRACE_MS: '0' }).shutdownGraceMs).toBe(0);
+    expect(errorOf({ ...REQUIRED, SHUTDOWN_GRACE_MS: '-1' })).toContain(
+      'SHUTDOWN_GRACE_MS: must be an integer from 0 to 600000',
+    );
+  });
 });

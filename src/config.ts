@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { DEFECT_NAMES } from './defects/names.ts';
+import { TOOL_NAMES, type ToolName } from './domain.ts';
 
 const intIn = (min: number, max: number) => {
   const error = `must be an integer from ${min} to ${max}`;
@@ -31,6 +32,20 @@ const EnvSchema = z.object({
   CACHE_TTL_MS: intIn(0, 3_600_000).default(1000),
   CACHE_STALE_MS: intIn(0, 86_400_000).default(300_000),
   CACHE_MAX_ENTRIES: intIn(1, 1_000_000).default(10_000),
+  // Comma-separated tool names switched off at start; the admin port's /flags changes them later.
+  DISABLED_TOOLS: z
+    .string()
+    .default('')
+    .transform((list) =>
+      list
+        .split(',')
+        .map((name) => name.trim())
+        .filter((name) => name !== ''),
+    )
+    .pipe(z.array(z.enum(TOOL_NAMES))),
+  // How long in-flight calls get to finish after SIGTERM before they are cut. With the pool's
+  // close budget it stays under the 5 s a supervisor (the harness, `docker stop`) waits.
+  SHUTDOWN_GRACE_MS: intIn(0, 600_000).default(3000),
 });
 
 // A stale window shorter than the fresh one would mean nothing: entries leave it while still fresh.
@@ -60,6 +75,8 @@ export interface Config {
   readonly logLevel: Env['LOG_LEVEL'];
   readonly defect: Env['DEFECT'];
   readonly cache: { readonly ttlMs: number; readonly staleMs: number; readonly maxEntries: number };
+  readonly disabledTools: readonly ToolName[];
+  readonly shutdownGraceMs: number;
 }
 
 export class ConfigError extends Error {
@@ -110,5 +127,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     logLevel: e.LOG_LEVEL,
     defect: e.DEFECT,
     cache: { ttlMs: e.CACHE_TTL_MS, staleMs: e.CACHE_STALE_MS, maxEntries: e.CACHE_MAX_ENTRIES },
+    disabledTools: e.DISABLED_TOOLS,
+    shutdownGraceMs: e.SHUTDOWN_GRACE_MS,
   };
 }

@@ -7,6 +7,7 @@ export const ERROR_CODES = [
   'DEPENDENCY_UNAVAILABLE',
   'TIMEOUT',
   'INTERNAL',
+  'TOOL_DISABLED',
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];
 
@@ -20,6 +21,13 @@ export class ToolError extends Error {
 }
 
 export const notFound = (): ToolError => new ToolError('NOT_FOUND', 'customer not found');
+
+/** An operator switched the tool off (runtime flags): on purpose, not a failure of the server. */
+export const toolDisabled = (tool: string): ToolError =>
+  new ToolError(
+    'TOOL_DISABLED',
+    `${tool} is disabled by the operator; do not retry it now: use another tool, or try again later`,
+  );
 
 // Messages tell the client what to do next: whether to retry, and what to quote if it persists.
 export const MESSAGES = {

@@ -3,6 +3,7 @@
 export { type BoundedConnectionsOptions, boundedConnections } from './bounded-connections.ts';
 export { type BoundedMemoryOptions, boundedMemory } from './bounded-memory.ts';
 export { correctAnswers } from './correct-answers.ts';
+export { type DrainsInFlightOptions, drainsInFlight } from './drains-in-flight.ts';
 export { type DriverHealthyOptions, driverHealthy } from './driver-healthy.ts';
 export { EVIDENCE_CAP, EvidenceList, verdict } from './evidence.ts';
 export { type GracefulErrorsOptions, gracefulErrors } from './graceful-errors.ts';

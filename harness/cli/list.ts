@@ -26,6 +26,8 @@ export const FAULT_LINES: Readonly<Record<keyof typeof Fault, string>> = {
   restartTarget: 'restartTarget()                     the target restarted gracefully (instant)',
   spike: 'spike(multiplier)                   the arrival rate multiplied for the fault window',
   noisyUser: 'noisyUser({ rate })                 one user flooding beside the others',
+  disableTool:
+    "disableTool('create_ticket')        a tool switched off at run time (admin /flags), on on heal",
 };
 
 /** One line per check of `Expect`; a unit test keeps it in step. */
@@ -44,6 +46,7 @@ export const CHECK_LINES: Readonly<Record<string, string>> = {
   metricsHonest: "the target's /metrics agree with the journal and pg_stat_activity",
   targetStayedUp: 'the target never exited on its own (a crash is a finding)',
   driverHealthy: 'the load driver kept its schedule (else the run is inconclusive)',
+  drainsInFlight: 'on SIGTERM the calls in flight are answered, then the target exits 0 in time',
 };
 
 /** `mcp-chaos list`: scenarios, faults and checks, one line each. */

@@ -62,6 +62,28 @@ export class TargetAdmin {
     return body;
   }
 
+  /**
+   * Switches one of the target's tools on or off at run time (the contract's optional
+   * `PUT /flags/<tool>` on the admin port, admin-token protected). A target without it, or one
+   * that does not know the tool, is a HarnessError naming its answer.
+   */
+  async setToolEnabled(tool: string, enabled: boolean): Promise<void> {
+    const response = await fetch(`${this.#baseUrl()}/flags/${encodeURIComponent(tool)}`, {
+      method: 'PUT',
+      headers: { authorization: `Bearer ${this.#token}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ enabled }),
+      signal: AbortSignal.timeout(5000),
+    });
+    if (!response.ok) {
+      const body = await response.text();
+      // 404: the target has no such tool (or no /flags): the scenario asks for what is not there.
+      throw new HarnessError(
+        response.status === 404 ? 'INVALID_SCENARIO' : 'TARGET_START',
+        `the target refused to ${enabled ? 'enable' : 'disable'} ${tool} (PUT /flags/${tool}: HTTP ${response.status}): ${body.slice(0, 200)}`,
+      );
+    }
+  }
+
   /** One readiness probe: ok and how long it took. */
   async ready(): Promise<{ ok: boolean; latencyMs: number; detail?: string }> {
     const start = performance.now();

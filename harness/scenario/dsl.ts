@@ -5,6 +5,7 @@ import {
   boundedConnections,
   boundedMemory,
   correctAnswers,
+  drainsInFlight,
   driverHealthy,
   gracefulErrors,
   healthTruthful,
@@ -93,6 +94,8 @@ export const Expect = {
   targetStayedUp,
   /** The driver kept its schedule (added to every scenario unless given). */
   driverHealthy,
+  /** A SIGTERM drains the target: the calls in flight are answered, then it exits 0 in time. */
+  drainsInFlight,
 };
 
 type Common<W> = Omit<W, 'executor' | 'rate' | 'vus' | 'stages'>;

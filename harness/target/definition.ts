@@ -32,7 +32,9 @@ export type ReferenceDefect =
   | 'pool-gauge-stale'
   | 'jwks-no-cache'
   | 'pool-error-unhandled'
-  | 'tenant-cache-key';
+  | 'tenant-cache-key'
+  | 'no-drain'
+  | 'flags-ignored';
 
 export interface ReferenceOptions {
   /** A deliberately broken build of the reference server, for self-tests. */

@@ -5,6 +5,8 @@ import { connectionExhaustion } from './connection-exhaustion.ts';
 import { databaseBlackhole } from './database-blackhole.ts';
 import { databaseRestart } from './database-restart.ts';
 import { databaseStopped } from './database-stopped.ts';
+import { flagFlip } from './flag-flip.ts';
+import { gracefulShutdown } from './graceful-shutdown.ts';
 import { identityProvider } from './identity-provider.ts';
 import { loadSurge } from './load-surge.ts';
 import { networkDegradation } from './network-degradation.ts';
@@ -28,4 +30,6 @@ export const builtInScenarios: readonly ScenarioDefinition[] = [
   compoundFault,
   loadSurge,
   networkDegradation,
+  flagFlip,
+  gracefulShutdown,
 ];

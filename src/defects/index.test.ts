@@ -31,6 +31,8 @@ const HOOKS = [
   'keySet',
   'idleClientErrors',
   'cacheKey',
+  'shutdownGraceMs',
+  'toolEnabled',
 ] as const satisfies readonly (keyof Defects)[];
 
 // Each defect breaks exactly one protection: these hooks, and no other, differ from production.
@@ -47,6 +49,8 @@ const CHANGES: Record<(typeof DEFECT_NAMES)[number], readonly (typeof HOOKS)[num
   'jwks-no-cache': ['keySet'],
   'pool-error-unhandled': ['idleClientErrors'],
   'tenant-cache-key': ['cacheKey'],
+  'no-drain': ['shutdownGraceMs'],
+  'flags-ignored': ['toolEnabled'],
 };
 
 /** A pool with one client whose query settles as told; records what happened to the client. */
@@ -83,6 +87,8 @@ describe('defects', () => {
       'jwks-no-cache',
       'pool-error-unhandled',
       'tenant-cache-key',
+      'no-drain',
+      'flags-ignored',
     ]);
   });
 
@@ -229,5 +235,16 @@ describe('defects', () => {
     const listener = (_error: Error) => {};
     expect(GOOD.idleClientErrors(listener)).toBe(listener);
     expect(selectDefects('pool-error-unhandled').idleClientErrors(listener)).toBeUndefined();
+  });
+
+  it('no-drain gives in-flight calls no grace on SIGTERM; the good build the configured one', () => {
+    expect(GOOD.shutdownGraceMs(3000)).toBe(3000);
+    expect(selectDefects('no-drain').shutdownGraceMs(3000)).toBe(0);
+  });
+
+  it('flags-ignored runs a tool whatever its flag says; the good build obeys the flag', () => {
+    expect(GOOD.toolEnabled(false)).toBe(false);
+    expect(GOOD.toolEnabled(true)).toBe(true);
+    expect(selectDefects('flags-ignored').toolEnabled(false)).toBe(true);
   });
 });

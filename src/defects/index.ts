@@ -62,6 +62,10 @@ export interface Defects {
   idleClientErrors(listener: (error: Error) => void): ((error: Error) => void) | undefined;
   /** The read cache's key for one read (production: tenant, customer and query). */
   cacheKey(parts: CacheKeyParts): string;
+  /** How long in-flight requests get to finish after SIGTERM, given the configured grace. */
+  shutdownGraceMs(graceMs: number): number;
+  /** Whether a call of a tool may run, given the tool's runtime flag (true: switched on). */
+  toolEnabled(flag: boolean): boolean;
 }
 
 const PRODUCTION: Omit<Defects, 'name' | 'summary'> = {
@@ -76,6 +80,8 @@ const PRODUCTION: Omit<Defects, 'name' | 'summary'> = {
   keySet: (create) => create(),
   idleClientErrors: (listener) => listener,
   cacheKey: fullCacheKey,
+  shutdownGraceMs: (graceMs) => graceMs,
+  toolEnabled: (flag) => flag,
 };
 
 type Overrides = Pick<Defects, 'summary'> & Partial<Omit<Defects, 'name' | 'summary'>>;
@@ -129,6 +135,17 @@ const DEFECTS: Record<Exclude<DefectName, 'none'>, Overrides> = {
     summary:
       "the read cache's key lacks the tenant and the customer: one customer's data is served to another",
     cacheKey: keyWithoutOwner,
+  // The shutdown that does not wait: every open connection is dropped the moment SIGTERM
+  // arrives, so the calls a deploy catches in flight die with it (a write may be committed
+  // and never acknowledged).
+  'no-drain': {
+    summary: 'SIGTERM drops every open connection at once: calls in flight are cut, not drained',
+    shutdownGraceMs: () => 0,
+  },
+  // The kill switch that is stored and shown (GET /flags, the gauge) but never consulted.
+  'flags-ignored': {
+    summary: 'a tool disabled at run time (PUT /flags) keeps answering: the flag is never consulted',
+    toolEnabled: () => true,
   },
 };
 

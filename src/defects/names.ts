@@ -12,5 +12,7 @@ export const DEFECT_NAMES = [
   'jwks-no-cache',
   'pool-error-unhandled',
   'tenant-cache-key',
+  'no-drain',
+  'flags-ignored',
 ] as const;
 export type DefectName = (typeof DEFECT_NAMES)[number];

@@ -3,7 +3,8 @@ import type { Logger } from 'pino';
 import { mayUseTool } from '../auth/policy.ts';
 import type { SchemaState } from '../db/schema.ts';
 import type { Principal } from '../domain.ts';
-import { classifyError, MESSAGES, ToolError } from '../errors.ts';
+import { classifyError, MESSAGES, ToolError, toolDisabled } from '../errors.ts';
+import type { ToolFlags } from '../flags/index.ts';
 import type { Metrics } from '../metrics.ts';
 import type { Tool, ToolContext } from '../tools/index.ts';
 
@@ -16,6 +17,8 @@ export interface DispatchDeps {
   readonly metrics: Metrics;
   readonly schema: SchemaState;
   readonly context: Omit<ToolContext, 'principal'>;
+  /** Runtime switches of the tools (absent: every tool on). */
+  readonly flags?: Pick<ToolFlags, 'isEnabled'>;
 }
 
 export function correlationIdOf(meta: unknown): string | undefined {
@@ -65,6 +68,9 @@ export async function dispatchToolCall(
   try {
     if (!mayUseTool(principal, tool.name)) {
       throw new ToolError('FORBIDDEN', `role ${principal.role} may not call ${tool.name}`);
+    }
+    if (deps.flags && !deps.context.defects.toolEnabled(deps.flags.isEnabled(tool.name))) {
+      throw toolDisabled(tool.name);
     }
     // Before the schema exists every query would fail with "relation does not exist" (INTERNAL);
     // the truth is that the database is not available yet.
