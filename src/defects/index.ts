@@ -135,6 +135,7 @@ const DEFECTS: Record<Exclude<DefectName, 'none'>, Overrides> = {
     summary:
       "the read cache's key lacks the tenant and the customer: one customer's data is served to another",
     cacheKey: keyWithoutOwner,
+  },
   // The shutdown that does not wait: every open connection is dropped the moment SIGTERM
   // arrives, so the calls a deploy catches in flight die with it (a write may be committed
   // and never acknowledged).
