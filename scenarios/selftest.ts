@@ -1,4 +1,5 @@
 import { referenceTarget, type SelfTestCase } from '../harness/index.ts';
+import { auditOutage } from './definitions/audit-outage.ts';
 import { backendsTerminated } from './definitions/backends-terminated.ts';
 import { databaseBlackhole } from './definitions/database-blackhole.ts';
 import { databaseRestart } from './definitions/database-restart.ts';
@@ -32,4 +33,5 @@ export const selfTests: readonly SelfTestCase[] = [
   row('pool-gauge-stale', slowDatabase, 'metricsHonest'),
   row('jwks-no-cache', identityProvider, 'slo'),
   row('pool-error-unhandled', backendsTerminated, 'targetStayedUp'),
+  row('audit-spool-off', auditOutage, 'auditComplete'),
 ];

@@ -1,3 +1,5 @@
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { z } from 'zod';
 import { DEFECT_NAMES } from './defects/names.ts';
 
@@ -28,6 +30,12 @@ const EnvSchema = z.object({
   ADMIN_TOKEN: z.string().min(1),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   DEFECT: z.enum(DEFECT_NAMES).default('none'),
+  // Local state kept across restarts of this instance (the audit spool). Not shared between
+  // instances: each needs its own.
+  STATE_DIR: z.string().min(1).default(join(tmpdir(), 'mcp-reference-server')),
+  AUDIT_FLUSH_INTERVAL_MS: intIn(10, 60_000).default(500),
+  AUDIT_DATABASE_RETRY_MS: intIn(10, 60_000).default(1000),
+  AUDIT_DATABASE_BUDGET_MS: intIn(10, 60_000).default(500),
 });
 
 export type Env = z.infer<typeof EnvSchema>;
@@ -50,6 +58,12 @@ export interface Config {
   readonly adminToken: string;
   readonly logLevel: Env['LOG_LEVEL'];
   readonly defect: Env['DEFECT'];
+  readonly audit: {
+    readonly spoolPath: string;
+    readonly flushIntervalMs: number;
+    readonly databaseRetryMs: number;
+    readonly databaseBudgetMs: number;
+  };
 }
 
 export class ConfigError extends Error {
@@ -99,5 +113,11 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     adminToken: e.ADMIN_TOKEN,
     logLevel: e.LOG_LEVEL,
     defect: e.DEFECT,
+    audit: {
+      spoolPath: join(e.STATE_DIR, 'audit-spool.jsonl'),
+      flushIntervalMs: e.AUDIT_FLUSH_INTERVAL_MS,
+      databaseRetryMs: e.AUDIT_DATABASE_RETRY_MS,
+      databaseBudgetMs: e.AUDIT_DATABASE_BUDGET_MS,
+    },
   };
 }

@@ -1,5 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { createAdminServer } from './admin/server.ts';
+import { AuditLog } from './audit/log.ts';
+import { AuditSpool } from './audit/spool.ts';
+import { PgAuditStore } from './audit/store.ts';
 import { createTokenVerifier } from './auth/jwt.ts';
 import { type Config, ConfigError, loadConfig } from './config.ts';
 import { createPool } from './db/pool.ts';
@@ -52,11 +55,25 @@ async function main(): Promise<void> {
     defects.schemaSql(SCHEMA_SQL),
   );
 
+  const spool = new AuditSpool(config.audit.spoolPath);
+  const audit = new AuditLog({
+    store: new PgAuditStore(pool),
+    spool,
+    logger,
+    writeSpool: defects.auditSpool((entries) => spool.append(entries)),
+    flushIntervalMs: config.audit.flushIntervalMs,
+    databaseRetryMs: config.audit.databaseRetryMs,
+    databaseBudgetMs: config.audit.databaseBudgetMs,
+    count: (sink, n) => metrics.auditEntries.inc({ sink }, n),
+  });
+  audit.start();
+
   const dispatch = {
     buildId: config.buildId,
     logger,
     metrics,
     schema,
+    audit,
     context: { repository: new PgRepository(pool, defects), defects },
   };
   const mcpServer = createMcpHttpServer({
@@ -74,6 +91,7 @@ async function main(): Promise<void> {
     version: packageVersion(),
     defects,
     adminToken: config.adminToken,
+    audit,
   });
 
   let stopping = false;
@@ -86,6 +104,13 @@ async function main(): Promise<void> {
       closeGracefully(mcpServer, SHUTDOWN_GRACE_MS),
       closeGracefully(adminServer, SHUTDOWN_GRACE_MS),
     ]);
+    // Every answered call's entry is durable already; this stores what is spooled, if it can.
+    await withinMs(audit.close(), POOL_CLOSE_BUDGET_MS).catch((error: unknown) =>
+      logger.warn(
+        { reason: String(error) },
+        'audit spool not flushed at shutdown; it will be at the next start',
+      ),
+    );
     // Bounded: without timeouts (DEFECT=pool-timeouts-off) a hung query would keep the pool open forever.
     await withinMs(
       schemaDone.then(() => pool.end()),

@@ -7,6 +7,8 @@ export interface Metrics {
   readonly registry: Registry;
   readonly toolCalls: Counter<'tool' | 'code'>;
   readonly toolDuration: Histogram<'tool'>;
+  /** Audit entries by where they went: database, spool, flushed (spool to database), failed. */
+  readonly auditEntries: Counter<'sink'>;
 }
 
 // One registry per server instance (not prom-client's global) so tests can run several servers
@@ -27,6 +29,12 @@ export function createMetrics(pool: pg.Pool, defects: Pick<Defects, 'poolReader'
     buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
     registers: [registry],
   });
+  const auditEntries = new Counter({
+    name: 'audit_entries_total',
+    help: 'Audit entries by sink: database, spool (PostgreSQL away), flushed (spool to database), failed.',
+    labelNames: ['sink'] as const,
+    registers: [registry],
+  });
   // Read at scrape time, so a leak or exhaustion shows without any sampling loop.
   const gauge = (name: string, help: string, read: () => number) =>
     new Gauge({
@@ -43,5 +51,5 @@ export function createMetrics(pool: pg.Pool, defects: Pick<Defects, 'poolReader'
   gauge('db_pool_waiting', 'Callers queued waiting for a connection.', () => stats().waiting);
   // The ceiling the others are read against: total == max with callers waiting is exhaustion.
   gauge('db_pool_max', 'The most connections the pool may hold (PG_POOL_MAX).', () => pool.options.max ?? 10);
-  return { registry, toolCalls, toolDuration };
+  return { registry, toolCalls, toolDuration, auditEntries };
 }

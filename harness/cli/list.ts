@@ -44,6 +44,7 @@ export const CHECK_LINES: Readonly<Record<string, string>> = {
   metricsHonest: "the target's /metrics agree with the journal and pg_stat_activity",
   targetStayedUp: 'the target never exited on its own (a crash is a finding)',
   driverHealthy: 'the load driver kept its schedule (else the run is inconclusive)',
+  auditComplete: "every call in the target's audit log exactly once (spooled through outages)",
 };
 
 /** `mcp-chaos list`: scenarios, faults and checks, one line each. */

@@ -30,6 +30,7 @@ const HOOKS = [
   'poolReader',
   'keySet',
   'idleClientErrors',
+  'auditSpool',
 ] as const satisfies readonly (keyof Defects)[];
 
 // Each defect breaks exactly one protection: these hooks, and no other, differ from production.
@@ -45,6 +46,7 @@ const CHANGES: Record<(typeof DEFECT_NAMES)[number], readonly (typeof HOOKS)[num
   'pool-gauge-stale': ['poolReader'],
   'jwks-no-cache': ['keySet'],
   'pool-error-unhandled': ['idleClientErrors'],
+  'audit-spool-off': ['auditSpool'],
 };
 
 /** A pool with one client whose query settles as told; records what happened to the client. */
@@ -80,6 +82,7 @@ describe('defects', () => {
       'pool-gauge-stale',
       'jwks-no-cache',
       'pool-error-unhandled',
+      'audit-spool-off',
     ]);
   });
 
@@ -226,5 +229,15 @@ describe('defects', () => {
     const listener = (_error: Error) => {};
     expect(GOOD.idleClientErrors(listener)).toBe(listener);
     expect(selectDefects('pool-error-unhandled').idleClientErrors(listener)).toBeUndefined();
+  });
+
+  it('audit-spool-off drops what production spools', async () => {
+    const written: unknown[] = [];
+    const write = async (entries: readonly unknown[]) => {
+      written.push(...entries);
+    };
+    await GOOD.auditSpool(write)([{ id: 'a' }] as never);
+    await selectDefects('audit-spool-off').auditSpool(write)([{ id: 'b' }] as never);
+    expect(written).toEqual([{ id: 'a' }]);
   });
 });

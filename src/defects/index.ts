@@ -9,10 +9,11 @@
  * the caller asked for, exactly like the real bug: the policy passes, then the wrong record is
  * answered. The others switch one protection off where the production code uses it: the pool's
  * timeouts, releasing a client on an error path, idempotent ticket creation, the readiness
- * check, the pool gauges, the JWKS cache, the pool's error listener.
+ * check, the pool gauges, the JWKS cache, the pool's error listener, the audit spool.
  */
 import type { JWTVerifyGetKey } from 'jose';
 import type pg from 'pg';
+import type { SpoolWriter } from '../audit/log.ts';
 import type { Repository } from '../db/repository.ts';
 import type { Customer } from '../domain.ts';
 import { crossTenantCustomer, withInternals, wrongCustomerSameTenant } from './answers.ts';
@@ -58,6 +59,8 @@ export interface Defects {
   keySet(create: () => JWTVerifyGetKey): JWTVerifyGetKey;
   /** The listener for errors of idle pooled clients, given the production one (undefined: none). */
   idleClientErrors(listener: (error: Error) => void): ((error: Error) => void) | undefined;
+  /** How audit entries reach the local spool while the database is away, given the real writer. */
+  auditSpool(write: SpoolWriter): SpoolWriter;
 }
 
 const PRODUCTION: Omit<Defects, 'name' | 'summary'> = {
@@ -71,6 +74,7 @@ const PRODUCTION: Omit<Defects, 'name' | 'summary'> = {
   poolReader: (read) => read,
   keySet: (create) => create(),
   idleClientErrors: (listener) => listener,
+  auditSpool: (write) => write,
 };
 
 type Overrides = Pick<Defects, 'summary'> & Partial<Omit<Defects, 'name' | 'summary'>>;
@@ -119,6 +123,12 @@ const DEFECTS: Record<Exclude<DefectName, 'none'>, Overrides> = {
   'pool-error-unhandled': {
     summary: "the pool has no 'error' listener: a database restart or failover crashes the process",
     idleClientErrors: () => undefined,
+  },
+  // The audit "works" as long as the database does: the entries of every call answered during
+  // an outage are acknowledged to nobody and lost.
+  'audit-spool-off': {
+    summary: 'audit entries are DROPPED while the database is away (no local spool)',
+    auditSpool: () => async () => undefined,
   },
 };
 
