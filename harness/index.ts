@@ -2,6 +2,7 @@
  * mcp-chaos: the public API. Scenario authors import from here and never from a deep path.
  */
 export {
+  auditComplete,
   boundedConnections,
   boundedMemory,
   type Check,

@@ -1,4 +1,5 @@
 import { referenceTarget, type SelfTestCase } from '../harness/index.ts';
+import { auditOutage } from './definitions/audit-outage.ts';
 import { backendsTerminated } from './definitions/backends-terminated.ts';
 import { databaseBlackhole } from './definitions/database-blackhole.ts';
 import { databaseRestart } from './definitions/database-restart.ts';
@@ -37,4 +38,5 @@ export const selfTests: readonly SelfTestCase[] = [
   row('tenant-cache-key', steadyLoad, 'correctAnswers'),
   row('no-drain', gracefulShutdown, 'drainsInFlight'),
   row('flags-ignored', flagFlip, 'thresholds'),
+  row('audit-spool-off', auditOutage, 'auditComplete'),
 ];

@@ -1,3 +1,5 @@
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { z } from 'zod';
 import { DEFECT_NAMES } from './defects/names.ts';
 import { TOOL_NAMES, type ToolName } from './domain.ts';
@@ -29,6 +31,12 @@ const EnvSchema = z.object({
   ADMIN_TOKEN: z.string().min(1),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   DEFECT: z.enum(DEFECT_NAMES).default('none'),
+  // Local state kept across restarts of this instance (the audit spool). Not shared between
+  // instances: each needs its own.
+  STATE_DIR: z.string().min(1).default(join(tmpdir(), 'mcp-reference-server')),
+  AUDIT_FLUSH_INTERVAL_MS: intIn(10, 60_000).default(500),
+  AUDIT_DATABASE_RETRY_MS: intIn(10, 60_000).default(1000),
+  AUDIT_DATABASE_BUDGET_MS: intIn(10, 60_000).default(500),
   CACHE_TTL_MS: intIn(0, 3_600_000).default(1000),
   CACHE_STALE_MS: intIn(0, 86_400_000).default(300_000),
   CACHE_MAX_ENTRIES: intIn(1, 1_000_000).default(10_000),
@@ -77,6 +85,12 @@ export interface Config {
   readonly cache: { readonly ttlMs: number; readonly staleMs: number; readonly maxEntries: number };
   readonly disabledTools: readonly ToolName[];
   readonly shutdownGraceMs: number;
+  readonly audit: {
+    readonly spoolPath: string;
+    readonly flushIntervalMs: number;
+    readonly databaseRetryMs: number;
+    readonly databaseBudgetMs: number;
+  };
 }
 
 export class ConfigError extends Error {
@@ -129,5 +143,11 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     cache: { ttlMs: e.CACHE_TTL_MS, staleMs: e.CACHE_STALE_MS, maxEntries: e.CACHE_MAX_ENTRIES },
     disabledTools: e.DISABLED_TOOLS,
     shutdownGraceMs: e.SHUTDOWN_GRACE_MS,
+    audit: {
+      spoolPath: join(e.STATE_DIR, 'audit-spool.jsonl'),
+      flushIntervalMs: e.AUDIT_FLUSH_INTERVAL_MS,
+      databaseRetryMs: e.AUDIT_DATABASE_RETRY_MS,
+      databaseBudgetMs: e.AUDIT_DATABASE_BUDGET_MS,
+    },
   };
 }

@@ -35,6 +35,8 @@ export const MESSAGES = {
   timeout:
     'the database did not answer in time; retry in a few seconds (writes: with the same idempotency key)',
   internal: 'an internal error occurred; retry later, and quote the correlation id if it persists',
+  unaudited:
+    'the call could not be recorded in the audit log, so it is not acknowledged; retry later (writes: with the same idempotency key)',
 } as const;
 
 // Connection-level failures: the database could not be reached or dropped us. SQLSTATE class 08

@@ -1,6 +1,9 @@
 import { readFileSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createAdminServer } from './admin/server.ts';
+import { AuditLog } from './audit/log.ts';
+import { AuditSpool } from './audit/spool.ts';
+import { PgAuditStore } from './audit/store.ts';
 import { createTokenVerifier } from './auth/jwt.ts';
 import { type CachedReadsDeps, ReadCache } from './cache/index.ts';
 import { type Config, ConfigError, loadConfig } from './config.ts';
@@ -80,12 +83,25 @@ async function main(): Promise<void> {
     logger.warn({ tools: config.disabledTools }, 'tools disabled at start (DISABLED_TOOLS)');
   }
   const lifecycle = { draining: false };
+  const spool = new AuditSpool(config.audit.spoolPath);
+  const audit = new AuditLog({
+    store: new PgAuditStore(pool),
+    spool,
+    logger,
+    writeSpool: defects.auditSpool((entries) => spool.append(entries)),
+    flushIntervalMs: config.audit.flushIntervalMs,
+    databaseRetryMs: config.audit.databaseRetryMs,
+    databaseBudgetMs: config.audit.databaseBudgetMs,
+    count: (sink, n) => metrics.auditEntries.inc({ sink }, n),
+  });
+  audit.start();
 
   const dispatch = {
     buildId: config.buildId,
     logger,
     metrics,
     schema,
+    audit,
     context: { repository: new PgRepository(pool, defects), defects, cache: readCache },
     flags,
   };
@@ -106,6 +122,7 @@ async function main(): Promise<void> {
     adminToken: config.adminToken,
     flags,
     lifecycle,
+    audit,
   });
 
   let stopping = false;
@@ -129,7 +146,9 @@ async function main(): Promise<void> {
           // acknowledged has been), before the pool closes under it.
           name: 'audit flush',
           budgetMs: AUDIT_FLUSH_BUDGET_MS,
-          run: async () => {},
+          // Every answered call's entry is durable already (database or spool); this moves what
+          // is spooled to the database if it can. What is left is flushed by the next start.
+          run: () => audit.close(),
         },
         {
           // Bounded: without timeouts (DEFECT=pool-timeouts-off) a hung query would keep the pool open forever.

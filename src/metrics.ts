@@ -8,6 +8,8 @@ export interface Metrics {
   readonly toolCalls: Counter<'tool' | 'code'>;
   readonly toolDuration: Histogram<'tool'>;
   readonly cacheReads: Counter<'query' | 'outcome'>;
+  /** Audit entries by where they went: database, spool, flushed (spool to database), failed. */
+  readonly auditEntries: Counter<'sink'>;
 }
 
 // One registry per server instance (not prom-client's global) so tests can run several servers
@@ -26,6 +28,12 @@ export function createMetrics(pool: pg.Pool, defects: Pick<Defects, 'poolReader'
     help: 'Wall time of MCP tool calls, from dispatch to result.',
     labelNames: ['tool'] as const,
     buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+    registers: [registry],
+  });
+  const auditEntries = new Counter({
+    name: 'audit_entries_total',
+    help: 'Audit entries by sink: database, spool (PostgreSQL away), flushed (spool to database), failed.',
+    labelNames: ['sink'] as const,
     registers: [registry],
   });
   // Read at scrape time, so a leak or exhaustion shows without any sampling loop.
@@ -52,5 +60,5 @@ export function createMetrics(pool: pg.Pool, defects: Pick<Defects, 'poolReader'
     labelNames: ['query', 'outcome'] as const,
     registers: [registry],
   });
-  return { registry, toolCalls, toolDuration, cacheReads };
+  return { registry, toolCalls, toolDuration, cacheReads, auditEntries };
 }

@@ -1,5 +1,7 @@
 // The checks' public face. Checks import only harness/journal: nothing here runs anything, so a
 // verdict can be re-derived from a journal file and every check is unit-tested on a hand-built one.
+
+export { auditComplete } from './audit-complete.ts';
 export { type BoundedConnectionsOptions, boundedConnections } from './bounded-connections.ts';
 export { type BoundedMemoryOptions, boundedMemory } from './bounded-memory.ts';
 export { correctAnswers } from './correct-answers.ts';

@@ -47,6 +47,7 @@ export const CHECK_LINES: Readonly<Record<string, string>> = {
   targetStayedUp: 'the target never exited on its own (a crash is a finding)',
   driverHealthy: 'the load driver kept its schedule (else the run is inconclusive)',
   drainsInFlight: 'on SIGTERM the calls in flight are answered, then the target exits 0 in time',
+  auditComplete: "every call in the target's audit log exactly once (spooled through outages)",
 };
 
 /** `mcp-chaos list`: scenarios, faults and checks, one line each. */

@@ -8,6 +8,10 @@ const ticketsResponse = z.object({
   ),
 });
 
+const auditResponse = z.object({
+  audit: z.array(z.object({ correlationId: z.string().nullable(), tool: z.string(), outcome: z.string() })),
+});
+
 /** The target contract's admin port: readiness, version and the dataset endpoints. */
 export class TargetAdmin {
   readonly #baseUrl: () => string;
@@ -40,6 +44,20 @@ export class TargetAdmin {
     });
     if (!response.ok) throw new Error(`GET /dataset/tickets answered HTTP ${response.status}`);
     return ticketsResponse.parse(await response.json()).tickets;
+  }
+
+  /**
+   * The target's audit log (`GET /dataset/audit`), or undefined when the target has none (404):
+   * auditing is an optional part of the target contract.
+   */
+  async audit(): Promise<z.infer<typeof auditResponse>['audit'] | undefined> {
+    const response = await fetch(`${this.#baseUrl()}/dataset/audit`, {
+      headers: { authorization: `Bearer ${this.#token}` },
+      signal: AbortSignal.timeout(10_000),
+    });
+    if (response.status === 404) return undefined;
+    if (!response.ok) throw new Error(`GET /dataset/audit answered HTTP ${response.status}`);
+    return auditResponse.parse(await response.json()).audit;
   }
 
   async version(): Promise<{ buildId: string; version?: string; defect?: string }> {

@@ -2,6 +2,7 @@
 // harness/faults). Each returns the plain data a `ScenarioDefinition` holds, so a scenario may be
 // written with them or as object literals, and both validate the same way.
 import {
+  auditComplete,
   boundedConnections,
   boundedMemory,
   correctAnswers,
@@ -78,6 +79,8 @@ export const Expect = {
   isolation,
   /** Acknowledged writes exactly once; writes of failed calls at most once. */
   writesExactlyOnce,
+  /** Every call in the target's audit log exactly once (by correlation id); needs GET /dataset/audit. */
+  auditComplete,
   /** Latency percentiles and error rate, over the phases named (default all). */
   slo,
   /** k6 thresholds, e.g. `{ 'call_duration{phase:fault}': ['p(99)<3000'] }`. */

@@ -34,7 +34,8 @@ export type ReferenceDefect =
   | 'pool-error-unhandled'
   | 'tenant-cache-key'
   | 'no-drain'
-  | 'flags-ignored';
+  | 'flags-ignored'
+  | 'audit-spool-off';
 
 export interface ReferenceOptions {
   /** A deliberately broken build of the reference server, for self-tests. */

@@ -1,4 +1,5 @@
 import type { ScenarioDefinition } from '../../harness/index.ts';
+import { auditOutage } from './audit-outage.ts';
 import { backendsTerminated } from './backends-terminated.ts';
 import { compoundFault } from './compound-fault.ts';
 import { connectionExhaustion } from './connection-exhaustion.ts';
@@ -32,4 +33,5 @@ export const builtInScenarios: readonly ScenarioDefinition[] = [
   networkDegradation,
   flagFlip,
   gracefulShutdown,
+  auditOutage,
 ];

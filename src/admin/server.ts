@@ -1,6 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type pg from 'pg';
 import type { Logger } from 'pino';
+import { listAudit } from '../audit/store.ts';
 import { DatasetSchema, listTickets, loadDataset } from '../db/dataset.ts';
 import type { SchemaState } from '../db/schema.ts';
 import type { Defects } from '../defects/index.ts';
@@ -23,6 +24,8 @@ export interface AdminDeps {
   readonly flags?: ToolFlags;
   /** Set once a shutdown has begun: /readyz then says not ready, so no new traffic is sent here. */
   readonly lifecycle?: { readonly draining: boolean };
+  /** Spooled audit entries are flushed before the audit is listed, so the snapshot is complete. */
+  readonly audit?: { flushSpool(): Promise<void> };
 }
 
 const READY_BUDGET_MS = 1000;
@@ -166,13 +169,17 @@ async function route(deps: AdminDeps, req: IncomingMessage, res: ServerResponse)
     res.end(body);
     return;
   }
-  if (path === '/dataset' || path === '/dataset/tickets') {
+  if (path === '/dataset' || path === '/dataset/tickets' || path === '/dataset/audit') {
     if (!hasAdminToken(req, deps.adminToken)) {
       return sendJson(res, 401, { error: { code: 'UNAUTHENTICATED', message: 'admin token required' } });
     }
     if (method === 'POST' && path === '/dataset') return postDataset(deps, req, res);
     if (method === 'GET' && path === '/dataset/tickets')
       return sendJson(res, 200, { tickets: await listTickets(deps.pool) });
+    if (method === 'GET' && path === '/dataset/audit') {
+      await deps.audit?.flushSpool();
+      return sendJson(res, 200, { audit: await listAudit(deps.pool) });
+    }
     return sendJson(res, 405, { error: { code: 'INVALID_ARGUMENT', message: 'method not allowed' } });
   }
   if (deps.flags && (path === '/flags' || path?.startsWith(FLAG_PREFIX))) {
@@ -184,7 +191,10 @@ async function route(deps: AdminDeps, req: IncomingMessage, res: ServerResponse)
   sendJson(res, 404, { error: { code: 'NOT_FOUND', message: 'no such admin endpoint' } });
 }
 
-/** The admin port: probes, metrics and dataset loading, outside any rate limit and MCP auth. */
+/**
+ * The admin port: probes, metrics, dataset loading and the end-of-run snapshots (tickets, audit),
+ * outside any rate limit and MCP auth.
+ */
 export function createAdminServer(deps: AdminDeps): Server {
   return createServer((req, res) => {
     res.setHeader('x-build-id', deps.buildId);

@@ -33,6 +33,7 @@ const HOOKS = [
   'cacheKey',
   'shutdownGraceMs',
   'toolEnabled',
+  'auditSpool',
 ] as const satisfies readonly (keyof Defects)[];
 
 // Each defect breaks exactly one protection: these hooks, and no other, differ from production.
@@ -51,6 +52,7 @@ const CHANGES: Record<(typeof DEFECT_NAMES)[number], readonly (typeof HOOKS)[num
   'tenant-cache-key': ['cacheKey'],
   'no-drain': ['shutdownGraceMs'],
   'flags-ignored': ['toolEnabled'],
+  'audit-spool-off': ['auditSpool'],
 };
 
 /** A pool with one client whose query settles as told; records what happened to the client. */
@@ -89,6 +91,7 @@ describe('defects', () => {
       'tenant-cache-key',
       'no-drain',
       'flags-ignored',
+      'audit-spool-off',
     ]);
   });
 
@@ -246,5 +249,15 @@ describe('defects', () => {
     expect(GOOD.toolEnabled(false)).toBe(false);
     expect(GOOD.toolEnabled(true)).toBe(true);
     expect(selectDefects('flags-ignored').toolEnabled(false)).toBe(true);
+  });
+
+  it('audit-spool-off drops what production spools', async () => {
+    const written: unknown[] = [];
+    const write = async (entries: readonly unknown[]) => {
+      written.push(...entries);
+    };
+    await GOOD.auditSpool(write)([{ id: 'a' }] as never);
+    await selectDefects('audit-spool-off').auditSpool(write)([{ id: 'b' }] as never);
+    expect(written).toEqual([{ id: 'a' }]);
   });
 });

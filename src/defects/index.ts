@@ -9,10 +9,12 @@
  * the caller asked for, exactly like the real bug: the policy passes, then the wrong record is
  * answered. The others switch one protection off where the production code uses it: the pool's
  * timeouts, releasing a client on an error path, idempotent ticket creation, the readiness
- * check, the pool gauges, the JWKS cache, the pool's error listener, the read cache's key.
+ * check, the pool gauges, the JWKS cache, the pool's error listener, the read cache's key, the
+ * shutdown's drain, the runtime flags, the audit spool.
  */
 import type { JWTVerifyGetKey } from 'jose';
 import type pg from 'pg';
+import type { SpoolWriter } from '../audit/log.ts';
 import { type CacheKeyParts, fullCacheKey } from '../cache/key.ts';
 import type { Repository } from '../db/repository.ts';
 import type { Customer } from '../domain.ts';
@@ -66,6 +68,8 @@ export interface Defects {
   shutdownGraceMs(graceMs: number): number;
   /** Whether a call of a tool may run, given the tool's runtime flag (true: switched on). */
   toolEnabled(flag: boolean): boolean;
+  /** How audit entries reach the local spool while the database is away, given the real writer. */
+  auditSpool(write: SpoolWriter): SpoolWriter;
 }
 
 const PRODUCTION: Omit<Defects, 'name' | 'summary'> = {
@@ -82,6 +86,7 @@ const PRODUCTION: Omit<Defects, 'name' | 'summary'> = {
   cacheKey: fullCacheKey,
   shutdownGraceMs: (graceMs) => graceMs,
   toolEnabled: (flag) => flag,
+  auditSpool: (write) => write,
 };
 
 type Overrides = Pick<Defects, 'summary'> & Partial<Omit<Defects, 'name' | 'summary'>>;
@@ -147,6 +152,12 @@ const DEFECTS: Record<Exclude<DefectName, 'none'>, Overrides> = {
   'flags-ignored': {
     summary: 'a tool disabled at run time (PUT /flags) keeps answering: the flag is never consulted',
     toolEnabled: () => true,
+  },
+  // The audit "works" as long as the database does: the entries of every call answered during
+  // an outage are acknowledged to nobody and lost.
+  'audit-spool-off': {
+    summary: 'audit entries are DROPPED while the database is away (no local spool)',
+    auditSpool: () => async () => undefined,
   },
 };
 

@@ -14,5 +14,6 @@ export const DEFECT_NAMES = [
   'tenant-cache-key',
   'no-drain',
   'flags-ignored',
+  'audit-spool-off',
 ] as const;
 export type DefectName = (typeof DEFECT_NAMES)[number];

@@ -58,6 +58,7 @@ describe('a disabled tool', () => {
       buildId: 'unit-build',
       logger: pino({ level: 'silent' }),
       metrics: createMetrics(fakePool, selectDefects('none')),
+      audit: { record: async () => undefined },
       schema: { ready: true },
       context: { repository, defects: selectDefects('none') },
       flags,
