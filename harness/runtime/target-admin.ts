@@ -22,13 +22,25 @@ export class TargetAdmin {
     this.#token = token;
   }
 
-  async loadDataset(dataset: Dataset): Promise<void> {
-    const response = await fetch(`${this.#baseUrl()}/dataset`, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${this.#token}`, 'content-type': 'application/json' },
-      body: JSON.stringify(dataset),
-      signal: AbortSignal.timeout(30_000),
-    });
+  /**
+   * Loads the dataset. A 503 means "not yet" (a target whose /readyz said ready too early: its
+   * schema is still being made), so it is retried for up to `retryForMs`; any other refusal is final.
+   */
+  async loadDataset(dataset: Dataset, retryForMs = 15_000): Promise<void> {
+    const body = JSON.stringify(dataset);
+    const deadline = Date.now() + retryForMs;
+    let response: Response;
+    for (;;) {
+      response = await fetch(`${this.#baseUrl()}/dataset`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${this.#token}`, 'content-type': 'application/json' },
+        body,
+        signal: AbortSignal.timeout(30_000),
+      });
+      if (response.status !== 503 || Date.now() >= deadline) break;
+      await response.body?.cancel();
+      await new Promise((resolve) => setTimeout(resolve, 250));
+    }
     if (!response.ok) {
       throw new HarnessError(
         'TARGET_START',

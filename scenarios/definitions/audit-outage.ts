@@ -15,7 +15,7 @@ export const auditOutage = defineScenario({
   timeline: [
     Phase.baseline('3s'),
     Phase.named('outage', '6s', Fault.stop('postgres', { forMs: 5_000 })),
-    Phase.recovery('5s'),
+    Phase.recovery('4s'),
   ],
   expect: [
     Expect.auditComplete(),

@@ -17,7 +17,7 @@ export const compoundFault = defineScenario({
       Fault.latency('target→postgres', { latencyMs: 300, jitterMs: 50 }),
       Fault.down('target→identity'),
     ),
-    Phase.recovery('5s'),
+    Phase.recovery('4s'),
   ],
   expect: [
     Expect.slo({ 'p(95)': '<3s', errorRate: '<1%' }, { phases: ['fault'] }),

@@ -14,7 +14,7 @@ export const connectionExhaustion = defineScenario({
   timeline: [
     Phase.baseline('3s'),
     Phase.fault('6s', Fault.exhaustConnections('postgres', { leave: 0 })),
-    Phase.recovery('5s'),
+    Phase.recovery('4s'),
   ],
   expect: [
     Expect.noHangs('5s'),

@@ -14,7 +14,7 @@ export const databaseBlackhole = defineScenario({
   timeline: [
     Phase.baseline('3s'),
     Phase.fault('6s', Fault.blackhole('target→postgres')),
-    Phase.recovery('7s'),
+    Phase.recovery('5s'),
   ],
   expect: [
     Expect.noHangs('5s'),

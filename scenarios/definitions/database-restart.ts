@@ -14,7 +14,7 @@ export const databaseRestart = defineScenario({
   steadyState: STEADY,
   workload: agents(20),
   timeline: [
-    Phase.baseline('5s'),
+    Phase.baseline('3s'),
     // Silent for 6 s, down for 2 s, back but still silent for 2 s: longer than any sane
     // timeout, so a pool without timeouts hangs and one with them fails fast.
     Phase.named(
@@ -23,7 +23,7 @@ export const databaseRestart = defineScenario({
       Fault.blackhole('target→postgres'),
       Fault.restart('postgres', { afterMs: 6_000, forMs: 2_000 }),
     ),
-    Phase.recovery('7s'),
+    Phase.recovery('5s'),
   ],
   expect: [
     Expect.noHangs('5s'),

@@ -15,7 +15,7 @@ export const databaseStopped = defineScenario({
   timeline: [
     Phase.baseline('3s'),
     Phase.fault('21s', Fault.stop('postgres', { forMs: 20_000 })),
-    Phase.recovery('5s'),
+    Phase.recovery('4s'),
   ],
   expect: [
     Expect.slo({ 'p(95)': '<500ms', errorRate: '<1%' }, { phases: ['recovery'] }),

@@ -13,8 +13,8 @@ export const identityProvider = defineScenario({
   workload: agents(20),
   timeline: [
     Phase.baseline('3s'),
-    Phase.named('identity-slow', '5s', Fault.latency('target→identity', { latencyMs: 3_000 })),
-    Phase.named('identity-down', '6s', Fault.down('target→identity')),
+    Phase.named('identity-slow', '4s', Fault.latency('target→identity', { latencyMs: 3_000 })),
+    Phase.named('identity-down', '5s', Fault.down('target→identity')),
     Phase.recovery('3s'),
   ],
   expect: [

@@ -35,12 +35,12 @@ export const networkDegradation = defineScenario({
       Fault.slowClose('target→postgres', { delayMs: 500 }),
       Fault.limitData('target→identity', { bytes: 2_000 }),
     ),
-    Phase.named('resets', '3s', Fault.resetPeer('client→target', { toxicity: 0.05 })),
+    Phase.named('resets', '2s', Fault.resetPeer('client→target', { toxicity: 0.05 })),
     Phase.named('stalled', '3s', Fault.timeout('target→postgres', { timeoutMs: 1_000 })),
     // The server's answers are swallowed on their way back (the requests get through): it does
     // the work, the client never hears of it and retries once the link is back.
-    Phase.named('answers-lost', '4s', Fault.timeout('client→target', { timeoutMs: 0 })),
-    Phase.recovery('5s'),
+    Phase.named('answers-lost', '3s', Fault.timeout('client→target', { timeoutMs: 0 })),
+    Phase.recovery('4s'),
   ],
   expect: [
     // Answers swallowed on purpose: the clients' timeouts there are not the server's.

@@ -15,7 +15,7 @@ export const postgresPause = defineScenario({
   timeline: [
     Phase.baseline('3s'),
     Phase.fault('6s', Fault.pause('postgres', { forMs: 5_000 })),
-    Phase.recovery('6s'),
+    Phase.recovery('5s'),
   ],
   expect: [
     Expect.noHangs('5s'),

@@ -21,9 +21,9 @@ export const slowDatabase = defineScenario({
   }),
   timeline: [
     Phase.baseline('3s'),
-    Phase.named('slow-300ms', '5s', Fault.latency('target→postgres', { latencyMs: 300 })),
+    Phase.named('slow-300ms', '4s', Fault.latency('target→postgres', { latencyMs: 300 })),
     Phase.named('slow-3s', '7s', Fault.latency('target→postgres', { latencyMs: 3_000 })),
-    Phase.recovery('8s'),
+    Phase.recovery('6s'),
   ],
   expect: [
     Expect.slo({ 'p(95)': '<3s', errorRate: '<1%' }, { phases: ['slow-300ms'] }),

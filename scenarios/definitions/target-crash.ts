@@ -16,8 +16,8 @@ export const targetCrash = defineScenario({
   timeline: [
     Phase.baseline('3s'),
     Phase.named('kill-9', '6s', Fault.kill('target', { signal: 'SIGKILL', forMs: 2_000 })),
-    Phase.named('restart', '6s', Fault.restartTarget({ afterMs: 500 })),
-    Phase.recovery('5s'),
+    Phase.named('restart', '5s', Fault.restartTarget({ afterMs: 500 })),
+    Phase.recovery('4s'),
   ],
   expect: [
     Expect.noHangs('5s'),

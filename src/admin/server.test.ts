@@ -15,7 +15,7 @@ afterEach(async () => {
 /** An admin server over a database that refuses every query. */
 async function adminOverDeadDatabase(
   defect: DefectName,
-  extra: { flags?: ToolFlags; lifecycle?: { draining: boolean } } = {},
+  extra: { flags?: ToolFlags; lifecycle?: { draining: boolean }; schema?: { ready: boolean } } = {},
 ): Promise<string> {
   const pool = {
     totalCount: 0,
@@ -125,5 +125,19 @@ describe('admin /flags', () => {
     expect(bad).toMatchObject({ status: 400, body: { error: { code: 'INVALID_ARGUMENT' } } });
     expect((await send(`${base}/flags/%E0%A4%A`)).status).toBe(404);
     expect((await send(`${base}/flags`, { method: 'DELETE' })).status).toBe(405);
+  });
+
+  it('answers a dataset load before the schema exists with 503 and retry-after, not INTERNAL', async () => {
+    const base = await adminOverDeadDatabase('none', { schema: { ready: false } });
+    const response = await fetch(`${base}/dataset`, {
+      method: 'POST',
+      headers: { authorization: 'Bearer admin', 'content-type': 'application/json' },
+      body: JSON.stringify({ tenants: [], customers: [], orders: [] }),
+    });
+    expect(response.status).toBe(503);
+    expect(response.headers.get('retry-after')).toBe('1');
+    expect(((await response.json()) as { error: { code: string } }).error.code).toBe(
+      'DEPENDENCY_UNAVAILABLE',
+    );
   });
 });

@@ -68,6 +68,15 @@ async function postDataset(deps: AdminDeps, req: IncomingMessage, res: ServerRes
     return;
   }
   const dataset = parsed.data;
+  // Before the schema exists the load would fail with "relation does not exist" (INTERNAL); the
+  // truth is that the database is not ready yet, and the caller should retry.
+  if (!deps.schema.ready) {
+    res.setHeader('retry-after', '1');
+    sendJson(res, 503, {
+      error: { code: 'DEPENDENCY_UNAVAILABLE', message: 'the schema is not created yet; retry in a second' },
+    });
+    return;
+  }
   try {
     await loadDataset(deps.pool, dataset);
   } catch (error) {
