@@ -73,4 +73,37 @@ describe('loadConfig', () => {
     expect(errorOf({ ...REQUIRED, PG_POOL_TIMEOUTS: 'off' })).toContain('use DEFECT=pool-timeouts-off');
     expect(loadConfig({ ...REQUIRED, DEFECT: 'pool-timeouts-off' }).defect).toBe('pool-timeouts-off');
   });
+
+  it('limits overload by default: twice the pool in flight, 50 calls/s per caller, bursts of 100', () => {
+    expect(loadConfig(REQUIRED).overload).toEqual({
+      maxConcurrentCalls: 20,
+      rate: { perSecond: 50, burst: 100, maxPrincipals: 10_000 },
+      busyRetryAfterMs: 500,
+    });
+    expect(loadConfig({ ...REQUIRED, PG_POOL_MAX: '4' }).overload.maxConcurrentCalls).toBe(8);
+    const set = loadConfig({
+      ...REQUIRED,
+      MAX_CONCURRENT_CALLS: '7',
+      RATE_LIMIT_PER_SECOND: '5',
+      RATE_LIMIT_BURST: '9',
+      RATE_LIMIT_PRINCIPALS: '3',
+      BUSY_RETRY_AFTER_MS: '250',
+    });
+    expect(set.overload).toEqual({
+      maxConcurrentCalls: 7,
+      rate: { perSecond: 5, burst: 9, maxPrincipals: 3 },
+      busyRetryAfterMs: 250,
+    });
+  });
+
+  it('names a bad overload setting', () => {
+    expect(errorOf({ ...REQUIRED, MAX_CONCURRENT_CALLS: '0' })).toContain(
+      'MAX_CONCURRENT_CALLS: must be an integer from 1 to 100000',
+    );
+    expect(errorOf({ ...REQUIRED, RATE_LIMIT_PER_SECOND: 'fast' })).toContain(
+      'RATE_LIMIT_PER_SECOND: must be',
+    );
+    expect(errorOf({ ...REQUIRED, RATE_LIMIT_BURST: '-1' })).toContain('RATE_LIMIT_BURST: must be');
+    expect(errorOf({ ...REQUIRED, BUSY_RETRY_AFTER_MS: '1.5' })).toContain('BUSY_RETRY_AFTER_MS: must be');
+  });
 });

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { DEFECT_NAMES } from './defects/names.ts';
+import type { OverloadLimits } from './overload/index.ts';
 
 const intIn = (min: number, max: number) => {
   const error = `must be an integer from ${min} to ${max}`;
@@ -28,6 +29,12 @@ const EnvSchema = z.object({
   ADMIN_TOKEN: z.string().min(1),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   DEFECT: z.enum(DEFECT_NAMES).default('none'),
+  // Overload protection (src/overload). Unset MAX_CONCURRENT_CALLS follows the pool: see loadConfig.
+  MAX_CONCURRENT_CALLS: intIn(1, 100_000).optional(),
+  RATE_LIMIT_PER_SECOND: intIn(1, 1_000_000).default(50),
+  RATE_LIMIT_BURST: intIn(1, 1_000_000).default(100),
+  RATE_LIMIT_PRINCIPALS: intIn(1, 10_000_000).default(10_000),
+  BUSY_RETRY_AFTER_MS: positiveMs.default(500),
 });
 
 export type Env = z.infer<typeof EnvSchema>;
@@ -50,6 +57,7 @@ export interface Config {
   readonly adminToken: string;
   readonly logLevel: Env['LOG_LEVEL'];
   readonly defect: Env['DEFECT'];
+  readonly overload: OverloadLimits;
 }
 
 export class ConfigError extends Error {
@@ -99,5 +107,16 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     adminToken: e.ADMIN_TOKEN,
     logLevel: e.LOG_LEVEL,
     defect: e.DEFECT,
+    overload: {
+      // Twice the pool: every connection busy and one call ready behind each. Beyond that, a call
+      // would only wait for a connection (up to PG_CONNECT_TIMEOUT_MS) and slow every call behind it.
+      maxConcurrentCalls: e.MAX_CONCURRENT_CALLS ?? 2 * e.PG_POOL_MAX,
+      rate: {
+        perSecond: e.RATE_LIMIT_PER_SECOND,
+        burst: e.RATE_LIMIT_BURST,
+        maxPrincipals: e.RATE_LIMIT_PRINCIPALS,
+      },
+      busyRetryAfterMs: e.BUSY_RETRY_AFTER_MS,
+    },
   };
 }

@@ -10,6 +10,7 @@ import { closeGracefully, listen, withinMs } from './lifecycle.ts';
 import { createLogger } from './logger.ts';
 import { createMcpHttpServer } from './mcp/http.ts';
 import { createMetrics } from './metrics.ts';
+import { createOverloadGuard } from './overload/index.ts';
 
 const SHUTDOWN_GRACE_MS = 5000;
 const POOL_CLOSE_BUDGET_MS = 2000;
@@ -58,6 +59,9 @@ async function main(): Promise<void> {
     metrics,
     schema,
     context: { repository: new PgRepository(pool, defects), defects },
+    overload: defects.overloadGuard(() =>
+      createOverloadGuard(config.overload, { onShed: (reason) => metrics.shed.inc({ reason }) }),
+    ),
   };
   const mcpServer = createMcpHttpServer({
     dispatch,

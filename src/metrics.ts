@@ -7,6 +7,7 @@ export interface Metrics {
   readonly registry: Registry;
   readonly toolCalls: Counter<'tool' | 'code'>;
   readonly toolDuration: Histogram<'tool'>;
+  readonly shed: Counter<'reason'>;
 }
 
 // One registry per server instance (not prom-client's global) so tests can run several servers
@@ -43,5 +44,11 @@ export function createMetrics(pool: pg.Pool, defects: Pick<Defects, 'poolReader'
   gauge('db_pool_waiting', 'Callers queued waiting for a connection.', () => stats().waiting);
   // The ceiling the others are read against: total == max with callers waiting is exhaustion.
   gauge('db_pool_max', 'The most connections the pool may hold (PG_POOL_MAX).', () => pool.options.max ?? 10);
-  return { registry, toolCalls, toolDuration };
+  const shed = new Counter({
+    name: 'mcp_calls_shed_total',
+    help: 'Tool calls refused at once by overload protection, by reason (concurrency, rate_limit).',
+    labelNames: ['reason'] as const,
+    registers: [registry],
+  });
+  return { registry, toolCalls, toolDuration, shed };
 }

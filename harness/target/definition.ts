@@ -31,7 +31,8 @@ export type ReferenceDefect =
   | 'readyz-always-ok'
   | 'pool-gauge-stale'
   | 'jwks-no-cache'
-  | 'pool-error-unhandled';
+  | 'pool-error-unhandled'
+  | 'shedding-off';
 
 export interface ReferenceOptions {
   /** A deliberately broken build of the reference server, for self-tests. */

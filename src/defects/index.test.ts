@@ -30,6 +30,7 @@ const HOOKS = [
   'poolReader',
   'keySet',
   'idleClientErrors',
+  'overloadGuard',
 ] as const satisfies readonly (keyof Defects)[];
 
 // Each defect breaks exactly one protection: these hooks, and no other, differ from production.
@@ -45,6 +46,7 @@ const CHANGES: Record<(typeof DEFECT_NAMES)[number], readonly (typeof HOOKS)[num
   'pool-gauge-stale': ['poolReader'],
   'jwks-no-cache': ['keySet'],
   'pool-error-unhandled': ['idleClientErrors'],
+  'shedding-off': ['overloadGuard'],
 };
 
 /** A pool with one client whose query settles as told; records what happened to the client. */
@@ -80,7 +82,16 @@ describe('defects', () => {
       'pool-gauge-stale',
       'jwks-no-cache',
       'pool-error-unhandled',
+      'shedding-off',
     ]);
+  });
+
+  it('shedding-off admits every call: no guard is created at all', async () => {
+    const create = vi.fn(() => ({ run: async () => 'guarded' as never }));
+    const guard = selectDefects('shedding-off').overloadGuard(create);
+    expect(create).not.toHaveBeenCalled();
+    expect(await guard.run({ tenant: 't', subject: 's' }, async () => 'ran')).toBe('ran');
+    expect(GOOD.overloadGuard(create)).toBe(create.mock.results[0]?.value);
   });
 
   it.each(DEFECT_NAMES)('%s changes only its own hooks and says what it breaks', (name) => {

@@ -15,6 +15,7 @@ import type { JWTVerifyGetKey } from 'jose';
 import type pg from 'pg';
 import type { Repository } from '../db/repository.ts';
 import type { Customer } from '../domain.ts';
+import type { OverloadGuard } from '../overload/index.ts';
 import { crossTenantCustomer, withInternals, wrongCustomerSameTenant } from './answers.ts';
 import {
   insertTicketEveryTime,
@@ -24,6 +25,7 @@ import {
 } from './database.ts';
 import { keySetPerCall } from './identity.ts';
 import type { DefectName } from './names.ts';
+import { withoutShedding } from './overload.ts';
 import { readOnce, readyWithoutChecking } from './probes.ts';
 
 export { DEFECT_NAMES, type DefectName } from './names.ts';
@@ -58,6 +60,8 @@ export interface Defects {
   keySet(create: () => JWTVerifyGetKey): JWTVerifyGetKey;
   /** The listener for errors of idle pooled clients, given the production one (undefined: none). */
   idleClientErrors(listener: (error: Error) => void): ((error: Error) => void) | undefined;
+  /** The overload guard of tool calls, given a factory of the production one (limits on). */
+  overloadGuard(create: () => OverloadGuard): OverloadGuard;
 }
 
 const PRODUCTION: Omit<Defects, 'name' | 'summary'> = {
@@ -71,6 +75,7 @@ const PRODUCTION: Omit<Defects, 'name' | 'summary'> = {
   poolReader: (read) => read,
   keySet: (create) => create(),
   idleClientErrors: (listener) => listener,
+  overloadGuard: (create) => create(),
 };
 
 type Overrides = Pick<Defects, 'summary'> & Partial<Omit<Defects, 'name' | 'summary'>>;
@@ -119,6 +124,10 @@ const DEFECTS: Record<Exclude<DefectName, 'none'>, Overrides> = {
   'pool-error-unhandled': {
     summary: "the pool has no 'error' listener: a database restart or failover crashes the process",
     idleClientErrors: () => undefined,
+  },
+  'shedding-off': {
+    summary: 'no concurrency limit and no rate limits: overload queues on the pool instead of shedding',
+    overloadGuard: withoutShedding,
   },
 };
 

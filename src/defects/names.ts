@@ -11,5 +11,6 @@ export const DEFECT_NAMES = [
   'pool-gauge-stale',
   'jwks-no-cache',
   'pool-error-unhandled',
+  'shedding-off',
 ] as const;
 export type DefectName = (typeof DEFECT_NAMES)[number];

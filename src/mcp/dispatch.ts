@@ -5,6 +5,7 @@ import type { SchemaState } from '../db/schema.ts';
 import type { Principal } from '../domain.ts';
 import { classifyError, MESSAGES, ToolError } from '../errors.ts';
 import type { Metrics } from '../metrics.ts';
+import type { OverloadGuard } from '../overload/index.ts';
 import type { Tool, ToolContext } from '../tools/index.ts';
 
 export const CORRELATION_KEY = 'mcp-chaos/correlation-id';
@@ -16,6 +17,8 @@ export interface DispatchDeps {
   readonly metrics: Metrics;
   readonly schema: SchemaState;
   readonly context: Omit<ToolContext, 'principal'>;
+  /** Sheds calls beyond the rate and concurrency limits before the tool runs. */
+  readonly overload: OverloadGuard;
 }
 
 export function correlationIdOf(meta: unknown): string | undefined {
@@ -69,7 +72,12 @@ export async function dispatchToolCall(
     // Before the schema exists every query would fail with "relation does not exist" (INTERNAL);
     // the truth is that the database is not available yet.
     if (!deps.schema.ready) throw new ToolError('DEPENDENCY_UNAVAILABLE', MESSAGES.unavailable);
-    const output = await tool.invoke({ ...deps.context, principal }, rawArgs);
+    // Admission here, not in the HTTP layer: a shed is then a tool result like any other error
+    // (stable code, retry-after, correlation echo, build id, log line, metrics) and only tool
+    // work — what reaches the database — counts against the limits.
+    const output = await deps.overload.run(principal, () =>
+      tool.invoke({ ...deps.context, principal }, rawArgs),
+    );
     answer = result(output, meta, false);
   } catch (error) {
     const mapped = classifyError(error);
@@ -77,7 +85,8 @@ export async function dispatchToolCall(
     if (!(error instanceof ToolError))
       internalReason = error instanceof Error ? error.message : String(error);
     const message = deps.context.defects.errorMessage(mapped.message, error);
-    answer = result({ error: { code: mapped.code, message } }, meta, true);
+    const retry = mapped.retryAfterMs === undefined ? {} : { retryAfterMs: mapped.retryAfterMs };
+    answer = result({ error: { code: mapped.code, message, ...retry } }, meta, true);
   }
   const durationMs = performance.now() - started;
   deps.metrics.toolCalls.inc({ tool: tool.name, code });

@@ -8,6 +8,7 @@ import type { Repository } from '../db/repository.ts';
 import { selectDefects } from '../defects/index.ts';
 import type { Principal } from '../domain.ts';
 import { createMetrics } from '../metrics.ts';
+import { createOverloadGuard, type OverloadGuard, UNGUARDED } from '../overload/index.ts';
 import type { DispatchDeps } from './dispatch.ts';
 import { createMcpServer } from './server.ts';
 
@@ -44,7 +45,10 @@ function stubRepository(calls: string[], failWith?: Error): Repository {
   };
 }
 
-async function connect(principal: Principal, options: { failWith?: Error; schemaReady?: boolean } = {}) {
+async function connect(
+  principal: Principal,
+  options: { failWith?: Error; schemaReady?: boolean; overload?: OverloadGuard } = {},
+) {
   const calls: string[] = [];
   const fakePool = { totalCount: 0, idleCount: 0, waitingCount: 0, options: { max: 10 } } as pg.Pool;
   const deps: DispatchDeps = {
@@ -53,6 +57,7 @@ async function connect(principal: Principal, options: { failWith?: Error; schema
     metrics: createMetrics(fakePool, selectDefects('none')),
     schema: { ready: options.schemaReady ?? true },
     context: { repository: stubRepository(calls, options.failWith), defects: selectDefects('none') },
+    overload: options.overload ?? UNGUARDED,
   };
   const [clientSide, serverSide] = InMemoryTransport.createLinkedPair();
   await createMcpServer(deps, principal).connect(serverSide);
@@ -143,5 +148,25 @@ describe('MCP layer', () => {
   it('says DEPENDENCY_UNAVAILABLE while the schema does not exist yet', async () => {
     const { call } = await connect(agent, { schemaReady: false });
     expect(errorOf(await call('lookup_customer', { customerId: 'c1' })).code).toBe('DEPENDENCY_UNAVAILABLE');
+  });
+
+  it("sheds a call over the caller's rate before the tool runs, with the retry-after figure", async () => {
+    const overload = createOverloadGuard(
+      { maxConcurrentCalls: 10, rate: { perSecond: 1, burst: 1, maxPrincipals: 10 }, busyRetryAfterMs: 500 },
+      { now: () => 0 },
+    );
+    const { call, calls, deps } = await connect(agent, { overload });
+    expect((await call('lookup_customer', { customerId: 'c1' })).isError).toBeUndefined();
+    const shed = await call('lookup_customer', { customerId: 'c1' });
+    expect(shed.isError).toBe(true);
+    expect(errorOf(shed)).toEqual({
+      code: 'RATE_LIMITED',
+      message: 'busy, retry after 1000 ms (over the limit of 1 calls/s per caller)',
+      retryAfterMs: 1000,
+    });
+    expect(shed._meta?.['mcp-chaos/correlation-id']).toBe('corr-1');
+    expect(calls).toEqual(['findCustomer']);
+    const metrics = await deps.metrics.registry.metrics();
+    expect(metrics).toContain('mcp_tool_calls_total{tool="lookup_customer",code="RATE_LIMITED"} 1');
   });
 });
