@@ -3,6 +3,7 @@ import { backendsTerminated } from './definitions/backends-terminated.ts';
 import { databaseBlackhole } from './definitions/database-blackhole.ts';
 import { databaseRestart } from './definitions/database-restart.ts';
 import { identityProvider } from './definitions/identity-provider.ts';
+import { loadSurge } from './definitions/load-surge.ts';
 import { networkDegradation } from './definitions/network-degradation.ts';
 import { slowDatabase } from './definitions/slow-database.ts';
 import { steadyLoad } from './definitions/steady-load.ts';
@@ -32,4 +33,5 @@ export const selfTests: readonly SelfTestCase[] = [
   row('pool-gauge-stale', slowDatabase, 'metricsHonest'),
   row('jwks-no-cache', identityProvider, 'slo'),
   row('pool-error-unhandled', backendsTerminated, 'targetStayedUp'),
+  row('shedding-off', loadSurge, 'shedsExcess'),
 ];

@@ -12,7 +12,9 @@ export { type MetricsHonestOptions, metricsHonest } from './metrics-honest.ts';
 export { type NoHangsOptions, noHangs } from './no-hangs.ts';
 export { BUSINESS_CODES, type RecoversWithinOptions, recoversWithin } from './recovers-within.ts';
 export { LiveChecks, runChecks } from './run.ts';
+export { type ShedsExcessOptions, shedsExcess } from './sheds-excess.ts';
 export { type SloObjectives, type SloOptions, slo, sloThresholds } from './slo.ts';
+export { type Stream, streamOf } from './call-scope.ts';
 export { targetStayedUp } from './target-stayed-up.ts';
 export {
   type ParsedThreshold,

@@ -44,6 +44,7 @@ export const CHECK_LINES: Readonly<Record<string, string>> = {
   metricsHonest: "the target's /metrics agree with the journal and pg_stat_activity",
   targetStayedUp: 'the target never exited on its own (a crash is a finding)',
   driverHealthy: 'the load driver kept its schedule (else the run is inconclusive)',
+  shedsExcess: 'under overload only fast sheds fail (retry-after given); served p99 within N x baseline',
 };
 
 /** `mcp-chaos list`: scenarios, faults and checks, one line each. */

@@ -13,6 +13,7 @@ import {
   type NoHangsOptions,
   noHangs,
   recoversWithin,
+  shedsExcess,
   slo,
   targetStayedUp,
   thresholds,
@@ -93,6 +94,8 @@ export const Expect = {
   targetStayedUp,
   /** The driver kept its schedule (added to every scenario unless given). */
   driverHealthy,
+  /** Under overload every failure is a fast shed with a retry-after, and served calls keep their baseline latency. */
+  shedsExcess,
 };
 
 type Common<W> = Omit<W, 'executor' | 'rate' | 'vus' | 'stages'>;
