@@ -5,6 +5,7 @@ import { databaseRestart } from './definitions/database-restart.ts';
 import { identityProvider } from './definitions/identity-provider.ts';
 import { loadSurge } from './definitions/load-surge.ts';
 import { networkDegradation } from './definitions/network-degradation.ts';
+import { noisyNeighbour } from './definitions/noisy-neighbour.ts';
 import { slowDatabase } from './definitions/slow-database.ts';
 import { steadyLoad } from './definitions/steady-load.ts';
 
@@ -34,4 +35,5 @@ export const selfTests: readonly SelfTestCase[] = [
   row('jwks-no-cache', identityProvider, 'slo'),
   row('pool-error-unhandled', backendsTerminated, 'targetStayedUp'),
   row('shedding-off', loadSurge, 'shedsExcess'),
+  row('shedding-off', noisyNeighbour, 'slo'),
 ];

@@ -74,10 +74,10 @@ describe('loadConfig', () => {
     expect(loadConfig({ ...REQUIRED, DEFECT: 'pool-timeouts-off' }).defect).toBe('pool-timeouts-off');
   });
 
-  it('limits overload by default: twice the pool in flight, 50 calls/s per caller, bursts of 100', () => {
+  it('limits overload by default: twice the pool in flight, 20 calls/s per caller, bursts of 40', () => {
     expect(loadConfig(REQUIRED).overload).toEqual({
       maxConcurrentCalls: 20,
-      rate: { perSecond: 50, burst: 100, maxPrincipals: 10_000 },
+      rate: { perSecond: 20, burst: 40, maxPrincipals: 10_000 },
       busyRetryAfterMs: 500,
     });
     expect(loadConfig({ ...REQUIRED, PG_POOL_MAX: '4' }).overload.maxConcurrentCalls).toBe(8);

@@ -8,6 +8,7 @@ import { databaseStopped } from './database-stopped.ts';
 import { identityProvider } from './identity-provider.ts';
 import { loadSurge } from './load-surge.ts';
 import { networkDegradation } from './network-degradation.ts';
+import { noisyNeighbour } from './noisy-neighbour.ts';
 import { postgresPause } from './postgres-pause.ts';
 import { slowDatabase } from './slow-database.ts';
 import { steadyLoad } from './steady-load.ts';
@@ -28,4 +29,5 @@ export const builtInScenarios: readonly ScenarioDefinition[] = [
   compoundFault,
   loadSurge,
   networkDegradation,
+  noisyNeighbour,
 ];

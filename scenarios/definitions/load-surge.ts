@@ -29,6 +29,11 @@ export const loadSurge = defineScenario({
   expect: [
     // No errors beyond fast sheds; the p99 of served calls within 3x the baseline's.
     Expect.shedsExcess({ phases: ['spike'], latencyFactor: 3 }),
+    // Shedding half of a 4x spike is the point; shedding nearly all of it means the server stopped
+    // serving: stop at once, nothing more is learnt from a flood of refusals.
+    Expect.thresholds({
+      'call_failed{phase:spike}': [{ threshold: 'rate<0.9', abortOnFail: true, delayAbortEval: '2s' }],
+    }),
     Expect.noHangs('5s'),
     Expect.correctAnswers(),
     Expect.isolation(),

@@ -1,0 +1,36 @@
+import { defineScenario, Expect, Fault, Phase } from '../../harness/index.ts';
+import { agents, STEADY } from './common.ts';
+
+// 50 ms per round trip: the pool (10 connections) serves about 85 calls/s. The others' 20/s plus
+// what the per-caller limit (20/s) lets through of the flood fit; the flood itself (120/s) does not.
+const slowDatabase = () => Fault.latency('target→postgres', { latencyMs: 50 });
+
+/**
+ * One user floods beside the others (a runaway agent loop). Its own calls beyond its rate limit
+ * are refused at once; everybody else's latency and error rate must not notice. Without
+ * per-caller limits the flood takes the pool, and the others queue behind it and time out.
+ */
+export const noisyNeighbour = defineScenario({
+  name: 'noisy-neighbour',
+  description: "One user floods at 120 calls/s on a slowish database: it is rate limited, the others' SLO holds.",
+  steadyState: STEADY,
+  workload: agents(20),
+  timeline: [
+    Phase.baseline('3s', slowDatabase()),
+    // Without limits the flood's calls wait up to ~2 s each: enough sessions that none is dropped.
+    Phase.named('noisy', '7s', slowDatabase(), Fault.noisyUser({ rate: 120, maxInFlight: 250 })),
+    Phase.recovery('3s'),
+  ],
+  // The per-caller limit is a fixed rate: twice the others' load (nightly) would measure the
+  // database's capacity, not the isolation between callers.
+  profiles: { nightly: { load: 1 } },
+  expect: [
+    Expect.slo(STEADY, { phases: ['noisy'], stream: 'main' }),
+    Expect.noHangs('5s'),
+    Expect.correctAnswers(),
+    Expect.isolation(),
+    Expect.gracefulErrors(),
+    Expect.boundedConnections(),
+    Expect.boundedMemory(),
+  ],
+});
