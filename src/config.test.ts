@@ -77,13 +77,19 @@ describe('loadConfig', () => {
   it('limits overload by default: twice the pool in flight, 20 calls/s per caller, bursts of 40', () => {
     expect(loadConfig(REQUIRED).overload).toEqual({
       maxConcurrentCalls: 20,
+      maxConcurrentPerPrincipal: 10,
       rate: { perSecond: 20, burst: 40, maxPrincipals: 10_000 },
       busyRetryAfterMs: 500,
     });
-    expect(loadConfig({ ...REQUIRED, PG_POOL_MAX: '4' }).overload.maxConcurrentCalls).toBe(8);
+    expect(loadConfig({ ...REQUIRED, PG_POOL_MAX: '4' }).overload).toMatchObject({
+      maxConcurrentCalls: 8,
+      maxConcurrentPerPrincipal: 4,
+    });
+    expect(loadConfig({ ...REQUIRED, MAX_CONCURRENT_CALLS: '1' }).overload.maxConcurrentPerPrincipal).toBe(1);
     const set = loadConfig({
       ...REQUIRED,
       MAX_CONCURRENT_CALLS: '7',
+      MAX_CONCURRENT_CALLS_PER_CALLER: '3',
       RATE_LIMIT_PER_SECOND: '5',
       RATE_LIMIT_BURST: '9',
       RATE_LIMIT_PRINCIPALS: '3',
@@ -91,6 +97,7 @@ describe('loadConfig', () => {
     });
     expect(set.overload).toEqual({
       maxConcurrentCalls: 7,
+      maxConcurrentPerPrincipal: 3,
       rate: { perSecond: 5, burst: 9, maxPrincipals: 3 },
       busyRetryAfterMs: 250,
     });

@@ -33,6 +33,7 @@ const EnvSchema = z.object({
   // 20 calls/s is plenty for one agent (the suite's busiest makes about 13 on nightly) and a
   // fifth or less of what the pool serves on a healthy database, so one caller cannot take it all.
   MAX_CONCURRENT_CALLS: intIn(1, 100_000).optional(),
+  MAX_CONCURRENT_CALLS_PER_CALLER: intIn(1, 100_000).optional(),
   RATE_LIMIT_PER_SECOND: intIn(1, 1_000_000).default(20),
   RATE_LIMIT_BURST: intIn(1, 1_000_000).default(40),
   RATE_LIMIT_PRINCIPALS: intIn(1, 10_000_000).default(10_000),
@@ -91,6 +92,9 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     throw new ConfigError(`invalid configuration: ${lines.join('; ')}`);
   }
   const e = parsed.data;
+  // Twice the pool: every connection busy and one call ready behind each. Beyond that, a call
+  // would only wait for a connection (up to PG_CONNECT_TIMEOUT_MS) and slow every call behind it.
+  const maxConcurrent = e.MAX_CONCURRENT_CALLS ?? 2 * e.PG_POOL_MAX;
   return {
     mcpHost: e.MCP_HOST,
     mcpPort: e.MCP_PORT,
@@ -110,9 +114,10 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     logLevel: e.LOG_LEVEL,
     defect: e.DEFECT,
     overload: {
-      // Twice the pool: every connection busy and one call ready behind each. Beyond that, a call
-      // would only wait for a connection (up to PG_CONNECT_TIMEOUT_MS) and slow every call behind it.
-      maxConcurrentCalls: e.MAX_CONCURRENT_CALLS ?? 2 * e.PG_POOL_MAX,
+      maxConcurrentCalls: maxConcurrent,
+      // Half the slots: a caller flooding a slow database leaves the others the other half.
+      maxConcurrentPerPrincipal:
+        e.MAX_CONCURRENT_CALLS_PER_CALLER ?? Math.max(1, Math.ceil(maxConcurrent / 2)),
       rate: {
         perSecond: e.RATE_LIMIT_PER_SECOND,
         burst: e.RATE_LIMIT_BURST,

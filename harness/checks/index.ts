@@ -2,6 +2,7 @@
 // verdict can be re-derived from a journal file and every check is unit-tested on a hand-built one.
 export { type BoundedConnectionsOptions, boundedConnections } from './bounded-connections.ts';
 export { type BoundedMemoryOptions, boundedMemory } from './bounded-memory.ts';
+export { type Stream, streamOf } from './call-scope.ts';
 export { correctAnswers } from './correct-answers.ts';
 export { type DriverHealthyOptions, driverHealthy } from './driver-healthy.ts';
 export { EVIDENCE_CAP, EvidenceList, verdict } from './evidence.ts';
@@ -14,7 +15,6 @@ export { BUSINESS_CODES, type RecoversWithinOptions, recoversWithin } from './re
 export { LiveChecks, runChecks } from './run.ts';
 export { type ShedsExcessOptions, shedsExcess } from './sheds-excess.ts';
 export { type SloObjectives, type SloOptions, slo, sloThresholds } from './slo.ts';
-export { type Stream, streamOf } from './call-scope.ts';
 export { targetStayedUp } from './target-stayed-up.ts';
 export {
   type ParsedThreshold,

@@ -146,7 +146,9 @@ export function shedsExcess(options: ShedsExcessOptions): Check<State> {
       const slow = served !== undefined && served > limit;
       const failures: string[] = [];
       if (state.problems.total > 0)
-        failures.push(`${plural(state.problems.total, 'failed call')} of ${count(state.judged)} not a fast shed`);
+        failures.push(
+          `${plural(state.problems.total, 'failed call')} of ${count(state.judged)} not a fast shed`,
+        );
       if (slow) failures.push(`${latency}`);
       if (served === undefined) failures.push('no call was served at all');
       if (failures.length > 0) {

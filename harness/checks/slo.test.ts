@@ -125,4 +125,3 @@ describe('slo of one stream', () => {
     expect(v.evidence.some((e) => /BUSY after 2,100 ms/.test(e.message))).toBe(true);
   });
 });
-

@@ -12,7 +12,8 @@ const slowDatabase = () => Fault.latency('target→postgres', { latencyMs: 50 })
  */
 export const noisyNeighbour = defineScenario({
   name: 'noisy-neighbour',
-  description: "One user floods at 120 calls/s on a slowish database: it is rate limited, the others' SLO holds.",
+  description:
+    "One user floods at 120 calls/s on a slowish database: it is rate limited, the others' SLO holds.",
   steadyState: STEADY,
   workload: agents(20),
   timeline: [

@@ -152,7 +152,12 @@ describe('MCP layer', () => {
 
   it("sheds a call over the caller's rate before the tool runs, with the retry-after figure", async () => {
     const overload = createOverloadGuard(
-      { maxConcurrentCalls: 10, rate: { perSecond: 1, burst: 1, maxPrincipals: 10 }, busyRetryAfterMs: 500 },
+      {
+        maxConcurrentCalls: 10,
+        maxConcurrentPerPrincipal: 5,
+        rate: { perSecond: 1, burst: 1, maxPrincipals: 10 },
+        busyRetryAfterMs: 500,
+      },
       { now: () => 0 },
     );
     const { call, calls, deps } = await connect(agent, { overload });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ConcurrencyLimiter } from './concurrency-limiter.ts';
+import { ConcurrencyLimiter, KeyedConcurrencyLimiter } from './concurrency-limiter.ts';
 
 describe('ConcurrencyLimiter', () => {
   it('admits up to its limit, refuses the next at once, and frees a slot on release', () => {
@@ -22,5 +22,21 @@ describe('ConcurrencyLimiter', () => {
     expect(limiter.inFlight).toBe(0);
     limiter.tryAcquire();
     expect(limiter.tryAcquire()).toBeUndefined();
+  });
+});
+
+describe('KeyedConcurrencyLimiter', () => {
+  it('limits each key on its own and forgets keys with nothing in flight', () => {
+    const limiter = new KeyedConcurrencyLimiter(1);
+    const a = limiter.tryAcquire('a');
+    expect(limiter.tryAcquire('a')).toBeUndefined();
+    const b = limiter.tryAcquire('b');
+    expect(b).toBeTypeOf('function');
+    expect(limiter.keys).toBe(2);
+    a?.();
+    a?.();
+    b?.();
+    expect(limiter.keys).toBe(0);
+    expect(limiter.tryAcquire('a')).toBeTypeOf('function');
   });
 });

@@ -4,6 +4,7 @@ import { createOverloadGuard, type OverloadLimits, type ShedReason, UNGUARDED } 
 
 const LIMITS: OverloadLimits = {
   maxConcurrentCalls: 2,
+  maxConcurrentPerPrincipal: 2,
   rate: { perSecond: 10, burst: 3, maxPrincipals: 100 },
   busyRetryAfterMs: 500,
 };
@@ -67,12 +68,46 @@ describe('overload guard', () => {
 
   it('a rate-limited call takes no concurrency slot', async () => {
     const guard = createOverloadGuard(
-      { ...LIMITS, maxConcurrentCalls: 1, rate: { perSecond: 1, burst: 1, maxPrincipals: 10 } },
+      {
+        ...LIMITS,
+        maxConcurrentCalls: 1,
+        maxConcurrentPerPrincipal: 1,
+        rate: { perSecond: 1, burst: 1, maxPrincipals: 10 },
+      },
       { now: () => 0 },
     );
     await guard.run(alice, async () => 'spent');
     expect((await rejection(guard.run(alice, async () => 'x')))?.code).toBe('RATE_LIMITED');
     expect(await guard.run(bob, async () => 'slot was free')).toBe('slot was free');
+  });
+
+  it('holds one caller to its share of the slots, leaving the rest to the others', async () => {
+    const sheds: ShedReason[] = [];
+    const guard = createOverloadGuard(
+      {
+        ...LIMITS,
+        maxConcurrentCalls: 3,
+        maxConcurrentPerPrincipal: 2,
+        rate: { perSecond: 10, burst: 10, maxPrincipals: 10 },
+      },
+      { onShed: (r) => sheds.push(r), now: () => 0 },
+    );
+    const slow = [deferred(), deferred(), deferred()];
+    const alices = [
+      guard.run(alice, () => slow[0]?.promise as Promise<string>),
+      guard.run(alice, () => slow[1]?.promise as Promise<string>),
+    ];
+    const error = await rejection(guard.run(alice, async () => 'third'));
+    expect(error?.code).toBe('RATE_LIMITED');
+    expect(error?.message).toBe('busy, retry after 500 ms (this caller already has 2 calls in flight)');
+    expect(sheds).toEqual(['caller_concurrency']);
+    const bobs = guard.run(bob, () => slow[2]?.promise as Promise<string>);
+    // The global limit (3) is reached now: bob's second call is BUSY, and gives its caller slot back.
+    expect((await rejection(guard.run(bob, async () => 'x')))?.code).toBe('BUSY');
+    for (const d of slow) d.resolve('done');
+    await Promise.all([...alices, bobs]);
+    expect(await guard.run(bob, async () => 'bob again')).toBe('bob again');
+    expect(await guard.run(alice, async () => 'alice again')).toBe('alice again');
   });
 
   it('UNGUARDED admits everything', async () => {

@@ -1,18 +1,20 @@
 import type { Principal } from '../domain.ts';
 import { ToolError } from '../errors.ts';
-import { ConcurrencyLimiter } from './concurrency-limiter.ts';
-import { PrincipalRateLimiter, type RateLimit } from './principal-limiter.ts';
+import { ConcurrencyLimiter, KeyedConcurrencyLimiter } from './concurrency-limiter.ts';
+import { PrincipalRateLimiter, principalKey, type RateLimit } from './principal-limiter.ts';
 
 export interface OverloadLimits {
   /** Tool calls in flight at most; one more is refused at once with BUSY. */
   readonly maxConcurrentCalls: number;
+  /** Of those, one principal's at most; one more of its calls is refused with RATE_LIMITED. */
+  readonly maxConcurrentPerPrincipal: number;
   /** Each principal's own rate; a call beyond it is refused at once with RATE_LIMITED. */
   readonly rate: RateLimit;
   /** The retry-after a BUSY answer gives: about the time a slot takes to free up. */
   readonly busyRetryAfterMs: number;
 }
 
-export type ShedReason = 'concurrency' | 'rate_limit';
+export type ShedReason = 'concurrency' | 'rate_limit' | 'caller_concurrency';
 
 /** Admits a tool call or sheds it: nothing runs, nothing waits, no database work. */
 export interface OverloadGuard {
@@ -35,6 +37,7 @@ export function createOverloadGuard(limits: OverloadLimits, options: GuardOption
   const now = options.now ?? (() => performance.now());
   const rate = new PrincipalRateLimiter(limits.rate);
   const concurrency = new ConcurrencyLimiter(limits.maxConcurrentCalls);
+  const perPrincipal = new KeyedConcurrencyLimiter(limits.maxConcurrentPerPrincipal);
   const shed = (reason: ShedReason, error: ToolError): never => {
     options.onShed?.(reason);
     throw error;
@@ -53,8 +56,25 @@ export function createOverloadGuard(limits: OverloadLimits, options: GuardOption
           ),
         );
       }
+      // A caller whose calls pile up (a flood on a slow database) is held to its share of the
+      // slots, so the global limit below always has room for the others.
+      const releaseOwn = perPrincipal.tryAcquire(principalKey(principal));
+      if (!releaseOwn) {
+        return shed(
+          'caller_concurrency',
+          new ToolError(
+            'RATE_LIMITED',
+            busyMessage(
+              limits.busyRetryAfterMs,
+              `this caller already has ${limits.maxConcurrentPerPrincipal} calls in flight`,
+            ),
+            { retryAfterMs: limits.busyRetryAfterMs },
+          ),
+        );
+      }
       const release = concurrency.tryAcquire();
       if (!release) {
+        releaseOwn();
         return shed(
           'concurrency',
           new ToolError(
@@ -71,6 +91,7 @@ export function createOverloadGuard(limits: OverloadLimits, options: GuardOption
         return await call();
       } finally {
         release();
+        releaseOwn();
       }
     },
   };

@@ -1,4 +1,4 @@
-export { ConcurrencyLimiter } from './concurrency-limiter.ts';
+export { ConcurrencyLimiter, KeyedConcurrencyLimiter } from './concurrency-limiter.ts';
 export {
   busyMessage,
   createOverloadGuard,
@@ -8,5 +8,5 @@ export {
   type ShedReason,
   UNGUARDED,
 } from './guard.ts';
-export { PrincipalRateLimiter, type RateLimit } from './principal-limiter.ts';
+export { PrincipalRateLimiter, principalKey, type RateLimit } from './principal-limiter.ts';
 export { TokenBucket } from './token-bucket.ts';

@@ -1,6 +1,10 @@
 import type { Principal } from '../domain.ts';
 import { TokenBucket } from './token-bucket.ts';
 
+// JSON keeps tenant "a:b" + subject "c" apart from tenant "a" + subject "b:c".
+export const principalKey = (principal: Pick<Principal, 'tenant' | 'subject'>): string =>
+  JSON.stringify([principal.tenant, principal.subject]);
+
 export interface RateLimit {
   /** Calls a principal may make per second, sustained. */
   readonly perSecond: number;
@@ -30,8 +34,7 @@ export class PrincipalRateLimiter {
 
   /** 0 when the principal may call now, else how many ms until it may. */
   take(principal: Pick<Principal, 'tenant' | 'subject'>, nowMs: number): number {
-    // JSON keeps tenant "a:b" + subject "c" apart from tenant "a" + subject "b:c".
-    const key = JSON.stringify([principal.tenant, principal.subject]);
+    const key = principalKey(principal);
     let bucket = this.#buckets.get(key);
     if (bucket) {
       this.#buckets.delete(key);
