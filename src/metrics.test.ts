@@ -36,3 +36,15 @@ describe('pool gauges', () => {
     });
   });
 });
+
+describe('shed counter', () => {
+  it('counts sheds by reason on /metrics', async () => {
+    const metrics = createMetrics(pool as unknown as pg.Pool, selectDefects('none'));
+    metrics.shed.inc({ reason: 'concurrency' });
+    metrics.shed.inc({ reason: 'rate_limit' });
+    metrics.shed.inc({ reason: 'rate_limit' });
+    const text = await metrics.registry.metrics();
+    expect(text).toContain('mcp_calls_shed_total{reason="concurrency"} 1');
+    expect(text).toContain('mcp_calls_shed_total{reason="rate_limit"} 2');
+  });
+});

@@ -46,7 +46,7 @@ export function createMetrics(pool: pg.Pool, defects: Pick<Defects, 'poolReader'
   gauge('db_pool_max', 'The most connections the pool may hold (PG_POOL_MAX).', () => pool.options.max ?? 10);
   const shed = new Counter({
     name: 'mcp_calls_shed_total',
-    help: 'Tool calls refused at once by overload protection, by reason (concurrency, rate_limit).',
+    help: 'Tool calls refused at once by overload protection, by reason (concurrency, caller_concurrency, rate_limit).',
     labelNames: ['reason'] as const,
     registers: [registry],
   });
