@@ -74,16 +74,16 @@ describe('loadConfig', () => {
     expect(loadConfig({ ...REQUIRED, DEFECT: 'pool-timeouts-off' }).defect).toBe('pool-timeouts-off');
   });
 
-  it('limits overload by default: twice the pool in flight, 20 calls/s per caller, bursts of 40', () => {
+  it('limits overload by default: four times the pool in flight, 20 calls/s per caller, bursts of 40', () => {
     expect(loadConfig(REQUIRED).overload).toEqual({
-      maxConcurrentCalls: 20,
-      maxConcurrentPerPrincipal: 10,
+      maxConcurrentCalls: 40,
+      maxConcurrentPerPrincipal: 20,
       rate: { perSecond: 20, burst: 40, maxPrincipals: 10_000 },
       busyRetryAfterMs: 500,
     });
     expect(loadConfig({ ...REQUIRED, PG_POOL_MAX: '4' }).overload).toMatchObject({
-      maxConcurrentCalls: 8,
-      maxConcurrentPerPrincipal: 4,
+      maxConcurrentCalls: 16,
+      maxConcurrentPerPrincipal: 8,
     });
     expect(loadConfig({ ...REQUIRED, MAX_CONCURRENT_CALLS: '1' }).overload.maxConcurrentPerPrincipal).toBe(1);
     const set = loadConfig({

@@ -92,9 +92,11 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     throw new ConfigError(`invalid configuration: ${lines.join('; ')}`);
   }
   const e = parsed.data;
-  // Twice the pool: every connection busy and one call ready behind each. Beyond that, a call
-  // would only wait for a connection (up to PG_CONNECT_TIMEOUT_MS) and slow every call behind it.
-  const maxConcurrent = e.MAX_CONCURRENT_CALLS ?? 2 * e.PG_POOL_MAX;
+  // Four times the pool: every connection busy and a short queue behind each, enough to ride out
+  // the pool opening its connections over a slow link (compound-fault: 300 ms round trips, about
+  // 2 s per new connection, calls pile up to ~35 meanwhile). Beyond that a call would only wait
+  // for a connection (up to PG_CONNECT_TIMEOUT_MS) and slow every call behind it.
+  const maxConcurrent = e.MAX_CONCURRENT_CALLS ?? 4 * e.PG_POOL_MAX;
   return {
     mcpHost: e.MCP_HOST,
     mcpPort: e.MCP_PORT,
