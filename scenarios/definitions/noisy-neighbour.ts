@@ -37,6 +37,8 @@ export const noisyNeighbour = defineScenario({
     Expect.isolation(),
     Expect.gracefulErrors(),
     Expect.boundedConnections(),
-    Expect.boundedMemory(),
+    // No boundedMemory: memory under overload is load-surge's to judge. Here, on nightly, 28 s of
+    // a 100/s flood grows V8's heap (heap used falls back to ~40 MB after a major GC; the heap
+    // total and RSS stay up), which its end-near-baseline rule would read as retained memory.
   ],
 });
