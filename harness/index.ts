@@ -2,10 +2,12 @@
  * mcp-chaos: the public API. Scenario authors import from here and never from a deep path.
  */
 export {
+  auditComplete,
   boundedConnections,
   boundedMemory,
   type Check,
   correctAnswers,
+  drainsInFlight,
   driverHealthy,
   gracefulErrors,
   healthTruthful,

@@ -1,7 +1,10 @@
 import { referenceTarget, type SelfTestCase } from '../harness/index.ts';
+import { auditOutage } from './definitions/audit-outage.ts';
 import { backendsTerminated } from './definitions/backends-terminated.ts';
 import { databaseBlackhole } from './definitions/database-blackhole.ts';
 import { databaseRestart } from './definitions/database-restart.ts';
+import { flagFlip } from './definitions/flag-flip.ts';
+import { gracefulShutdown } from './definitions/graceful-shutdown.ts';
 import { identityProvider } from './definitions/identity-provider.ts';
 import { loadSurge } from './definitions/load-surge.ts';
 import { networkDegradation } from './definitions/network-degradation.ts';
@@ -34,6 +37,10 @@ export const selfTests: readonly SelfTestCase[] = [
   row('pool-gauge-stale', slowDatabase, 'metricsHonest'),
   row('jwks-no-cache', identityProvider, 'slo'),
   row('pool-error-unhandled', backendsTerminated, 'targetStayedUp'),
+  row('tenant-cache-key', steadyLoad, 'correctAnswers'),
+  row('no-drain', gracefulShutdown, 'drainsInFlight'),
+  row('flags-ignored', flagFlip, 'thresholds'),
+  row('audit-spool-off', auditOutage, 'auditComplete'),
   row('shedding-off', loadSurge, 'shedsExcess'),
   row('shedding-off', noisyNeighbour, 'slo'),
 ];

@@ -74,6 +74,46 @@ describe('loadConfig', () => {
     expect(loadConfig({ ...REQUIRED, DEFECT: 'pool-timeouts-off' }).defect).toBe('pool-timeouts-off');
   });
 
+  it('reads the cache settings, with a short fresh TTL and a long stale window by default', () => {
+    expect(loadConfig(REQUIRED).cache).toEqual({ ttlMs: 1000, staleMs: 300_000, maxEntries: 10_000 });
+    expect(
+      loadConfig({ ...REQUIRED, CACHE_TTL_MS: '0', CACHE_STALE_MS: '0', CACHE_MAX_ENTRIES: '5' }).cache,
+    ).toEqual({ ttlMs: 0, staleMs: 0, maxEntries: 5 });
+  });
+
+  it('names a bad cache setting', () => {
+    expect(errorOf({ ...REQUIRED, CACHE_MAX_ENTRIES: '0' })).toContain(
+      'CACHE_MAX_ENTRIES: must be an integer from 1 to 1000000',
+    );
+    expect(errorOf({ ...REQUIRED, CACHE_TTL_MS: '-1' })).toContain('CACHE_TTL_MS: must be an integer from 0');
+    expect(errorOf({ ...REQUIRED, CACHE_STALE_MS: 'soon' })).toContain('CACHE_STALE_MS: must be an integer');
+  });
+
+  it('refuses a stale window shorter than the fresh TTL', () => {
+    expect(errorOf({ ...REQUIRED, CACHE_TTL_MS: '5000', CACHE_STALE_MS: '1000' })).toContain(
+      'CACHE_STALE_MS: must be at least CACHE_TTL_MS',
+    );
+  });
+
+  it('reads DISABLED_TOOLS as a list of tool names and names the variable on an unknown one', () => {
+    expect(loadConfig(REQUIRED).disabledTools).toEqual([]);
+    expect(loadConfig({ ...REQUIRED, DISABLED_TOOLS: 'create_ticket, list_orders' }).disabledTools).toEqual([
+      'create_ticket',
+      'list_orders',
+    ]);
+    expect(errorOf({ ...REQUIRED, DISABLED_TOOLS: 'create_ticket,drop_tables' })).toContain(
+      'DISABLED_TOOLS="create_ticket,drop_tables" is not allowed; allowed: lookup_customer | list_orders | create_ticket',
+    );
+  });
+
+  it('reads SHUTDOWN_GRACE_MS (default 3000) and names it when out of range', () => {
+    expect(loadConfig(REQUIRED).shutdownGraceMs).toBe(3000);
+    expect(loadConfig({ ...REQUIRED, SHUTDOWN_GRACE_MS: '0' }).shutdownGraceMs).toBe(0);
+    expect(errorOf({ ...REQUIRED, SHUTDOWN_GRACE_MS: '-1' })).toContain(
+      'SHUTDOWN_GRACE_MS: must be an integer from 0 to 600000',
+    );
+  });
+
   it('limits overload by default: four times the pool in flight, 20 calls/s per caller, bursts of 40', () => {
     expect(loadConfig(REQUIRED).overload).toEqual({
       maxConcurrentCalls: 40,

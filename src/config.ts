@@ -1,5 +1,8 @@
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { z } from 'zod';
 import { DEFECT_NAMES } from './defects/names.ts';
+import { TOOL_NAMES, type ToolName } from './domain.ts';
 import type { OverloadLimits } from './overload/index.ts';
 
 const intIn = (min: number, max: number) => {
@@ -29,6 +32,29 @@ const EnvSchema = z.object({
   ADMIN_TOKEN: z.string().min(1),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   DEFECT: z.enum(DEFECT_NAMES).default('none'),
+  // Local state kept across restarts of this instance (the audit spool). Not shared between
+  // instances: each needs its own.
+  STATE_DIR: z.string().min(1).default(join(tmpdir(), 'mcp-reference-server')),
+  AUDIT_FLUSH_INTERVAL_MS: intIn(10, 60_000).default(500),
+  AUDIT_DATABASE_RETRY_MS: intIn(10, 60_000).default(1000),
+  AUDIT_DATABASE_BUDGET_MS: intIn(10, 60_000).default(500),
+  CACHE_TTL_MS: intIn(0, 3_600_000).default(1000),
+  CACHE_STALE_MS: intIn(0, 86_400_000).default(300_000),
+  CACHE_MAX_ENTRIES: intIn(1, 1_000_000).default(10_000),
+  // Comma-separated tool names switched off at start; the admin port's /flags changes them later.
+  DISABLED_TOOLS: z
+    .string()
+    .default('')
+    .transform((list) =>
+      list
+        .split(',')
+        .map((name) => name.trim())
+        .filter((name) => name !== ''),
+    )
+    .pipe(z.array(z.enum(TOOL_NAMES))),
+  // How long in-flight calls get to finish after SIGTERM before they are cut. With the pool's
+  // close budget it stays under the 5 s a supervisor (the harness, `docker stop`) waits.
+  SHUTDOWN_GRACE_MS: intIn(0, 600_000).default(3000),
   // Overload protection (src/overload). Unset MAX_CONCURRENT_CALLS follows the pool: see loadConfig.
   // 20 calls/s is plenty for one agent (the suite's busiest makes about 13 on nightly) and a
   // fifth or less of what the pool serves on a healthy database, so one caller cannot take it all.
@@ -38,6 +64,12 @@ const EnvSchema = z.object({
   RATE_LIMIT_BURST: intIn(1, 1_000_000).default(40),
   RATE_LIMIT_PRINCIPALS: intIn(1, 10_000_000).default(10_000),
   BUSY_RETRY_AFTER_MS: positiveMs.default(500),
+});
+
+// A stale window shorter than the fresh one would mean nothing: entries leave it while still fresh.
+const ConsistentEnvSchema = EnvSchema.refine((e) => e.CACHE_STALE_MS >= e.CACHE_TTL_MS, {
+  path: ['CACHE_STALE_MS'],
+  error: 'must be at least CACHE_TTL_MS',
 });
 
 export type Env = z.infer<typeof EnvSchema>;
@@ -60,6 +92,15 @@ export interface Config {
   readonly adminToken: string;
   readonly logLevel: Env['LOG_LEVEL'];
   readonly defect: Env['DEFECT'];
+  readonly cache: { readonly ttlMs: number; readonly staleMs: number; readonly maxEntries: number };
+  readonly disabledTools: readonly ToolName[];
+  readonly shutdownGraceMs: number;
+  readonly audit: {
+    readonly spoolPath: string;
+    readonly flushIntervalMs: number;
+    readonly databaseRetryMs: number;
+    readonly databaseBudgetMs: number;
+  };
   readonly overload: OverloadLimits;
 }
 
@@ -86,7 +127,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       'invalid configuration: PG_POOL_TIMEOUTS was removed; use DEFECT=pool-timeouts-off',
     );
   }
-  const parsed = EnvSchema.safeParse(cleaned);
+  const parsed = ConsistentEnvSchema.safeParse(cleaned);
   if (!parsed.success) {
     const lines = parsed.error.issues.map((issue) => describeIssue(issue, env));
     throw new ConfigError(`invalid configuration: ${lines.join('; ')}`);
@@ -115,6 +156,15 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     adminToken: e.ADMIN_TOKEN,
     logLevel: e.LOG_LEVEL,
     defect: e.DEFECT,
+    cache: { ttlMs: e.CACHE_TTL_MS, staleMs: e.CACHE_STALE_MS, maxEntries: e.CACHE_MAX_ENTRIES },
+    disabledTools: e.DISABLED_TOOLS,
+    shutdownGraceMs: e.SHUTDOWN_GRACE_MS,
+    audit: {
+      spoolPath: join(e.STATE_DIR, 'audit-spool.jsonl'),
+      flushIntervalMs: e.AUDIT_FLUSH_INTERVAL_MS,
+      databaseRetryMs: e.AUDIT_DATABASE_RETRY_MS,
+      databaseBudgetMs: e.AUDIT_DATABASE_BUDGET_MS,
+    },
     overload: {
       maxConcurrentCalls: maxConcurrent,
       // Half the slots: a caller flooding a slow database leaves the others the other half.

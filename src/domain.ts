@@ -20,6 +20,13 @@ export const OrderSchema = z.object({
 });
 export type Order = z.infer<typeof OrderSchema>;
 
+/**
+ * The mark of an answer served from an older copy because the database could not answer: how old
+ * that copy is. Absent on every answer that is fresh.
+ */
+export const StaleSchema = z.object({ ageMs: z.number().int().nonnegative() });
+export type Stale = z.infer<typeof StaleSchema>;
+
 export const TicketSchema = z.object({
   id: z.string(),
   customerId: z.string(),

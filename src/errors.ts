@@ -7,6 +7,7 @@ export const ERROR_CODES = [
   'DEPENDENCY_UNAVAILABLE',
   'TIMEOUT',
   'INTERNAL',
+  'TOOL_DISABLED',
   // Overload protection (src/overload): shed at once, before any work; retry after `retryAfterMs`.
   'BUSY',
   'RATE_LIMITED',
@@ -27,12 +28,21 @@ export class ToolError extends Error {
 
 export const notFound = (): ToolError => new ToolError('NOT_FOUND', 'customer not found');
 
+/** An operator switched the tool off (runtime flags): on purpose, not a failure of the server. */
+export const toolDisabled = (tool: string): ToolError =>
+  new ToolError(
+    'TOOL_DISABLED',
+    `${tool} is disabled by the operator; do not retry it now: use another tool, or try again later`,
+  );
+
 // Messages tell the client what to do next: whether to retry, and what to quote if it persists.
 export const MESSAGES = {
   unavailable: 'the database is unavailable; retry in a few seconds',
   timeout:
     'the database did not answer in time; retry in a few seconds (writes: with the same idempotency key)',
   internal: 'an internal error occurred; retry later, and quote the correlation id if it persists',
+  unaudited:
+    'the call could not be recorded in the audit log, so it is not acknowledged; retry later (writes: with the same idempotency key)',
 } as const;
 
 // Connection-level failures: the database could not be reached or dropped us. SQLSTATE class 08

@@ -1,23 +1,44 @@
 import { readFileSync } from 'node:fs';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createAdminServer } from './admin/server.ts';
+import { AuditLog } from './audit/log.ts';
+import { AuditSpool } from './audit/spool.ts';
+import { PgAuditStore } from './audit/store.ts';
 import { createTokenVerifier } from './auth/jwt.ts';
+import { type CachedReadsDeps, ReadCache } from './cache/index.ts';
 import { type Config, ConfigError, loadConfig } from './config.ts';
 import { createPool } from './db/pool.ts';
 import { PgRepository } from './db/repository.ts';
 import { ensureSchemaWithRetry, SCHEMA_SQL, type SchemaState } from './db/schema.ts';
 import { selectDefects } from './defects/index.ts';
-import { closeGracefully, listen, withinMs } from './lifecycle.ts';
+import { registerFlagGauge, ToolFlags } from './flags/index.ts';
+import { listen, shutdownGracefully } from './lifecycle.ts';
 import { createLogger } from './logger.ts';
 import { createMcpHttpServer } from './mcp/http.ts';
 import { createMetrics } from './metrics.ts';
 import { createOverloadGuard } from './overload/index.ts';
 
-const SHUTDOWN_GRACE_MS = 5000;
-const POOL_CLOSE_BUDGET_MS = 2000;
+// After the drain: the audit flush and the pool close together stay within ~1.5 s, so the
+// whole shutdown (SHUTDOWN_GRACE_MS, default 3 s, + these) ends before a supervisor's SIGKILL.
+const AUDIT_FLUSH_BUDGET_MS = 500;
+const POOL_CLOSE_BUDGET_MS = 1000;
 
 function packageVersion(): string {
   const raw = readFileSync(new URL('../package.json', import.meta.url), 'utf8');
   return (JSON.parse(raw) as { version: string }).version;
+}
+
+/** A call that arrives once the drain has begun: refused, so that the drain can end. */
+function refuseWhileStopping(_req: IncomingMessage, res: ServerResponse): void {
+  if (res.headersSent) return;
+  res.writeHead(503, { 'content-type': 'application/json', 'retry-after': '1' });
+  res.end(
+    JSON.stringify({
+      jsonrpc: '2.0',
+      error: { code: -32003, message: 'SHUTTING_DOWN: this server is shutting down; retry in a few seconds' },
+      id: null,
+    }),
+  );
 }
 
 function readConfig(): Config {
@@ -53,12 +74,37 @@ async function main(): Promise<void> {
     defects.schemaSql(SCHEMA_SQL),
   );
 
+  const readCache: CachedReadsDeps = {
+    cache: new ReadCache(config.cache),
+    onRead: (query, outcome) => metrics.cacheReads.inc({ query, outcome }),
+  };
+  const flags = new ToolFlags(config.disabledTools);
+  registerFlagGauge(metrics.registry, flags);
+  if (config.disabledTools.length > 0) {
+    logger.warn({ tools: config.disabledTools }, 'tools disabled at start (DISABLED_TOOLS)');
+  }
+  const lifecycle = { draining: false };
+  const spool = new AuditSpool(config.audit.spoolPath);
+  const audit = new AuditLog({
+    store: new PgAuditStore(pool),
+    spool,
+    logger,
+    writeSpool: defects.auditSpool((entries) => spool.append(entries)),
+    flushIntervalMs: config.audit.flushIntervalMs,
+    databaseRetryMs: config.audit.databaseRetryMs,
+    databaseBudgetMs: config.audit.databaseBudgetMs,
+    count: (sink, n) => metrics.auditEntries.inc({ sink }, n),
+  });
+  audit.start();
+
   const dispatch = {
     buildId: config.buildId,
     logger,
     metrics,
     schema,
-    context: { repository: new PgRepository(pool, defects), defects },
+    audit,
+    context: { repository: new PgRepository(pool, defects), defects, cache: readCache },
+    flags,
     overload: defects.overloadGuard(() =>
       createOverloadGuard(config.overload, { onShed: (reason) => metrics.shed.inc({ reason }) }),
     ),
@@ -78,23 +124,44 @@ async function main(): Promise<void> {
     version: packageVersion(),
     defects,
     adminToken: config.adminToken,
+    flags,
+    lifecycle,
+    audit,
   });
 
   let stopping = false;
   const shutdown = async (signal: string): Promise<void> => {
     if (stopping) return;
     stopping = true;
-    logger.info({ signal, graceMs: SHUTDOWN_GRACE_MS }, 'shutting down: draining in-flight requests');
+    lifecycle.draining = true;
+    const graceMs = defects.shutdownGraceMs(config.shutdownGraceMs);
+    logger.info({ signal, graceMs }, 'shutting down: no new calls, draining the ones in flight');
     stopSchemaRetry.abort();
-    await Promise.all([
-      closeGracefully(mcpServer, SHUTDOWN_GRACE_MS),
-      closeGracefully(adminServer, SHUTDOWN_GRACE_MS),
-    ]);
-    // Bounded: without timeouts (DEFECT=pool-timeouts-off) a hung query would keep the pool open forever.
-    await withinMs(
-      schemaDone.then(() => pool.end()),
-      POOL_CLOSE_BUDGET_MS,
-    ).catch((error: unknown) => logger.warn({ reason: String(error) }, 'pool did not close cleanly'));
+    await shutdownGracefully({
+      logger,
+      graceMs,
+      servers: [
+        { name: 'mcp', server: mcpServer, options: { refuse: refuseWhileStopping } },
+        { name: 'admin', server: adminServer },
+      ],
+      after: [
+        {
+          // The audit log's flush goes here: after the drain (every call that will ever be
+          // acknowledged has been), before the pool closes under it.
+          name: 'audit flush',
+          budgetMs: AUDIT_FLUSH_BUDGET_MS,
+          // Every answered call's entry is durable already (database or spool); this moves what
+          // is spooled to the database if it can. What is left is flushed by the next start.
+          run: () => audit.close(),
+        },
+        {
+          // Bounded: without timeouts (DEFECT=pool-timeouts-off) a hung query would keep the pool open forever.
+          name: 'pool close',
+          budgetMs: POOL_CLOSE_BUDGET_MS,
+          run: () => schemaDone.then(() => pool.end()),
+        },
+      ],
+    });
     logger.info('stopped');
     process.exit(0);
   };

@@ -37,6 +37,17 @@ describe('pool gauges', () => {
   });
 });
 
+describe('read cache counters', () => {
+  it('count reads by query and outcome', async () => {
+    const metrics = createMetrics(pool as unknown as pg.Pool, selectDefects('none'));
+    metrics.cacheReads.inc({ query: 'customer', outcome: 'hit' });
+    metrics.cacheReads.inc({ query: 'orders', outcome: 'stale' }, 2);
+    const text = await metrics.registry.metrics();
+    expect(text).toContain('cache_reads_total{query="customer",outcome="hit"} 1');
+    expect(text).toContain('cache_reads_total{query="orders",outcome="stale"} 2');
+  });
+});
+
 describe('shed counter', () => {
   it('counts sheds by reason on /metrics', async () => {
     const metrics = createMetrics(pool as unknown as pg.Pool, selectDefects('none'));

@@ -1,9 +1,12 @@
 // The checks' public face. Checks import only harness/journal: nothing here runs anything, so a
 // verdict can be re-derived from a journal file and every check is unit-tested on a hand-built one.
+
+export { auditComplete } from './audit-complete.ts';
 export { type BoundedConnectionsOptions, boundedConnections } from './bounded-connections.ts';
 export { type BoundedMemoryOptions, boundedMemory } from './bounded-memory.ts';
 export { type Stream, streamOf } from './call-scope.ts';
 export { correctAnswers } from './correct-answers.ts';
+export { type DrainsInFlightOptions, drainsInFlight } from './drains-in-flight.ts';
 export { type DriverHealthyOptions, driverHealthy } from './driver-healthy.ts';
 export { EVIDENCE_CAP, EvidenceList, verdict } from './evidence.ts';
 export { type GracefulErrorsOptions, gracefulErrors } from './graceful-errors.ts';

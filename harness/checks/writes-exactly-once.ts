@@ -3,7 +3,7 @@ import { EvidenceList, verdict } from './evidence.ts';
 import { count, plural } from './format.ts';
 import type { Check } from './types.ts';
 
-type Ticket = RecordOf<'snapshot'>['tickets'][number];
+type Ticket = Extract<RecordOf<'snapshot'>, { name: 'tickets' }>['tickets'][number];
 
 /** Every create_ticket call that used one idempotency key. */
 interface KeyCalls {

@@ -26,6 +26,8 @@ export const FAULT_LINES: Readonly<Record<keyof typeof Fault, string>> = {
   restartTarget: 'restartTarget()                     the target restarted gracefully (instant)',
   spike: 'spike(multiplier)                   the arrival rate multiplied for the fault window',
   noisyUser: 'noisyUser({ rate })                 one user flooding beside the others',
+  disableTool:
+    "disableTool('create_ticket')        a tool switched off at run time (admin /flags), on on heal",
 };
 
 /** One line per check of `Expect`; a unit test keeps it in step. */
@@ -33,7 +35,7 @@ export const CHECK_LINES: Readonly<Record<string, string>> = {
   noHangs: 'no call takes longer than its limit',
   gracefulErrors: 'errors well formed, stable code, helpful message; no stack, SQL, secret or foreign id',
   recoversWithin: 'calls succeed again within the budget after the last heal',
-  correctAnswers: 'answers agree with the seeded data',
+  correctAnswers: 'answers agree with the seeded data; stale ones marked with a plausible age',
   isolation: "nobody sees another tenant's records",
   writesExactlyOnce: 'acknowledged writes exactly once, failed ones at most once',
   slo: 'latency percentiles and error rate per phase, k6-style',
@@ -44,6 +46,8 @@ export const CHECK_LINES: Readonly<Record<string, string>> = {
   metricsHonest: "the target's /metrics agree with the journal and pg_stat_activity",
   targetStayedUp: 'the target never exited on its own (a crash is a finding)',
   driverHealthy: 'the load driver kept its schedule (else the run is inconclusive)',
+  drainsInFlight: 'on SIGTERM the calls in flight are answered, then the target exits 0 in time',
+  auditComplete: "every call in the target's audit log exactly once (spooled through outages)",
   shedsExcess: 'under overload only fast sheds fail (retry-after given); served p99 within N x baseline',
 };
 

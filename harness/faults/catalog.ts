@@ -1,3 +1,4 @@
+import { flagFaults } from './flag-faults.ts';
 import { linkFaults } from './link-faults.ts';
 import { loadFaults } from './load-faults.ts';
 import { postgresFaults } from './postgres-faults.ts';
@@ -9,4 +10,5 @@ export const Fault = {
   ...linkFaults,
   ...targetFaults,
   ...loadFaults,
+  ...flagFaults,
 };

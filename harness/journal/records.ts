@@ -202,14 +202,23 @@ export function seriesKey(name: string, labels: Readonly<Record<string, string>>
 }
 
 /** State read from the target at the end of the run (through its admin contract). */
-export const snapshotRecord = z.object({
-  type: z.literal('snapshot'),
-  name: z.literal('tickets'),
-  at: z.number(),
-  tickets: z.array(
-    z.object({ id: z.string(), tenantId: z.string(), customerId: z.string(), idempotencyKey: z.string() }),
-  ),
-});
+export const snapshotRecord = z.discriminatedUnion('name', [
+  z.object({
+    type: z.literal('snapshot'),
+    name: z.literal('tickets'),
+    at: z.number(),
+    tickets: z.array(
+      z.object({ id: z.string(), tenantId: z.string(), customerId: z.string(), idempotencyKey: z.string() }),
+    ),
+  }),
+  /** The target's audit log: one row per audited tool call (no personal data). */
+  z.object({
+    type: z.literal('snapshot'),
+    name: z.literal('audit'),
+    at: z.number(),
+    audit: z.array(z.object({ correlationId: z.string().nullable(), tool: z.string(), outcome: z.string() })),
+  }),
+]);
 
 export const evidenceSchema = z.object({ correlationId: z.string().optional(), message: z.string() });
 export type Evidence = z.infer<typeof evidenceSchema>;

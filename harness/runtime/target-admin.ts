@@ -8,6 +8,10 @@ const ticketsResponse = z.object({
   ),
 });
 
+const auditResponse = z.object({
+  audit: z.array(z.object({ correlationId: z.string().nullable(), tool: z.string(), outcome: z.string() })),
+});
+
 /** The target contract's admin port: readiness, version and the dataset endpoints. */
 export class TargetAdmin {
   readonly #baseUrl: () => string;
@@ -42,6 +46,20 @@ export class TargetAdmin {
     return ticketsResponse.parse(await response.json()).tickets;
   }
 
+  /**
+   * The target's audit log (`GET /dataset/audit`), or undefined when the target has none (404):
+   * auditing is an optional part of the target contract.
+   */
+  async audit(): Promise<z.infer<typeof auditResponse>['audit'] | undefined> {
+    const response = await fetch(`${this.#baseUrl()}/dataset/audit`, {
+      headers: { authorization: `Bearer ${this.#token}` },
+      signal: AbortSignal.timeout(10_000),
+    });
+    if (response.status === 404) return undefined;
+    if (!response.ok) throw new Error(`GET /dataset/audit answered HTTP ${response.status}`);
+    return auditResponse.parse(await response.json()).audit;
+  }
+
   async version(): Promise<{ buildId: string; version?: string; defect?: string }> {
     const response = await fetch(`${this.#baseUrl()}/version`, { signal: AbortSignal.timeout(5000) });
     return z
@@ -60,6 +78,28 @@ export class TargetAdmin {
       );
     }
     return body;
+  }
+
+  /**
+   * Switches one of the target's tools on or off at run time (the contract's optional
+   * `PUT /flags/<tool>` on the admin port, admin-token protected). A target without it, or one
+   * that does not know the tool, is a HarnessError naming its answer.
+   */
+  async setToolEnabled(tool: string, enabled: boolean): Promise<void> {
+    const response = await fetch(`${this.#baseUrl()}/flags/${encodeURIComponent(tool)}`, {
+      method: 'PUT',
+      headers: { authorization: `Bearer ${this.#token}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ enabled }),
+      signal: AbortSignal.timeout(5000),
+    });
+    if (!response.ok) {
+      const body = await response.text();
+      // 404: the target has no such tool (or no /flags): the scenario asks for what is not there.
+      throw new HarnessError(
+        response.status === 404 ? 'INVALID_SCENARIO' : 'TARGET_START',
+        `the target refused to ${enabled ? 'enable' : 'disable'} ${tool} (PUT /flags/${tool}: HTTP ${response.status}): ${body.slice(0, 200)}`,
+      );
+    }
   }
 
   /** One readiness probe: ok and how long it took. */

@@ -2,9 +2,11 @@
 // harness/faults). Each returns the plain data a `ScenarioDefinition` holds, so a scenario may be
 // written with them or as object literals, and both validate the same way.
 import {
+  auditComplete,
   boundedConnections,
   boundedMemory,
   correctAnswers,
+  drainsInFlight,
   driverHealthy,
   gracefulErrors,
   healthTruthful,
@@ -78,6 +80,8 @@ export const Expect = {
   isolation,
   /** Acknowledged writes exactly once; writes of failed calls at most once. */
   writesExactlyOnce,
+  /** Every call in the target's audit log exactly once (by correlation id); needs GET /dataset/audit. */
+  auditComplete,
   /** Latency percentiles and error rate, over the phases named (default all). */
   slo,
   /** k6 thresholds, e.g. `{ 'call_duration{phase:fault}': ['p(99)<3000'] }`. */
@@ -94,6 +98,8 @@ export const Expect = {
   targetStayedUp,
   /** The driver kept its schedule (added to every scenario unless given). */
   driverHealthy,
+  /** A SIGTERM drains the target: the calls in flight are answered, then it exits 0 in time. */
+  drainsInFlight,
   /** Under overload every failure is a fast shed with a retry-after, and served calls keep their baseline latency. */
   shedsExcess,
 };

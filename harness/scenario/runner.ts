@@ -258,6 +258,14 @@ export async function runScenario(
       return undefined;
     });
     if (tickets) append({ type: 'snapshot', name: 'tickets', at: now(), tickets });
+    // Only when a check reads it: the audit has a row per call, which a long run makes large.
+    if (checks.some((check) => check.needs.includes('snapshot') && check.name === 'auditComplete')) {
+      const audit = await env.admin.audit().catch((error: unknown) => {
+        progress(`${definition.name}: the final audit snapshot could not be read: ${message(error)}`);
+        return undefined;
+      });
+      if (audit) append({ type: 'snapshot', name: 'audit', at: now(), audit });
+    }
     const cutShort = options.signal?.aborted
       ? 'the run was cancelled before its timeline ended'
       : played

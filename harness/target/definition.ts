@@ -32,6 +32,10 @@ export type ReferenceDefect =
   | 'pool-gauge-stale'
   | 'jwks-no-cache'
   | 'pool-error-unhandled'
+  | 'tenant-cache-key'
+  | 'no-drain'
+  | 'flags-ignored'
+  | 'audit-spool-off'
   | 'shedding-off';
 
 export interface ReferenceOptions {

@@ -31,6 +31,8 @@ export const databaseRestart = defineScenario({
     Expect.correctAnswers(),
     Expect.isolation(),
     Expect.writesExactlyOnce(),
+    // Calls answered while the database was silent are audited through the spool.
+    Expect.auditComplete(),
     Expect.gracefulErrors(),
     Expect.healthTruthful(),
     Expect.boundedConnections(),

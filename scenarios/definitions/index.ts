@@ -1,10 +1,13 @@
 import type { ScenarioDefinition } from '../../harness/index.ts';
+import { auditOutage } from './audit-outage.ts';
 import { backendsTerminated } from './backends-terminated.ts';
 import { compoundFault } from './compound-fault.ts';
 import { connectionExhaustion } from './connection-exhaustion.ts';
 import { databaseBlackhole } from './database-blackhole.ts';
 import { databaseRestart } from './database-restart.ts';
 import { databaseStopped } from './database-stopped.ts';
+import { flagFlip } from './flag-flip.ts';
+import { gracefulShutdown } from './graceful-shutdown.ts';
 import { identityProvider } from './identity-provider.ts';
 import { loadSurge } from './load-surge.ts';
 import { networkDegradation } from './network-degradation.ts';
@@ -29,5 +32,8 @@ export const builtInScenarios: readonly ScenarioDefinition[] = [
   compoundFault,
   loadSurge,
   networkDegradation,
+  flagFlip,
+  gracefulShutdown,
+  auditOutage,
   noisyNeighbour,
 ];

@@ -1,10 +1,12 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type pg from 'pg';
 import type { Logger } from 'pino';
+import { listAudit } from '../audit/store.ts';
 import { DatasetSchema, listTickets, loadDataset } from '../db/dataset.ts';
 import type { SchemaState } from '../db/schema.ts';
 import type { Defects } from '../defects/index.ts';
 import { classifyError } from '../errors.ts';
+import { ToolFlags } from '../flags/index.ts';
 import { withinMs } from '../lifecycle.ts';
 import type { Metrics } from '../metrics.ts';
 import { BodyTooLargeError, hasAdminToken, readBody, sendJson } from './http-util.ts';
@@ -18,12 +20,22 @@ export interface AdminDeps {
   readonly version: string;
   readonly defects: Pick<Defects, 'name' | 'checkReady'>;
   readonly adminToken: string;
+  /** The tools' runtime switches, behind /flags (absent: no /flags endpoint). */
+  readonly flags?: ToolFlags;
+  /** Set once a shutdown has begun: /readyz then says not ready, so no new traffic is sent here. */
+  readonly lifecycle?: { readonly draining: boolean };
+  /** Spooled audit entries are flushed before the audit is listed, so the snapshot is complete. */
+  readonly audit?: { flushSpool(): Promise<void> };
 }
 
 const READY_BUDGET_MS = 1000;
 const MAX_DATASET_BYTES = 64 * 1024 * 1024;
 
 async function readyz(deps: AdminDeps, res: ServerResponse): Promise<void> {
+  if (deps.lifecycle?.draining) {
+    sendJson(res, 503, { status: 'not-ready', reason: 'shutting down' });
+    return;
+  }
   try {
     await deps.defects.checkReady(async () => {
       if (!deps.schema.ready) throw new Error('schema not created yet');
@@ -78,6 +90,65 @@ async function postDataset(deps: AdminDeps, req: IncomingMessage, res: ServerRes
   sendJson(res, 200, { loaded });
 }
 
+const MAX_FLAG_BYTES = 4096;
+const FLAG_PREFIX = '/flags/';
+
+/** GET /flags: every tool's switch; PUT /flags/<tool> `{"enabled": false}`: flips one. */
+async function flagsRoute(
+  deps: AdminDeps,
+  flags: ToolFlags,
+  req: IncomingMessage,
+  res: ServerResponse,
+  path: string,
+): Promise<void> {
+  if (path === '/flags') {
+    if (req.method !== 'GET') {
+      return sendJson(res, 405, {
+        error: { code: 'INVALID_ARGUMENT', message: 'method not allowed: GET /flags' },
+      });
+    }
+    return sendJson(res, 200, { flags: flags.snapshot() });
+  }
+  let tool = path.slice(FLAG_PREFIX.length);
+  try {
+    tool = decodeURIComponent(tool);
+  } catch {
+    // A malformed escape is just a name no tool has.
+  }
+  if (!ToolFlags.isTool(tool)) {
+    const known = Object.keys(flags.snapshot()).join(', ');
+    return sendJson(res, 404, {
+      error: {
+        code: 'NOT_FOUND',
+        message: `no tool named ${JSON.stringify(tool.slice(0, 100))}; tools: ${known}`,
+      },
+    });
+  }
+  if (req.method === 'GET') return sendJson(res, 200, { tool, ...flags.snapshot()[tool] });
+  if (req.method !== 'PUT') {
+    return sendJson(res, 405, {
+      error: { code: 'INVALID_ARGUMENT', message: 'method not allowed: GET or PUT /flags/<tool>' },
+    });
+  }
+  let enabled: unknown;
+  try {
+    enabled = (JSON.parse(await readBody(req, MAX_FLAG_BYTES)) as { enabled?: unknown } | null)?.enabled;
+  } catch {
+    enabled = undefined;
+  }
+  if (typeof enabled !== 'boolean') {
+    return sendJson(res, 400, {
+      error: { code: 'INVALID_ARGUMENT', message: 'body must be {"enabled": true|false}' },
+    });
+  }
+  const state = flags.set(tool, enabled);
+  deps.logger.warn(
+    { tool, enabled },
+    enabled ? 'tool enabled by the operator' : 'tool disabled by the operator',
+  );
+  return sendJson(res, 200, { tool, ...state });
+}
+
 async function route(deps: AdminDeps, req: IncomingMessage, res: ServerResponse): Promise<void> {
   const path = (req.url ?? '/').split('?')[0];
   const method = req.method ?? 'GET';
@@ -98,19 +169,32 @@ async function route(deps: AdminDeps, req: IncomingMessage, res: ServerResponse)
     res.end(body);
     return;
   }
-  if (path === '/dataset' || path === '/dataset/tickets') {
+  if (path === '/dataset' || path === '/dataset/tickets' || path === '/dataset/audit') {
     if (!hasAdminToken(req, deps.adminToken)) {
       return sendJson(res, 401, { error: { code: 'UNAUTHENTICATED', message: 'admin token required' } });
     }
     if (method === 'POST' && path === '/dataset') return postDataset(deps, req, res);
     if (method === 'GET' && path === '/dataset/tickets')
       return sendJson(res, 200, { tickets: await listTickets(deps.pool) });
+    if (method === 'GET' && path === '/dataset/audit') {
+      await deps.audit?.flushSpool();
+      return sendJson(res, 200, { audit: await listAudit(deps.pool) });
+    }
     return sendJson(res, 405, { error: { code: 'INVALID_ARGUMENT', message: 'method not allowed' } });
+  }
+  if (deps.flags && (path === '/flags' || path?.startsWith(FLAG_PREFIX))) {
+    if (!hasAdminToken(req, deps.adminToken)) {
+      return sendJson(res, 401, { error: { code: 'UNAUTHENTICATED', message: 'admin token required' } });
+    }
+    return flagsRoute(deps, deps.flags, req, res, path ?? '');
   }
   sendJson(res, 404, { error: { code: 'NOT_FOUND', message: 'no such admin endpoint' } });
 }
 
-/** The admin port: probes, metrics and dataset loading, outside any rate limit and MCP auth. */
+/**
+ * The admin port: probes, metrics, dataset loading and the end-of-run snapshots (tickets, audit),
+ * outside any rate limit and MCP auth.
+ */
 export function createAdminServer(deps: AdminDeps): Server {
   return createServer((req, res) => {
     res.setHeader('x-build-id', deps.buildId);

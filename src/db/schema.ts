@@ -41,6 +41,19 @@ CREATE TABLE IF NOT EXISTS tickets (
 -- Exactly-once ticket creation rests on this index: put it back if a build without it (the
 -- idempotency-ignored defect) dropped it from this database. A no-op while the constraint exists.
 CREATE UNIQUE INDEX IF NOT EXISTS ${TICKET_IDEMPOTENCY_INDEX} ON tickets (tenant_id, idempotency_key);
+-- One row per tool call (src/audit): ids only, no argument values.
+CREATE TABLE IF NOT EXISTS audit_log (
+  id text PRIMARY KEY,
+  at timestamptz NOT NULL,
+  tenant_id text NOT NULL,
+  subject text NOT NULL,
+  role text NOT NULL,
+  tool text NOT NULL,
+  record_ids text[] NOT NULL,
+  outcome text NOT NULL,
+  correlation_id text
+);
+CREATE INDEX IF NOT EXISTS audit_log_correlation_idx ON audit_log (correlation_id);
 `;
 
 /** Tracks whether the schema exists yet, so tools and /readyz can answer honestly before it does. */

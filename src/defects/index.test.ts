@@ -30,6 +30,10 @@ const HOOKS = [
   'poolReader',
   'keySet',
   'idleClientErrors',
+  'cacheKey',
+  'shutdownGraceMs',
+  'toolEnabled',
+  'auditSpool',
   'overloadGuard',
 ] as const satisfies readonly (keyof Defects)[];
 
@@ -46,6 +50,10 @@ const CHANGES: Record<(typeof DEFECT_NAMES)[number], readonly (typeof HOOKS)[num
   'pool-gauge-stale': ['poolReader'],
   'jwks-no-cache': ['keySet'],
   'pool-error-unhandled': ['idleClientErrors'],
+  'tenant-cache-key': ['cacheKey'],
+  'no-drain': ['shutdownGraceMs'],
+  'flags-ignored': ['toolEnabled'],
+  'audit-spool-off': ['auditSpool'],
   'shedding-off': ['overloadGuard'],
 };
 
@@ -82,6 +90,10 @@ describe('defects', () => {
       'pool-gauge-stale',
       'jwks-no-cache',
       'pool-error-unhandled',
+      'tenant-cache-key',
+      'no-drain',
+      'flags-ignored',
+      'audit-spool-off',
       'shedding-off',
     ]);
   });
@@ -237,5 +249,26 @@ describe('defects', () => {
     const listener = (_error: Error) => {};
     expect(GOOD.idleClientErrors(listener)).toBe(listener);
     expect(selectDefects('pool-error-unhandled').idleClientErrors(listener)).toBeUndefined();
+  });
+
+  it('no-drain gives in-flight calls no grace on SIGTERM; the good build the configured one', () => {
+    expect(GOOD.shutdownGraceMs(3000)).toBe(3000);
+    expect(selectDefects('no-drain').shutdownGraceMs(3000)).toBe(0);
+  });
+
+  it('flags-ignored runs a tool whatever its flag says; the good build obeys the flag', () => {
+    expect(GOOD.toolEnabled(false)).toBe(false);
+    expect(GOOD.toolEnabled(true)).toBe(true);
+    expect(selectDefects('flags-ignored').toolEnabled(false)).toBe(true);
+  });
+
+  it('audit-spool-off drops what production spools', async () => {
+    const written: unknown[] = [];
+    const write = async (entries: readonly unknown[]) => {
+      written.push(...entries);
+    };
+    await GOOD.auditSpool(write)([{ id: 'a' }] as never);
+    await selectDefects('audit-spool-off').auditSpool(write)([{ id: 'b' }] as never);
+    expect(written).toEqual([{ id: 'a' }]);
   });
 });

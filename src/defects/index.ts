@@ -9,14 +9,18 @@
  * the caller asked for, exactly like the real bug: the policy passes, then the wrong record is
  * answered. The others switch one protection off where the production code uses it: the pool's
  * timeouts, releasing a client on an error path, idempotent ticket creation, the readiness
- * check, the pool gauges, the JWKS cache, the pool's error listener.
+ * check, the pool gauges, the JWKS cache, the pool's error listener, the read cache's key, the
+ * shutdown's drain, the runtime flags, the audit spool.
  */
 import type { JWTVerifyGetKey } from 'jose';
 import type pg from 'pg';
+import type { SpoolWriter } from '../audit/log.ts';
+import { type CacheKeyParts, fullCacheKey } from '../cache/key.ts';
 import type { Repository } from '../db/repository.ts';
 import type { Customer } from '../domain.ts';
 import type { OverloadGuard } from '../overload/index.ts';
 import { crossTenantCustomer, withInternals, wrongCustomerSameTenant } from './answers.ts';
+import { keyWithoutOwner } from './cache.ts';
 import {
   insertTicketEveryTime,
   queryLeakingOnError,
@@ -60,6 +64,14 @@ export interface Defects {
   keySet(create: () => JWTVerifyGetKey): JWTVerifyGetKey;
   /** The listener for errors of idle pooled clients, given the production one (undefined: none). */
   idleClientErrors(listener: (error: Error) => void): ((error: Error) => void) | undefined;
+  /** The read cache's key for one read (production: tenant, customer and query). */
+  cacheKey(parts: CacheKeyParts): string;
+  /** How long in-flight requests get to finish after SIGTERM, given the configured grace. */
+  shutdownGraceMs(graceMs: number): number;
+  /** Whether a call of a tool may run, given the tool's runtime flag (true: switched on). */
+  toolEnabled(flag: boolean): boolean;
+  /** How audit entries reach the local spool while the database is away, given the real writer. */
+  auditSpool(write: SpoolWriter): SpoolWriter;
   /** The overload guard of tool calls, given a factory of the production one (limits on). */
   overloadGuard(create: () => OverloadGuard): OverloadGuard;
 }
@@ -75,6 +87,10 @@ const PRODUCTION: Omit<Defects, 'name' | 'summary'> = {
   poolReader: (read) => read,
   keySet: (create) => create(),
   idleClientErrors: (listener) => listener,
+  cacheKey: fullCacheKey,
+  shutdownGraceMs: (graceMs) => graceMs,
+  toolEnabled: (flag) => flag,
+  auditSpool: (write) => write,
   overloadGuard: (create) => create(),
 };
 
@@ -124,6 +140,29 @@ const DEFECTS: Record<Exclude<DefectName, 'none'>, Overrides> = {
   'pool-error-unhandled': {
     summary: "the pool has no 'error' listener: a database restart or failover crashes the process",
     idleClientErrors: () => undefined,
+  },
+  'tenant-cache-key': {
+    summary:
+      "the read cache's key lacks the tenant and the customer: one customer's data is served to another",
+    cacheKey: keyWithoutOwner,
+  },
+  // The shutdown that does not wait: every open connection is dropped the moment SIGTERM
+  // arrives, so the calls a deploy catches in flight die with it (a write may be committed
+  // and never acknowledged).
+  'no-drain': {
+    summary: 'SIGTERM drops every open connection at once: calls in flight are cut, not drained',
+    shutdownGraceMs: () => 0,
+  },
+  // The kill switch that is stored and shown (GET /flags, the gauge) but never consulted.
+  'flags-ignored': {
+    summary: 'a tool disabled at run time (PUT /flags) keeps answering: the flag is never consulted',
+    toolEnabled: () => true,
+  },
+  // The audit "works" as long as the database does: the entries of every call answered during
+  // an outage are acknowledged to nobody and lost.
+  'audit-spool-off': {
+    summary: 'audit entries are DROPPED while the database is away (no local spool)',
+    auditSpool: () => async () => undefined,
   },
   'shedding-off': {
     summary: 'no concurrency limit and no rate limits: overload queues on the pool instead of shedding',

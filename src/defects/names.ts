@@ -11,6 +11,10 @@ export const DEFECT_NAMES = [
   'pool-gauge-stale',
   'jwks-no-cache',
   'pool-error-unhandled',
+  'tenant-cache-key',
+  'no-drain',
+  'flags-ignored',
+  'audit-spool-off',
   'shedding-off',
 ] as const;
 export type DefectName = (typeof DEFECT_NAMES)[number];

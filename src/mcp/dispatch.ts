@@ -1,9 +1,12 @@
+import { randomUUID } from 'node:crypto';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import type { Logger } from 'pino';
+import type { AuditEntry } from '../audit/entry.ts';
 import { mayUseTool } from '../auth/policy.ts';
 import type { SchemaState } from '../db/schema.ts';
 import type { Principal } from '../domain.ts';
-import { classifyError, MESSAGES, ToolError } from '../errors.ts';
+import { classifyError, MESSAGES, ToolError, toolDisabled } from '../errors.ts';
+import type { ToolFlags } from '../flags/index.ts';
 import type { Metrics } from '../metrics.ts';
 import type { OverloadGuard } from '../overload/index.ts';
 import type { Tool, ToolContext } from '../tools/index.ts';
@@ -16,7 +19,11 @@ export interface DispatchDeps {
   readonly logger: Logger;
   readonly metrics: Metrics;
   readonly schema: SchemaState;
+  /** Resolves once the entry is durable; the answer waits for it. */
+  readonly audit: { record(entry: AuditEntry, options?: { databaseFailed?: boolean }): Promise<void> };
   readonly context: Omit<ToolContext, 'principal'>;
+  /** Runtime switches of the tools (absent: every tool on). */
+  readonly flags?: Pick<ToolFlags, 'isEnabled'>;
   /** Sheds calls beyond the rate and concurrency limits before the tool runs. */
   readonly overload: OverloadGuard;
 }
@@ -46,9 +53,19 @@ function customerIdOf(rawArgs: unknown): string | undefined {
   return typeof id === 'string' ? id.slice(0, 200) : undefined;
 }
 
+/** The records a call touched, for the audit: the customer asked for and anything it created. */
+function recordIdsOf(rawArgs: unknown, answer: CallToolResult): string[] {
+  const ids: string[] = [];
+  const customerId = customerIdOf(rawArgs);
+  if (customerId !== undefined) ids.push(customerId);
+  const ticket = (answer.structuredContent as { ticket?: { id?: unknown } } | undefined)?.ticket;
+  if (typeof ticket?.id === 'string') ids.push(ticket.id);
+  return ids;
+}
+
 /**
  * Runs one tool call end to end: role check, validation, execution, error mapping, the
- * correlation echo, one log line and the metrics. Every outcome is a tool result, so the
+ * correlation echo, the audit entry (durable before the answer), one log line and the metrics. Every outcome is a tool result, so the
  * harness always gets a stable code and the build id back.
  */
 export async function dispatchToolCall(
@@ -69,6 +86,9 @@ export async function dispatchToolCall(
     if (!mayUseTool(principal, tool.name)) {
       throw new ToolError('FORBIDDEN', `role ${principal.role} may not call ${tool.name}`);
     }
+    if (deps.flags && !deps.context.defects.toolEnabled(deps.flags.isEnabled(tool.name))) {
+      throw toolDisabled(tool.name);
+    }
     // Before the schema exists every query would fail with "relation does not exist" (INTERNAL);
     // the truth is that the database is not available yet.
     if (!deps.schema.ready) throw new ToolError('DEPENDENCY_UNAVAILABLE', MESSAGES.unavailable);
@@ -87,6 +107,27 @@ export async function dispatchToolCall(
     const message = deps.context.defects.errorMessage(mapped.message, error);
     const retry = mapped.retryAfterMs === undefined ? {} : { retryAfterMs: mapped.retryAfterMs };
     answer = result({ error: { code: mapped.code, message, ...retry } }, meta, true);
+  }
+  try {
+    await deps.audit.record(
+      {
+        id: randomUUID(),
+        at: new Date().toISOString(),
+        tenantId: principal.tenant,
+        subject: principal.subject,
+        role: principal.role,
+        tool: tool.name,
+        recordIds: recordIdsOf(rawArgs, answer),
+        outcome: code,
+        correlationId: correlationId ?? null,
+      },
+      { databaseFailed: code === 'DEPENDENCY_UNAVAILABLE' || code === 'TIMEOUT' },
+    );
+  } catch (error) {
+    // An unaudited call is not acknowledged: the client hears it failed (and may retry).
+    code = 'INTERNAL';
+    internalReason = `audit failed: ${error instanceof Error ? error.message : String(error)}`;
+    answer = result({ error: { code, message: MESSAGES.unaudited } }, meta, true);
   }
   const durationMs = performance.now() - started;
   deps.metrics.toolCalls.inc({ tool: tool.name, code });

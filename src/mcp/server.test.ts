@@ -4,6 +4,7 @@ import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import type pg from 'pg';
 import { pino } from 'pino';
 import { describe, expect, it } from 'vitest';
+import type { AuditEntry } from '../audit/entry.ts';
 import type { Repository } from '../db/repository.ts';
 import { selectDefects } from '../defects/index.ts';
 import type { Principal } from '../domain.ts';
@@ -47,15 +48,22 @@ function stubRepository(calls: string[], failWith?: Error): Repository {
 
 async function connect(
   principal: Principal,
-  options: { failWith?: Error; schemaReady?: boolean; overload?: OverloadGuard } = {},
+  options: { failWith?: Error; schemaReady?: boolean; auditFails?: boolean; overload?: OverloadGuard } = {},
 ) {
   const calls: string[] = [];
+  const audited: AuditEntry[] = [];
   const fakePool = { totalCount: 0, idleCount: 0, waitingCount: 0, options: { max: 10 } } as pg.Pool;
   const deps: DispatchDeps = {
     buildId: 'unit-build',
     logger: pino({ level: 'silent' }),
     metrics: createMetrics(fakePool, selectDefects('none')),
     schema: { ready: options.schemaReady ?? true },
+    audit: {
+      async record(entry) {
+        if (options.auditFails) throw new Error('spool: disk full');
+        audited.push(entry);
+      },
+    },
     context: { repository: stubRepository(calls, options.failWith), defects: selectDefects('none') },
     overload: options.overload ?? UNGUARDED,
   };
@@ -70,7 +78,7 @@ async function connect(
       arguments: args,
       _meta: { 'mcp-chaos/correlation-id': 'corr-1' },
     })) as CallToolResult;
-  return { client, call, calls, deps };
+  return { client, call, calls, deps, audited };
 }
 
 const agent: Principal = { subject: 'u', tenant: 't1', role: 'agent' };
@@ -148,6 +156,40 @@ describe('MCP layer', () => {
   it('says DEPENDENCY_UNAVAILABLE while the schema does not exist yet', async () => {
     const { call } = await connect(agent, { schemaReady: false });
     expect(errorOf(await call('lookup_customer', { customerId: 'c1' })).code).toBe('DEPENDENCY_UNAVAILABLE');
+  });
+
+  it('audits every call, refused ones too, with ids and outcome but no argument values', async () => {
+    const { call, audited } = await connect(auditor);
+    await call('lookup_customer', { customerId: 'c1' });
+    await call('create_ticket', {
+      customerId: 'c1',
+      subject: 'secret subject',
+      body: 'b',
+      idempotencyKey: '12345678',
+    });
+    expect(audited).toMatchObject([
+      {
+        tool: 'lookup_customer',
+        outcome: 'OK',
+        recordIds: ['c1'],
+        correlationId: 'corr-1',
+        tenantId: 't1',
+        role: 'auditor',
+      },
+      { tool: 'create_ticket', outcome: 'FORBIDDEN', recordIds: ['c1'], correlationId: 'corr-1' },
+    ]);
+    expect(new Set(audited.map((e) => e.id)).size).toBe(2);
+    expect(JSON.stringify(audited)).not.toContain('secret subject');
+  });
+
+  it('does not acknowledge a call whose audit entry could not be made durable', async () => {
+    const { call, deps } = await connect(agent, { auditFails: true });
+    const result = await call('lookup_customer', { customerId: 'c1' });
+    expect(errorOf(result)).toEqual({ code: 'INTERNAL', message: expect.stringContaining('audit log') });
+    expect(JSON.stringify(result)).not.toContain('disk full');
+    expect(await deps.metrics.registry.metrics()).toContain(
+      'mcp_tool_calls_total{tool="lookup_customer",code="INTERNAL"} 1',
+    );
   });
 
   it("sheds a call over the caller's rate before the tool runs, with the retry-after figure", async () => {

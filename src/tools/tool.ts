@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import { mayRequestCustomer, maySeeCustomer } from '../auth/policy.ts';
+import { type CachedReadsDeps, CallReads } from '../cache/index.ts';
 import type { Repository } from '../db/repository.ts';
 import type { Defects } from '../defects/index.ts';
 import type { Customer, Principal, ToolName } from '../domain.ts';
@@ -9,6 +10,8 @@ export interface ToolContext {
   readonly principal: Principal;
   readonly repository: Repository;
   readonly defects: Defects;
+  /** The read cache of lookup_customer and list_orders; without it every read goes to the database. */
+  readonly cache?: CachedReadsDeps;
 }
 
 /** A tool with its types erased, as the MCP layer sees it. */
@@ -54,14 +57,23 @@ export function defineTool<I extends z.ZodObject, O extends z.ZodObject>(
   };
 }
 
+/** The reads of one call, through the server's read cache (keyed by the defects' hook). */
+export const callReads = (context: ToolContext): CallReads =>
+  new CallReads(context.repository, context.cache, context.defects.cacheKey);
+
 /**
  * Loads a customer the caller may see, or fails with NOT_FOUND — the same answer for "does not
- * exist", "another tenant's" and "another customer's", so existence never leaks.
+ * exist", "another tenant's" and "another customer's", so existence never leaks. The policy
+ * judges the record whatever it came from (`reads`: the database, or the read cache).
  */
-export async function resolveCustomer(context: ToolContext, customerId: string): Promise<Customer> {
-  const { principal, repository } = context;
+export async function resolveCustomer(
+  context: ToolContext,
+  customerId: string,
+  reads: Pick<Repository, 'findCustomer'> = context.repository,
+): Promise<Customer> {
+  const { principal } = context;
   if (!mayRequestCustomer(principal, customerId)) throw notFound();
-  const customer = await repository.findCustomer(principal.tenant, customerId);
+  const customer = await reads.findCustomer(principal.tenant, customerId);
   if (!maySeeCustomer(principal, customer)) throw notFound();
   return customer;
 }

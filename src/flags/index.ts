@@ -1,0 +1,2 @@
+export { type FlagState, ToolFlags } from './flags.ts';
+export { registerFlagGauge } from './metrics.ts';
