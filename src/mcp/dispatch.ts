@@ -109,7 +109,7 @@ export async function dispatchToolCall(
     answer = result({ error: { code: mapped.code, message, ...retry } }, meta, true);
   }
   try {
-    await deps.audit.record(
+    const durable = deps.audit.record(
       {
         id: randomUUID(),
         at: new Date().toISOString(),
@@ -123,6 +123,16 @@ export async function dispatchToolCall(
       },
       { databaseFailed: code === 'DEPENDENCY_UNAVAILABLE' || code === 'TIMEOUT' },
     );
+    // A shed did nothing, so its answer need not wait for the entry to be durable: a refusal
+    // that waited on the database (the very thing overloaded) would not be fast. Its entry is
+    // still written, with the next group commit.
+    if (code === 'BUSY' || code === 'RATE_LIMITED') {
+      durable.catch((error: unknown) =>
+        deps.logger.warn({ correlationId, reason: String(error) }, 'audit of a shed call failed'),
+      );
+    } else {
+      await durable;
+    }
   } catch (error) {
     // An unaudited call is not acknowledged: the client hears it failed (and may retry).
     code = 'INTERNAL';
