@@ -48,7 +48,14 @@ function stubRepository(calls: string[], failWith?: Error): Repository {
 
 async function connect(
   principal: Principal,
-  options: { failWith?: Error; schemaReady?: boolean; auditFails?: boolean; overload?: OverloadGuard } = {},
+  options: {
+    failWith?: Error;
+    schemaReady?: boolean;
+    auditFails?: boolean;
+    overload?: OverloadGuard;
+    /** How long an entry takes to become durable (default: at once). */
+    auditDurable?: (entry: AuditEntry) => Promise<void>;
+  } = {},
 ) {
   const calls: string[] = [];
   const audited: AuditEntry[] = [];
@@ -62,6 +69,7 @@ async function connect(
       async record(entry) {
         if (options.auditFails) throw new Error('spool: disk full');
         audited.push(entry);
+        await options.auditDurable?.(entry);
       },
     },
     context: { repository: stubRepository(calls, options.failWith), defects: selectDefects('none') },
@@ -202,7 +210,12 @@ describe('MCP layer', () => {
       },
       { now: () => 0 },
     );
-    const { call, calls, deps } = await connect(agent, { overload });
+    // The shed's entry is written but never becomes durable here: the answer must not wait for it.
+    const { call, calls, deps, audited } = await connect(agent, {
+      overload,
+      auditDurable: (entry) =>
+        entry.outcome === 'RATE_LIMITED' ? new Promise(() => undefined) : Promise.resolve(),
+    });
     expect((await call('lookup_customer', { customerId: 'c1' })).isError).toBeUndefined();
     const shed = await call('lookup_customer', { customerId: 'c1' });
     expect(shed.isError).toBe(true);
@@ -213,6 +226,7 @@ describe('MCP layer', () => {
     });
     expect(shed._meta?.['mcp-chaos/correlation-id']).toBe('corr-1');
     expect(calls).toEqual(['findCustomer']);
+    expect(audited.map((e) => e.outcome)).toEqual(['OK', 'RATE_LIMITED']);
     const metrics = await deps.metrics.registry.metrics();
     expect(metrics).toContain('mcp_tool_calls_total{tool="lookup_customer",code="RATE_LIMITED"} 1');
   });
