@@ -6,7 +6,9 @@ import { databaseRestart } from './definitions/database-restart.ts';
 import { flagFlip } from './definitions/flag-flip.ts';
 import { gracefulShutdown } from './definitions/graceful-shutdown.ts';
 import { identityProvider } from './definitions/identity-provider.ts';
+import { loadSurge } from './definitions/load-surge.ts';
 import { networkDegradation } from './definitions/network-degradation.ts';
+import { noisyNeighbour } from './definitions/noisy-neighbour.ts';
 import { slowDatabase } from './definitions/slow-database.ts';
 import { steadyLoad } from './definitions/steady-load.ts';
 
@@ -39,4 +41,6 @@ export const selfTests: readonly SelfTestCase[] = [
   row('no-drain', gracefulShutdown, 'drainsInFlight'),
   row('flags-ignored', flagFlip, 'thresholds'),
   row('audit-spool-off', auditOutage, 'auditComplete'),
+  row('shedding-off', loadSurge, 'shedsExcess'),
+  row('shedding-off', noisyNeighbour, 'slo'),
 ];

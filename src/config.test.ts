@@ -113,4 +113,44 @@ describe('loadConfig', () => {
       'SHUTDOWN_GRACE_MS: must be an integer from 0 to 600000',
     );
   });
+
+  it('limits overload by default: four times the pool in flight, 20 calls/s per caller, bursts of 40', () => {
+    expect(loadConfig(REQUIRED).overload).toEqual({
+      maxConcurrentCalls: 40,
+      maxConcurrentPerPrincipal: 20,
+      rate: { perSecond: 20, burst: 40, maxPrincipals: 10_000 },
+      busyRetryAfterMs: 500,
+    });
+    expect(loadConfig({ ...REQUIRED, PG_POOL_MAX: '4' }).overload).toMatchObject({
+      maxConcurrentCalls: 16,
+      maxConcurrentPerPrincipal: 8,
+    });
+    expect(loadConfig({ ...REQUIRED, MAX_CONCURRENT_CALLS: '1' }).overload.maxConcurrentPerPrincipal).toBe(1);
+    const set = loadConfig({
+      ...REQUIRED,
+      MAX_CONCURRENT_CALLS: '7',
+      MAX_CONCURRENT_CALLS_PER_CALLER: '3',
+      RATE_LIMIT_PER_SECOND: '5',
+      RATE_LIMIT_BURST: '9',
+      RATE_LIMIT_PRINCIPALS: '3',
+      BUSY_RETRY_AFTER_MS: '250',
+    });
+    expect(set.overload).toEqual({
+      maxConcurrentCalls: 7,
+      maxConcurrentPerPrincipal: 3,
+      rate: { perSecond: 5, burst: 9, maxPrincipals: 3 },
+      busyRetryAfterMs: 250,
+    });
+  });
+
+  it('names a bad overload setting', () => {
+    expect(errorOf({ ...REQUIRED, MAX_CONCURRENT_CALLS: '0' })).toContain(
+      'MAX_CONCURRENT_CALLS: must be an integer from 1 to 100000',
+    );
+    expect(errorOf({ ...REQUIRED, RATE_LIMIT_PER_SECOND: 'fast' })).toContain(
+      'RATE_LIMIT_PER_SECOND: must be',
+    );
+    expect(errorOf({ ...REQUIRED, RATE_LIMIT_BURST: '-1' })).toContain('RATE_LIMIT_BURST: must be');
+    expect(errorOf({ ...REQUIRED, BUSY_RETRY_AFTER_MS: '1.5' })).toContain('BUSY_RETRY_AFTER_MS: must be');
+  });
 });

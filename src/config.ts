@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { z } from 'zod';
 import { DEFECT_NAMES } from './defects/names.ts';
 import { TOOL_NAMES, type ToolName } from './domain.ts';
+import type { OverloadLimits } from './overload/index.ts';
 
 const intIn = (min: number, max: number) => {
   const error = `must be an integer from ${min} to ${max}`;
@@ -54,6 +55,15 @@ const EnvSchema = z.object({
   // How long in-flight calls get to finish after SIGTERM before they are cut. With the pool's
   // close budget it stays under the 5 s a supervisor (the harness, `docker stop`) waits.
   SHUTDOWN_GRACE_MS: intIn(0, 600_000).default(3000),
+  // Overload protection (src/overload). Unset MAX_CONCURRENT_CALLS follows the pool: see loadConfig.
+  // 20 calls/s is plenty for one agent (the suite's busiest makes about 13 on nightly) and a
+  // fifth or less of what the pool serves on a healthy database, so one caller cannot take it all.
+  MAX_CONCURRENT_CALLS: intIn(1, 100_000).optional(),
+  MAX_CONCURRENT_CALLS_PER_CALLER: intIn(1, 100_000).optional(),
+  RATE_LIMIT_PER_SECOND: intIn(1, 1_000_000).default(20),
+  RATE_LIMIT_BURST: intIn(1, 1_000_000).default(40),
+  RATE_LIMIT_PRINCIPALS: intIn(1, 10_000_000).default(10_000),
+  BUSY_RETRY_AFTER_MS: positiveMs.default(500),
 });
 
 // A stale window shorter than the fresh one would mean nothing: entries leave it while still fresh.
@@ -91,6 +101,7 @@ export interface Config {
     readonly databaseRetryMs: number;
     readonly databaseBudgetMs: number;
   };
+  readonly overload: OverloadLimits;
 }
 
 export class ConfigError extends Error {
@@ -122,6 +133,11 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     throw new ConfigError(`invalid configuration: ${lines.join('; ')}`);
   }
   const e = parsed.data;
+  // Four times the pool: every connection busy and a short queue behind each, enough to ride out
+  // the pool opening its connections over a slow link (compound-fault: 300 ms round trips, about
+  // 2 s per new connection, calls pile up to ~35 meanwhile). Beyond that a call would only wait
+  // for a connection (up to PG_CONNECT_TIMEOUT_MS) and slow every call behind it.
+  const maxConcurrent = e.MAX_CONCURRENT_CALLS ?? 4 * e.PG_POOL_MAX;
   return {
     mcpHost: e.MCP_HOST,
     mcpPort: e.MCP_PORT,
@@ -148,6 +164,18 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       flushIntervalMs: e.AUDIT_FLUSH_INTERVAL_MS,
       databaseRetryMs: e.AUDIT_DATABASE_RETRY_MS,
       databaseBudgetMs: e.AUDIT_DATABASE_BUDGET_MS,
+    },
+    overload: {
+      maxConcurrentCalls: maxConcurrent,
+      // Half the slots: a caller flooding a slow database leaves the others the other half.
+      maxConcurrentPerPrincipal:
+        e.MAX_CONCURRENT_CALLS_PER_CALLER ?? Math.max(1, Math.ceil(maxConcurrent / 2)),
+      rate: {
+        perSecond: e.RATE_LIMIT_PER_SECOND,
+        burst: e.RATE_LIMIT_BURST,
+        maxPrincipals: e.RATE_LIMIT_PRINCIPALS,
+      },
+      busyRetryAfterMs: e.BUSY_RETRY_AFTER_MS,
     },
   };
 }

@@ -8,15 +8,21 @@ export const ERROR_CODES = [
   'TIMEOUT',
   'INTERNAL',
   'TOOL_DISABLED',
+  // Overload protection (src/overload): shed at once, before any work; retry after `retryAfterMs`.
+  'BUSY',
+  'RATE_LIMITED',
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];
 
 export class ToolError extends Error {
   override readonly name = 'ToolError';
   readonly code: ErrorCode;
-  constructor(code: ErrorCode, message: string) {
+  /** When the client may try again (BUSY, RATE_LIMITED): also in the structured error. */
+  readonly retryAfterMs: number | undefined;
+  constructor(code: ErrorCode, message: string, options: { retryAfterMs?: number } = {}) {
     super(message);
     this.code = code;
+    this.retryAfterMs = options.retryAfterMs;
   }
 }
 

@@ -16,6 +16,7 @@ import { listen, shutdownGracefully } from './lifecycle.ts';
 import { createLogger } from './logger.ts';
 import { createMcpHttpServer } from './mcp/http.ts';
 import { createMetrics } from './metrics.ts';
+import { createOverloadGuard } from './overload/index.ts';
 
 // After the drain: the audit flush and the pool close together stay within ~1.5 s, so the
 // whole shutdown (SHUTDOWN_GRACE_MS, default 3 s, + these) ends before a supervisor's SIGKILL.
@@ -104,6 +105,9 @@ async function main(): Promise<void> {
     audit,
     context: { repository: new PgRepository(pool, defects), defects, cache: readCache },
     flags,
+    overload: defects.overloadGuard(() =>
+      createOverloadGuard(config.overload, { onShed: (reason) => metrics.shed.inc({ reason }) }),
+    ),
   };
   const mcpServer = createMcpHttpServer({
     dispatch,

@@ -47,3 +47,15 @@ describe('read cache counters', () => {
     expect(text).toContain('cache_reads_total{query="orders",outcome="stale"} 2');
   });
 });
+
+describe('shed counter', () => {
+  it('counts sheds by reason on /metrics', async () => {
+    const metrics = createMetrics(pool as unknown as pg.Pool, selectDefects('none'));
+    metrics.shed.inc({ reason: 'concurrency' });
+    metrics.shed.inc({ reason: 'rate_limit' });
+    metrics.shed.inc({ reason: 'rate_limit' });
+    const text = await metrics.registry.metrics();
+    expect(text).toContain('mcp_calls_shed_total{reason="concurrency"} 1');
+    expect(text).toContain('mcp_calls_shed_total{reason="rate_limit"} 2');
+  });
+});

@@ -10,6 +10,7 @@ export interface Metrics {
   readonly cacheReads: Counter<'query' | 'outcome'>;
   /** Audit entries by where they went: database, spool, flushed (spool to database), failed. */
   readonly auditEntries: Counter<'sink'>;
+  readonly shed: Counter<'reason'>;
 }
 
 // One registry per server instance (not prom-client's global) so tests can run several servers
@@ -60,5 +61,11 @@ export function createMetrics(pool: pg.Pool, defects: Pick<Defects, 'poolReader'
     labelNames: ['query', 'outcome'] as const,
     registers: [registry],
   });
-  return { registry, toolCalls, toolDuration, cacheReads, auditEntries };
+  const shed = new Counter({
+    name: 'mcp_calls_shed_total',
+    help: 'Tool calls refused at once by overload protection, by reason (concurrency, caller_concurrency, rate_limit).',
+    labelNames: ['reason'] as const,
+    registers: [registry],
+  });
+  return { registry, toolCalls, toolDuration, cacheReads, auditEntries, shed };
 }

@@ -4,6 +4,7 @@
 export { auditComplete } from './audit-complete.ts';
 export { type BoundedConnectionsOptions, boundedConnections } from './bounded-connections.ts';
 export { type BoundedMemoryOptions, boundedMemory } from './bounded-memory.ts';
+export { type Stream, streamOf } from './call-scope.ts';
 export { correctAnswers } from './correct-answers.ts';
 export { type DrainsInFlightOptions, drainsInFlight } from './drains-in-flight.ts';
 export { type DriverHealthyOptions, driverHealthy } from './driver-healthy.ts';
@@ -15,6 +16,7 @@ export { type MetricsHonestOptions, metricsHonest } from './metrics-honest.ts';
 export { type NoHangsOptions, noHangs } from './no-hangs.ts';
 export { BUSINESS_CODES, type RecoversWithinOptions, recoversWithin } from './recovers-within.ts';
 export { LiveChecks, runChecks } from './run.ts';
+export { type ShedsExcessOptions, shedsExcess } from './sheds-excess.ts';
 export { type SloObjectives, type SloOptions, slo, sloThresholds } from './slo.ts';
 export { targetStayedUp } from './target-stayed-up.ts';
 export {

@@ -96,3 +96,32 @@ describe('slo around fault transitions', () => {
     expect(v.summary).toContain('(1 call in flight while a fault came or went left out)');
   });
 });
+
+describe('slo of one stream', () => {
+  const noisy = (c: ReturnType<typeof call>) => ({ ...c, correlationId: `run1-noisy-${c.correlationId}` });
+  const records = [
+    ...Array.from({ length: 100 }, (_, i) => call({ at: i, ms: 20, phase: 'noisy' })),
+    // The noisy user's own flood: shed and slow, which is its business alone.
+    ...Array.from({ length: 300 }, (_, i) =>
+      noisy(call({ at: i, ms: 3, phase: 'noisy', outcome: 'error', code: 'RATE_LIMITED' })),
+    ),
+    ...Array.from({ length: 20 }, (_, i) => noisy(call({ at: i, ms: 4000, phase: 'noisy' }))),
+  ];
+
+  it("judges only the workload's users with stream main, and says so", () => {
+    const objectives = { 'p(99)': '<500ms', errorRate: '<1%' } as const;
+    const v = judge(slo(objectives, { phases: ['noisy'], stream: 'main' }), records);
+    expect(v.status).toBe('pass');
+    expect(v.summary).toContain('p(99) (phase:noisy) 20 ms');
+    expect(v.summary).toContain("the main stream's calls only: the noisy user's left out");
+    expect(judge(slo(objectives, { phases: ['noisy'] }), records).status).toBe('fail');
+  });
+
+  it('fails when the main stream itself suffers', () => {
+    const busy = () => call({ at: 50, ms: 2100, phase: 'noisy', outcome: 'error', code: 'BUSY' });
+    const hurt = [...records, busy(), busy()];
+    const v = judge(slo({ errorRate: '<1%' }, { phases: ['noisy'], stream: 'main' }), hurt);
+    expect(v.status).toBe('fail');
+    expect(v.evidence.some((e) => /BUSY after 2,100 ms/.test(e.message))).toBe(true);
+  });
+});

@@ -1,6 +1,7 @@
 import { HarnessError } from '../errors.ts';
 import type { CallRecord } from '../journal/index.ts';
 import { isFailed } from '../stats/index.ts';
+import { FaultTransitions, type Stream, streamOf } from './call-scope.ts';
 import { EvidenceList, verdict } from './evidence.ts';
 import { ms } from './format.ts';
 import { type ThresholdResult, type ThresholdSpec, type ThresholdsState, thresholds } from './thresholds.ts';
@@ -29,6 +30,11 @@ export interface SloOptions {
   tools?: readonly string[];
   /** The check's name in verdicts (default `slo`; a scenario's steady state uses `steadyState`). */
   name?: string;
+  /**
+   * Judge only one stream of calls: `main` (the workload's users, leaving out a noisy user's
+   * flood: do the others keep their SLO?) or `noisy` (default: every call).
+   */
+  stream?: Stream;
 }
 
 const LATENCY_KEYS = ['p(50)', 'p(90)', 'p(95)', 'p(99)', 'avg', 'max'] as const;
@@ -85,11 +91,7 @@ export function sloThresholds(objectives: SloObjectives, options: SloOptions = {
 
 interface SloState {
   inner: ThresholdsState;
-  /**
-   * When faults were injected or healed (from the action's start to its completion): a call in
-   * flight then straddles two conditions.
-   */
-  transitions: { fault: string; from: number; to: number }[];
+  transitions: FaultTransitions;
   straddling: number;
   /** Failed and slowest calls in scope: what a reviewer opens first when an objective is missed. */
   failed: EvidenceList;
@@ -123,32 +125,21 @@ export function slo(objectives: SloObjectives, options: SloOptions = {}): Check<
     needs: [...engine.needs, 'fault'],
     init: () => ({
       inner: engine.init(),
-      transitions: [],
+      transitions: new FaultTransitions(),
       straddling: 0,
       failed: new EvidenceList(),
       slowest: [],
     }),
     update(state, record) {
       if (record.type === 'fault') {
-        if (record.event === 'injecting' || record.event === 'healing') {
-          state.transitions.push({ fault: record.fault, from: record.at, to: Number.POSITIVE_INFINITY });
-          return;
-        }
-        // The action completed (or failed): close its transition; a journal without the
-        // beginnings has instants only.
-        const open = state.transitions.findLast(
-          (t) => t.fault === record.fault && t.to === Number.POSITIVE_INFINITY,
-        );
-        if (open) open.to = record.at;
-        else state.transitions.push({ fault: record.fault, from: record.at, to: record.at });
+        state.transitions.add(record);
         return;
       }
+      // Another stream's calls are not this SLO's business (nor its engine's).
+      if (record.type === 'call' && options.stream && streamOf(record) !== options.stream) return;
       // A call is judged under the conditions of its phase: one in flight while a fault came or
       // went (a baseline call caught by the first inject) belongs to neither and is left out.
-      if (
-        record.type === 'call' &&
-        state.transitions.some((t) => t.to > record.actualStart && t.from < record.end)
-      ) {
+      if (record.type === 'call' && state.transitions.straddles(record)) {
         if (inScope(record)) state.straddling++;
         return;
       }
@@ -169,10 +160,14 @@ export function slo(objectives: SloObjectives, options: SloOptions = {}): Check<
     },
     finish(state) {
       const results = engine.results(state.inner);
-      const left =
+      const only = options.stream
+        ? ` (the ${options.stream} stream's calls only: ${options.stream === 'main' ? "the noisy user's left out" : "the workload's left out"})`
+        : '';
+      const left = `${only}${
         state.straddling > 0
           ? ` (${state.straddling} ${state.straddling === 1 ? 'call' : 'calls'} in flight while a fault came or went left out)`
-          : '';
+          : ''
+      }`;
       const missed = results.filter((r) => r.ok === false);
       const empty = results.filter((r) => r.ok === null);
       if (missed.length > 0) {

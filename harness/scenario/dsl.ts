@@ -15,6 +15,7 @@ import {
   type NoHangsOptions,
   noHangs,
   recoversWithin,
+  shedsExcess,
   slo,
   targetStayedUp,
   thresholds,
@@ -99,6 +100,8 @@ export const Expect = {
   driverHealthy,
   /** A SIGTERM drains the target: the calls in flight are answered, then it exits 0 in time. */
   drainsInFlight,
+  /** Under overload every failure is a fast shed with a retry-after, and served calls keep their baseline latency. */
+  shedsExcess,
 };
 
 type Common<W> = Omit<W, 'executor' | 'rate' | 'vus' | 'stages'>;

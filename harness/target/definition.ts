@@ -35,7 +35,8 @@ export type ReferenceDefect =
   | 'tenant-cache-key'
   | 'no-drain'
   | 'flags-ignored'
-  | 'audit-spool-off';
+  | 'audit-spool-off'
+  | 'shedding-off';
 
 export interface ReferenceOptions {
   /** A deliberately broken build of the reference server, for self-tests. */

@@ -11,6 +11,7 @@ import { gracefulShutdown } from './graceful-shutdown.ts';
 import { identityProvider } from './identity-provider.ts';
 import { loadSurge } from './load-surge.ts';
 import { networkDegradation } from './network-degradation.ts';
+import { noisyNeighbour } from './noisy-neighbour.ts';
 import { postgresPause } from './postgres-pause.ts';
 import { slowDatabase } from './slow-database.ts';
 import { steadyLoad } from './steady-load.ts';
@@ -34,4 +35,5 @@ export const builtInScenarios: readonly ScenarioDefinition[] = [
   flagFlip,
   gracefulShutdown,
   auditOutage,
+  noisyNeighbour,
 ];

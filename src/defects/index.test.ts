@@ -34,6 +34,7 @@ const HOOKS = [
   'shutdownGraceMs',
   'toolEnabled',
   'auditSpool',
+  'overloadGuard',
 ] as const satisfies readonly (keyof Defects)[];
 
 // Each defect breaks exactly one protection: these hooks, and no other, differ from production.
@@ -53,6 +54,7 @@ const CHANGES: Record<(typeof DEFECT_NAMES)[number], readonly (typeof HOOKS)[num
   'no-drain': ['shutdownGraceMs'],
   'flags-ignored': ['toolEnabled'],
   'audit-spool-off': ['auditSpool'],
+  'shedding-off': ['overloadGuard'],
 };
 
 /** A pool with one client whose query settles as told; records what happened to the client. */
@@ -92,7 +94,16 @@ describe('defects', () => {
       'no-drain',
       'flags-ignored',
       'audit-spool-off',
+      'shedding-off',
     ]);
+  });
+
+  it('shedding-off admits every call: no guard is created at all', async () => {
+    const create = vi.fn(() => ({ run: async () => 'guarded' as never }));
+    const guard = selectDefects('shedding-off').overloadGuard(create);
+    expect(create).not.toHaveBeenCalled();
+    expect(await guard.run({ tenant: 't', subject: 's' }, async () => 'ran')).toBe('ran');
+    expect(GOOD.overloadGuard(create)).toBe(create.mock.results[0]?.value);
   });
 
   it.each(DEFECT_NAMES)('%s changes only its own hooks and says what it breaks', (name) => {

@@ -18,6 +18,7 @@ import type { SpoolWriter } from '../audit/log.ts';
 import { type CacheKeyParts, fullCacheKey } from '../cache/key.ts';
 import type { Repository } from '../db/repository.ts';
 import type { Customer } from '../domain.ts';
+import type { OverloadGuard } from '../overload/index.ts';
 import { crossTenantCustomer, withInternals, wrongCustomerSameTenant } from './answers.ts';
 import { keyWithoutOwner } from './cache.ts';
 import {
@@ -28,6 +29,7 @@ import {
 } from './database.ts';
 import { keySetPerCall } from './identity.ts';
 import type { DefectName } from './names.ts';
+import { withoutShedding } from './overload.ts';
 import { readOnce, readyWithoutChecking } from './probes.ts';
 
 export { DEFECT_NAMES, type DefectName } from './names.ts';
@@ -70,6 +72,8 @@ export interface Defects {
   toolEnabled(flag: boolean): boolean;
   /** How audit entries reach the local spool while the database is away, given the real writer. */
   auditSpool(write: SpoolWriter): SpoolWriter;
+  /** The overload guard of tool calls, given a factory of the production one (limits on). */
+  overloadGuard(create: () => OverloadGuard): OverloadGuard;
 }
 
 const PRODUCTION: Omit<Defects, 'name' | 'summary'> = {
@@ -87,6 +91,7 @@ const PRODUCTION: Omit<Defects, 'name' | 'summary'> = {
   shutdownGraceMs: (graceMs) => graceMs,
   toolEnabled: (flag) => flag,
   auditSpool: (write) => write,
+  overloadGuard: (create) => create(),
 };
 
 type Overrides = Pick<Defects, 'summary'> & Partial<Omit<Defects, 'name' | 'summary'>>;
@@ -158,6 +163,10 @@ const DEFECTS: Record<Exclude<DefectName, 'none'>, Overrides> = {
   'audit-spool-off': {
     summary: 'audit entries are DROPPED while the database is away (no local spool)',
     auditSpool: () => async () => undefined,
+  },
+  'shedding-off': {
+    summary: 'no concurrency limit and no rate limits: overload queues on the pool instead of shedding',
+    overloadGuard: withoutShedding,
   },
 };
 

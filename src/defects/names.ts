@@ -15,5 +15,6 @@ export const DEFECT_NAMES = [
   'no-drain',
   'flags-ignored',
   'audit-spool-off',
+  'shedding-off',
 ] as const;
 export type DefectName = (typeof DEFECT_NAMES)[number];

@@ -5,6 +5,7 @@ import type { Repository } from '../db/repository.ts';
 import { selectDefects } from '../defects/index.ts';
 import { type DispatchDeps, dispatchToolCall } from '../mcp/dispatch.ts';
 import { createMetrics } from '../metrics.ts';
+import { UNGUARDED } from '../overload/index.ts';
 import { TOOLS } from '../tools/index.ts';
 import { ToolFlags } from './flags.ts';
 import { registerFlagGauge } from './metrics.ts';
@@ -59,6 +60,7 @@ describe('a disabled tool', () => {
       logger: pino({ level: 'silent' }),
       metrics: createMetrics(fakePool, selectDefects('none')),
       audit: { record: async () => undefined },
+      overload: UNGUARDED,
       schema: { ready: true },
       context: { repository, defects: selectDefects('none') },
       flags,

@@ -8,6 +8,7 @@ import type { Principal } from '../domain.ts';
 import { classifyError, MESSAGES, ToolError, toolDisabled } from '../errors.ts';
 import type { ToolFlags } from '../flags/index.ts';
 import type { Metrics } from '../metrics.ts';
+import type { OverloadGuard } from '../overload/index.ts';
 import type { Tool, ToolContext } from '../tools/index.ts';
 
 export const CORRELATION_KEY = 'mcp-chaos/correlation-id';
@@ -23,6 +24,8 @@ export interface DispatchDeps {
   readonly context: Omit<ToolContext, 'principal'>;
   /** Runtime switches of the tools (absent: every tool on). */
   readonly flags?: Pick<ToolFlags, 'isEnabled'>;
+  /** Sheds calls beyond the rate and concurrency limits before the tool runs. */
+  readonly overload: OverloadGuard;
 }
 
 export function correlationIdOf(meta: unknown): string | undefined {
@@ -89,7 +92,12 @@ export async function dispatchToolCall(
     // Before the schema exists every query would fail with "relation does not exist" (INTERNAL);
     // the truth is that the database is not available yet.
     if (!deps.schema.ready) throw new ToolError('DEPENDENCY_UNAVAILABLE', MESSAGES.unavailable);
-    const output = await tool.invoke({ ...deps.context, principal }, rawArgs);
+    // Admission here, not in the HTTP layer: a shed is then a tool result like any other error
+    // (stable code, retry-after, correlation echo, build id, log line, metrics) and only tool
+    // work — what reaches the database — counts against the limits.
+    const output = await deps.overload.run(principal, () =>
+      tool.invoke({ ...deps.context, principal }, rawArgs),
+    );
     answer = result(output, meta, false);
   } catch (error) {
     const mapped = classifyError(error);
@@ -97,10 +105,11 @@ export async function dispatchToolCall(
     if (!(error instanceof ToolError))
       internalReason = error instanceof Error ? error.message : String(error);
     const message = deps.context.defects.errorMessage(mapped.message, error);
-    answer = result({ error: { code: mapped.code, message } }, meta, true);
+    const retry = mapped.retryAfterMs === undefined ? {} : { retryAfterMs: mapped.retryAfterMs };
+    answer = result({ error: { code: mapped.code, message, ...retry } }, meta, true);
   }
   try {
-    await deps.audit.record(
+    const durable = deps.audit.record(
       {
         id: randomUUID(),
         at: new Date().toISOString(),
@@ -114,6 +123,16 @@ export async function dispatchToolCall(
       },
       { databaseFailed: code === 'DEPENDENCY_UNAVAILABLE' || code === 'TIMEOUT' },
     );
+    // A shed did nothing, so its answer need not wait for the entry to be durable: a refusal
+    // that waited on the database (the very thing overloaded) would not be fast. Its entry is
+    // still written, with the next group commit.
+    if (code === 'BUSY' || code === 'RATE_LIMITED') {
+      durable.catch((error: unknown) =>
+        deps.logger.warn({ correlationId, reason: String(error) }, 'audit of a shed call failed'),
+      );
+    } else {
+      await durable;
+    }
   } catch (error) {
     // An unaudited call is not acknowledged: the client hears it failed (and may retry).
     code = 'INTERNAL';

@@ -9,6 +9,7 @@ import type { Repository } from '../db/repository.ts';
 import { selectDefects } from '../defects/index.ts';
 import type { Principal } from '../domain.ts';
 import { createMetrics } from '../metrics.ts';
+import { createOverloadGuard, type OverloadGuard, UNGUARDED } from '../overload/index.ts';
 import type { DispatchDeps } from './dispatch.ts';
 import { createMcpServer } from './server.ts';
 
@@ -47,7 +48,14 @@ function stubRepository(calls: string[], failWith?: Error): Repository {
 
 async function connect(
   principal: Principal,
-  options: { failWith?: Error; schemaReady?: boolean; auditFails?: boolean } = {},
+  options: {
+    failWith?: Error;
+    schemaReady?: boolean;
+    auditFails?: boolean;
+    overload?: OverloadGuard;
+    /** How long an entry takes to become durable (default: at once). */
+    auditDurable?: (entry: AuditEntry) => Promise<void>;
+  } = {},
 ) {
   const calls: string[] = [];
   const audited: AuditEntry[] = [];
@@ -61,9 +69,11 @@ async function connect(
       async record(entry) {
         if (options.auditFails) throw new Error('spool: disk full');
         audited.push(entry);
+        await options.auditDurable?.(entry);
       },
     },
     context: { repository: stubRepository(calls, options.failWith), defects: selectDefects('none') },
+    overload: options.overload ?? UNGUARDED,
   };
   const [clientSide, serverSide] = InMemoryTransport.createLinkedPair();
   await createMcpServer(deps, principal).connect(serverSide);
@@ -188,5 +198,36 @@ describe('MCP layer', () => {
     expect(await deps.metrics.registry.metrics()).toContain(
       'mcp_tool_calls_total{tool="lookup_customer",code="INTERNAL"} 1',
     );
+  });
+
+  it("sheds a call over the caller's rate before the tool runs, with the retry-after figure", async () => {
+    const overload = createOverloadGuard(
+      {
+        maxConcurrentCalls: 10,
+        maxConcurrentPerPrincipal: 5,
+        rate: { perSecond: 1, burst: 1, maxPrincipals: 10 },
+        busyRetryAfterMs: 500,
+      },
+      { now: () => 0 },
+    );
+    // The shed's entry is written but never becomes durable here: the answer must not wait for it.
+    const { call, calls, deps, audited } = await connect(agent, {
+      overload,
+      auditDurable: (entry) =>
+        entry.outcome === 'RATE_LIMITED' ? new Promise(() => undefined) : Promise.resolve(),
+    });
+    expect((await call('lookup_customer', { customerId: 'c1' })).isError).toBeUndefined();
+    const shed = await call('lookup_customer', { customerId: 'c1' });
+    expect(shed.isError).toBe(true);
+    expect(errorOf(shed)).toEqual({
+      code: 'RATE_LIMITED',
+      message: 'busy, retry after 1000 ms (over the limit of 1 calls/s per caller)',
+      retryAfterMs: 1000,
+    });
+    expect(shed._meta?.['mcp-chaos/correlation-id']).toBe('corr-1');
+    expect(calls).toEqual(['findCustomer']);
+    expect(audited.map((e) => e.outcome)).toEqual(['OK', 'RATE_LIMITED']);
+    const metrics = await deps.metrics.registry.metrics();
+    expect(metrics).toContain('mcp_tool_calls_total{tool="lookup_customer",code="RATE_LIMITED"} 1');
   });
 });
