@@ -181,4 +181,40 @@ describe('AuditLog', () => {
     expect(await spool.pending()).toBe(true);
     await log.close();
   });
+
+  it('sets aside a spooled entry the database refuses as data, and stores the rest of its batch', async () => {
+    const store = new FakeStore();
+    const picky: AuditStore = {
+      insert: async (entries) => {
+        if (entries.some((e) => e.id === 'e2'))
+          throw Object.assign(new Error('unsupported Unicode escape sequence'), { code: '22P05' });
+        await store.insert(entries);
+      },
+    };
+    const spool = new AuditSpool(join(dir, 'spool.jsonl'));
+    await spool.append([entry(1), entry(2), entry(3)]);
+    const log = auditLog(picky, spool);
+    await log.flushSpool();
+    expect([...store.rows.keys()].sort()).toEqual(['e1', 'e3']);
+    expect(await spool.pending()).toBe(false);
+    const rejected = await readFile(`${spool.path}.rejected`, 'utf8');
+    expect(JSON.parse(rejected)).toMatchObject({
+      reason: 'unsupported Unicode escape sequence',
+      entry: { id: 'e2' },
+    });
+    await log.close();
+  });
+
+  it('settles: true once everything recorded is in the database, false while it stays spooled', async () => {
+    const store = new FakeStore();
+    const spool = new AuditSpool(join(dir, 'spool.jsonl'));
+    const log = auditLog(store, spool);
+    store.up = false;
+    await log.record(entry(1));
+    expect(await log.settle(100)).toBe(false);
+    store.up = true;
+    expect(await log.settle(2000)).toBe(true);
+    expect([...store.rows.keys()]).toEqual(['e1']);
+    await log.close();
+  });
 });

@@ -1,4 +1,5 @@
 import type { Logger } from 'pino';
+import { withinMs } from '../lifecycle.ts';
 import type { AuditEntry } from './entry.ts';
 import type { AuditSpool } from './spool.ts';
 import type { AuditStore } from './store.ts';
@@ -99,7 +100,10 @@ export class AuditLog {
   async #persist(entries: AuditEntry[]): Promise<void> {
     if (Date.now() >= this.#databaseDownUntil) {
       try {
-        await withinBudget(this.#options.store.insert(entries), this.#options.databaseBudgetMs);
+        const insert = this.#options.store.insert(entries);
+        // The insert goes on after the budget; its own failure then is nobody's concern.
+        insert.catch(() => undefined);
+        await withinMs(insert, this.#options.databaseBudgetMs);
         this.#options.count?.('database', entries.length);
         return;
       } catch (error) {
@@ -126,14 +130,14 @@ export class AuditLog {
   }
 
   async #flushOnce(): Promise<void> {
-    const { spool, store, logger } = this.#options;
+    const { spool, logger } = this.#options;
     try {
       if (!(await spool.pending())) return;
       const taken = await spool.takeAside();
       if (!taken) return;
       const size = this.#options.maxBatch ?? 500;
       for (let i = 0; i < taken.entries.length; i += size)
-        await store.insert(taken.entries.slice(i, i + size));
+        await this.#insertOrSetAside(taken.entries.slice(i, i + size));
       await taken.done();
       this.#options.count?.('flushed', taken.entries.length);
       this.#databaseDownUntil = 0;
@@ -142,11 +146,55 @@ export class AuditLog {
         logger.info({ flushed: taken.entries.length }, 'audit: the database is back; spooled entries stored');
       }
     } catch (error) {
-      logger.debug(
+      logger.warn(
         { reason: error instanceof Error ? error.message : String(error) },
-        'audit: spool flush failed',
+        'audit: spool flush failed; the entries stay spooled for the next try',
       );
     }
+  }
+
+  /**
+   * Inserts a spooled batch. The database refusing the data itself (SQLSTATE class 22: a value
+   * it cannot store) is no outage: retried, that batch would block every flush after it for
+   * good. So its entries are tried one by one and the refused ones set aside, with the reason,
+   * in the spool's `.rejected` file for a person to look at; the others are stored.
+   */
+  async #insertOrSetAside(entries: AuditEntry[]): Promise<void> {
+    const { store, spool, logger } = this.#options;
+    try {
+      await store.insert(entries);
+      return;
+    } catch (error) {
+      if (!isDataError(error)) throw error;
+    }
+    for (const entry of entries) {
+      try {
+        await store.insert([entry]);
+      } catch (error) {
+        if (!isDataError(error)) throw error;
+        await spool.reject(entry, error instanceof Error ? error.message : String(error));
+        this.#options.count?.('failed', 1);
+        logger.error(
+          { auditId: entry.id },
+          'audit: the database refused a spooled entry; set aside in the .rejected file',
+        );
+      }
+    }
+  }
+
+  /**
+   * Waits until every entry recorded so far is in the database: the group commit done and the
+   * spool flushed. False when entries are still spooled after `timeoutMs` (the database away).
+   */
+  async settle(timeoutMs: number): Promise<boolean> {
+    const deadline = Date.now() + timeoutMs;
+    while (this.#kicked && Date.now() < deadline) await this.#writing;
+    while (Date.now() < deadline) {
+      await this.flushSpool();
+      if (!(await this.#options.spool.pending())) return !this.#kicked;
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    return false;
   }
 
   /** Shutdown: waits for pending entries, tries one last flush, closes the spool. */
@@ -158,12 +206,7 @@ export class AuditLog {
   }
 }
 
-function withinBudget(work: Promise<void>, ms: number): Promise<void> {
-  let timer: NodeJS.Timeout | undefined;
-  const late = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`the audit insert took longer than ${ms} ms`)), ms);
-  });
-  // The insert goes on after the budget; its own failure then is nobody's concern.
-  work.catch(() => undefined);
-  return Promise.race([work, late]).finally(() => clearTimeout(timer));
+function isDataError(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === 'string' && code.startsWith('22');
 }

@@ -1,4 +1,4 @@
-import { type FileHandle, mkdir, open, readFile, rename, rm, stat } from 'node:fs/promises';
+import { appendFile, type FileHandle, mkdir, open, readFile, rename, rm, stat } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { type AuditEntry, AuditEntrySchema } from './entry.ts';
 
@@ -14,6 +14,9 @@ export class AuditSpool {
   #handle: FileHandle | undefined;
   // Appends and take-asides are serialised: a rename must never race an open write.
   #chain: Promise<unknown> = Promise.resolve();
+  // An append that failed part-way may have left a line without its newline: the next one
+  // starts on a fresh line, so the torn line alone is lost, never the acknowledged one after it.
+  #torn = false;
 
   constructor(path: string) {
     this.path = path;
@@ -26,9 +29,23 @@ export class AuditSpool {
         await mkdir(dirname(this.path), { recursive: true });
         this.#handle = await open(this.path, 'a', 0o600);
       }
-      await this.#handle.appendFile(entries.map((e) => `${JSON.stringify(e)}\n`).join(''));
-      await this.#handle.datasync();
+      const lines = entries.map((e) => `${JSON.stringify(e)}\n`).join('');
+      try {
+        await this.#handle.appendFile(this.#torn ? `\n${lines}` : lines);
+        await this.#handle.datasync();
+        this.#torn = false;
+      } catch (error) {
+        this.#torn = true;
+        await this.#handle.close().catch(() => undefined);
+        this.#handle = undefined;
+        throw error;
+      }
     });
+  }
+
+  /** Sets an entry the database refused aside, with the reason, in `<spool>.rejected`. */
+  async reject(entry: AuditEntry, reason: string): Promise<void> {
+    await appendFile(`${this.path}.rejected`, `${JSON.stringify({ reason, entry })}\n`, { mode: 0o600 });
   }
 
   /** True when entries are waiting to be flushed (in the spool or in an interrupted flush). */

@@ -53,11 +53,18 @@ function customerIdOf(rawArgs: unknown): string | undefined {
   return typeof id === 'string' ? id.slice(0, 200) : undefined;
 }
 
-/** The records a call touched, for the audit: the customer asked for and anything it created. */
-function recordIdsOf(rawArgs: unknown, answer: CallToolResult): string[] {
+// Client strings go into a jsonb parameter: PostgreSQL refuses NUL and lone surrogates, and one
+// such string would fail its whole group commit and, spooled, every flush after it.
+const storable = (text: string): string => text.replaceAll('\u0000', '').toWellFormed();
+
+/**
+ * The records a call touched, for the audit: the customer asked for (unless the arguments were
+ * refused: then it may be free text, not an id) and anything it created.
+ */
+function recordIdsOf(rawArgs: unknown, answer: CallToolResult, code: string): string[] {
   const ids: string[] = [];
-  const customerId = customerIdOf(rawArgs);
-  if (customerId !== undefined) ids.push(customerId);
+  const customerId = code === 'INVALID_ARGUMENT' ? undefined : customerIdOf(rawArgs);
+  if (customerId !== undefined) ids.push(storable(customerId));
   const ticket = (answer.structuredContent as { ticket?: { id?: unknown } } | undefined)?.ticket;
   if (typeof ticket?.id === 'string') ids.push(ticket.id);
   return ids;
@@ -117,9 +124,9 @@ export async function dispatchToolCall(
         subject: principal.subject,
         role: principal.role,
         tool: tool.name,
-        recordIds: recordIdsOf(rawArgs, answer),
+        recordIds: recordIdsOf(rawArgs, answer, code),
         outcome: code,
-        correlationId: correlationId ?? null,
+        correlationId: correlationId === undefined ? null : storable(correlationId),
       },
       { databaseFailed: code === 'DEPENDENCY_UNAVAILABLE' || code === 'TIMEOUT' },
     );

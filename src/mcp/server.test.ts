@@ -230,4 +230,16 @@ describe('MCP layer', () => {
     const metrics = await deps.metrics.registry.metrics();
     expect(metrics).toContain('mcp_tool_calls_total{tool="lookup_customer",code="RATE_LIMITED"} 1');
   });
+
+  it('audits storable strings only: no NUL or lone surrogate, no refused argument text', async () => {
+    const { client, audited } = await connect(agent);
+    await client.callTool({
+      name: 'lookup_customer',
+      arguments: { customerId: 'c1' },
+      _meta: { 'mcp-chaos/correlation-id': 'co\u0000rr-\ud800x' },
+    });
+    await client.callTool({ name: 'lookup_customer', arguments: { customerId: '' } });
+    expect(audited[0]?.correlationId).toBe('corr-\ufffdx');
+    expect(audited[1]).toMatchObject({ outcome: 'INVALID_ARGUMENT', recordIds: [] });
+  });
 });

