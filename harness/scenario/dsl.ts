@@ -15,6 +15,7 @@ import {
   type NoHangsOptions,
   noHangs,
   recoversWithin,
+  restoredFromBackup,
   shedsExcess,
   slo,
   targetStayedUp,
@@ -102,6 +103,11 @@ export const Expect = {
   drainsInFlight,
   /** Under overload every failure is a fast shed with a retry-after, and served calls keep their baseline latency. */
   shedsExcess,
+  /**
+   * After Fault.restoreBackup: every write acknowledged before the backup's recovery point, and
+   * after the restore, there exactly once; the writes in between counted as the restore's loss.
+   */
+  restoredFromBackup,
 };
 
 type Common<W> = Omit<W, 'executor' | 'rate' | 'vus' | 'stages'>;

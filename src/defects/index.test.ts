@@ -35,6 +35,7 @@ const HOOKS = [
   'toolEnabled',
   'auditSpool',
   'overloadGuard',
+  'backupTables',
 ] as const satisfies readonly (keyof Defects)[];
 
 // Each defect breaks exactly one protection: these hooks, and no other, differ from production.
@@ -55,6 +56,7 @@ const CHANGES: Record<(typeof DEFECT_NAMES)[number], readonly (typeof HOOKS)[num
   'flags-ignored': ['toolEnabled'],
   'audit-spool-off': ['auditSpool'],
   'shedding-off': ['overloadGuard'],
+  'backup-tables-by-hand': ['backupTables'],
 };
 
 /** A pool with one client whose query settles as told; records what happened to the client. */
@@ -95,7 +97,18 @@ describe('defects', () => {
       'flags-ignored',
       'audit-spool-off',
       'shedding-off',
+      'backup-tables-by-hand',
     ]);
+  });
+
+  it('backup-tables-by-hand backs up only the tables once listed; production backs up every table', () => {
+    const found = ['audit_log', 'customers', 'orders', 'tenants', 'tickets'];
+    expect(selectDefects('backup-tables-by-hand').backupTables(found)).toEqual([
+      'customers',
+      'orders',
+      'tenants',
+    ]);
+    expect(GOOD.backupTables(found)).toEqual(found);
   });
 
   it('shedding-off admits every call: no guard is created at all', async () => {
