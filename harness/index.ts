@@ -43,6 +43,8 @@ export {
   type TimeoutOptions,
   type Timing,
   type ToxicDirection,
+  type UpstreamFailingOptions,
+  type UpstreamSlowOptions,
 } from './faults/index.ts';
 export {
   type CallRecord,

@@ -307,6 +307,7 @@ describe('reference server authorization (real stack)', () => {
         ADMIN_PORT: '0',
         DATABASE_URL: started().postgresUrl,
         JWKS_URL: 'http://127.0.0.1:9/.well-known/jwks.json',
+        SHIPPING_URL: 'http://127.0.0.1:9',
         ADMIN_TOKEN: randomUUID(),
         LOG_LEVEL: 'info',
       },

@@ -28,6 +28,9 @@ export const FAULT_LINES: Readonly<Record<keyof typeof Fault, string>> = {
   noisyUser: 'noisyUser({ rate })                 one user flooding beside the others',
   disableTool:
     "disableTool('create_ticket')        a tool switched off at run time (admin /flags), on on heal",
+  upstreamSlow: 'upstreamSlow({ delayMs })           the shipping service (upstream) answers after delayMs',
+  upstreamFailing: 'upstreamFailing({ status })         the shipping service answers 5xx (default 503)',
+  upstreamHang: 'upstreamHang()                      the shipping service holds every request until healed',
 };
 
 /** One line per check of `Expect`; a unit test keeps it in step. */

@@ -3,6 +3,7 @@ import { linkFaults } from './link-faults.ts';
 import { loadFaults } from './load-faults.ts';
 import { postgresFaults } from './postgres-faults.ts';
 import { targetFaults } from './target-faults.ts';
+import { upstreamFaults } from './upstream-faults.ts';
 
 /** The fault catalog: `Fault.restart('postgres')`, `Fault.latency('target→postgres', …)`. */
 export const Fault = {
@@ -11,4 +12,5 @@ export const Fault = {
   ...targetFaults,
   ...loadFaults,
   ...flagFaults,
+  ...upstreamFaults,
 };

@@ -36,7 +36,8 @@ export type ReferenceDefect =
   | 'no-drain'
   | 'flags-ignored'
   | 'audit-spool-off'
-  | 'shedding-off';
+  | 'shedding-off'
+  | 'upstream-guards-off';
 
 export interface ReferenceOptions {
   /** A deliberately broken build of the reference server, for self-tests. */

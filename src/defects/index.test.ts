@@ -35,6 +35,7 @@ const HOOKS = [
   'toolEnabled',
   'auditSpool',
   'overloadGuard',
+  'upstreamRunner',
 ] as const satisfies readonly (keyof Defects)[];
 
 // Each defect breaks exactly one protection: these hooks, and no other, differ from production.
@@ -55,6 +56,7 @@ const CHANGES: Record<(typeof DEFECT_NAMES)[number], readonly (typeof HOOKS)[num
   'flags-ignored': ['toolEnabled'],
   'audit-spool-off': ['auditSpool'],
   'shedding-off': ['overloadGuard'],
+  'upstream-guards-off': ['upstreamRunner'],
 };
 
 /** A pool with one client whose query settles as told; records what happened to the client. */
@@ -95,7 +97,15 @@ describe('defects', () => {
       'flags-ignored',
       'audit-spool-off',
       'shedding-off',
+      'upstream-guards-off',
     ]);
+  });
+
+  it('upstream-guards-off asks the upstream bare: the guarded runner is never used', () => {
+    const guarded = vi.fn();
+    const bare = vi.fn();
+    expect(selectDefects('upstream-guards-off').upstreamRunner(guarded, bare)).toBe(bare);
+    expect(GOOD.upstreamRunner(guarded, bare)).toBe(guarded);
   });
 
   it('shedding-off admits every call: no guard is created at all', async () => {

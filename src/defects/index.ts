@@ -10,7 +10,7 @@
  * answered. The others switch one protection off where the production code uses it: the pool's
  * timeouts, releasing a client on an error path, idempotent ticket creation, the readiness
  * check, the pool gauges, the JWKS cache, the pool's error listener, the read cache's key, the
- * shutdown's drain, the runtime flags, the audit spool.
+ * shutdown's drain, the runtime flags, the audit spool, the upstream's guards.
  */
 import type { JWTVerifyGetKey } from 'jose';
 import type pg from 'pg';
@@ -19,6 +19,7 @@ import { type CacheKeyParts, fullCacheKey } from '../cache/key.ts';
 import type { Repository } from '../db/repository.ts';
 import type { Customer } from '../domain.ts';
 import type { OverloadGuard } from '../overload/index.ts';
+import type { UpstreamRunner } from '../upstream/index.ts';
 import { crossTenantCustomer, withInternals, wrongCustomerSameTenant } from './answers.ts';
 import { keyWithoutOwner } from './cache.ts';
 import {
@@ -31,6 +32,7 @@ import { keySetPerCall } from './identity.ts';
 import type { DefectName } from './names.ts';
 import { withoutShedding } from './overload.ts';
 import { readOnce, readyWithoutChecking } from './probes.ts';
+import { withoutUpstreamGuards } from './upstream.ts';
 
 export { DEFECT_NAMES, type DefectName } from './names.ts';
 
@@ -74,6 +76,8 @@ export interface Defects {
   auditSpool(write: SpoolWriter): SpoolWriter;
   /** The overload guard of tool calls, given a factory of the production one (limits on). */
   overloadGuard(create: () => OverloadGuard): OverloadGuard;
+  /** How the shipping upstream is asked, given the guarded runner (cockatiel's policies) and a bare one. */
+  upstreamRunner(guarded: UpstreamRunner, bare: UpstreamRunner): UpstreamRunner;
 }
 
 const PRODUCTION: Omit<Defects, 'name' | 'summary'> = {
@@ -92,6 +96,7 @@ const PRODUCTION: Omit<Defects, 'name' | 'summary'> = {
   toolEnabled: (flag) => flag,
   auditSpool: (write) => write,
   overloadGuard: (create) => create(),
+  upstreamRunner: (guarded) => guarded,
 };
 
 type Overrides = Pick<Defects, 'summary'> & Partial<Omit<Defects, 'name' | 'summary'>>;
@@ -167,6 +172,12 @@ const DEFECTS: Record<Exclude<DefectName, 'none'>, Overrides> = {
   'shedding-off': {
     summary: 'no concurrency limit and no rate limits: overload queues on the pool instead of shedding',
     overloadGuard: withoutShedding,
+  },
+  // The upstream call with no timeout, no breaker and no bulkhead: a hung shipping service holds
+  // every get_order_status call, and with them the server's call slots.
+  'upstream-guards-off': {
+    summary: 'the shipping upstream is asked with no timeout, breaker or bulkhead: a hung upstream holds call slots',
+    upstreamRunner: withoutUpstreamGuards,
   },
 };
 

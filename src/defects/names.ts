@@ -16,5 +16,6 @@ export const DEFECT_NAMES = [
   'flags-ignored',
   'audit-spool-off',
   'shedding-off',
+  'upstream-guards-off',
 ] as const;
 export type DefectName = (typeof DEFECT_NAMES)[number];

@@ -1,0 +1,1 @@
+export { ShippingService, type ShippingMode } from './shipping-service.ts';
