@@ -6,6 +6,7 @@ import {
   boundedConnections,
   boundedMemory,
   correctAnswers,
+  degradesAndRecovers,
   drainsInFlight,
   driverHealthy,
   gracefulErrors,
@@ -102,6 +103,14 @@ export const Expect = {
   drainsInFlight,
   /** Under overload every failure is a fast shed with a retry-after, and served calls keep their baseline latency. */
   shedsExcess,
+  /**
+   * A tool's answers degrade (`shipping.available: false`) while its upstream is away and are
+   * full again `within` after the last heal (`Expect.degradesAndRecovers('5s')`).
+   */
+  degradesAndRecovers: (
+    within: Duration,
+    options: Omit<Parameters<typeof degradesAndRecovers>[0], 'withinMs'> = {},
+  ) => degradesAndRecovers({ ...options, withinMs: parseDuration(within) }),
 };
 
 type Common<W> = Omit<W, 'executor' | 'rate' | 'vus' | 'stages'>;

@@ -1,5 +1,5 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import { SHIPPING_ORDER_ID, shippingStatusOf } from '../dataset/shipping.ts';
+import { SHIPPING_ORDER_ID, shippingStatusOf } from '../checks/shipping.ts';
 
 /**
  * How the service behaves now. `normal`: answers at once. `slow`: answers after `delayMs`.

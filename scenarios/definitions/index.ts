@@ -16,6 +16,7 @@ import { postgresPause } from './postgres-pause.ts';
 import { slowDatabase } from './slow-database.ts';
 import { steadyLoad } from './steady-load.ts';
 import { targetCrash } from './target-crash.ts';
+import { upstreamDegradation } from './upstream-degradation.ts';
 
 /** Every built-in scenario, in the order the suite runs them (the benchmark reads their rates). */
 export const builtInScenarios: readonly ScenarioDefinition[] = [
@@ -36,4 +37,5 @@ export const builtInScenarios: readonly ScenarioDefinition[] = [
   gracefulShutdown,
   auditOutage,
   noisyNeighbour,
+  upstreamDegradation,
 ];

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+// Pure (node:crypto only): the checks judge answers with it, the harness's shipping service serves it.
 
 /** What the shipping-status service answers for one order: the ground truth of get_order_status. */
 export interface ShippingStatus {
