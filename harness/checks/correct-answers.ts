@@ -101,7 +101,8 @@ function shippingProblems(shipping: Record<string, unknown> | undefined, orderId
       .filter((f) => shipping[f] !== want[f])
       .map((f) => `shipping ${f} is ${show(shipping[f])}, the shipping service says ${show(want[f])}`);
   }
-  if (shipping.available !== false) return [`shipping.available is ${show(shipping.available)}, not true or false`];
+  if (shipping.available !== false)
+    return [`shipping.available is ${show(shipping.available)}, not true or false`];
   const problems: string[] = [];
   if (typeof shipping.reason !== 'string' || shipping.reason.trim() === '')
     problems.push('a degraded shipping answer without a reason');

@@ -112,12 +112,18 @@ export function degradesAndRecovers(options: DegradesAndRecoversOptions): Check<
     finish(state) {
       const { degradedDuring, fullDuring, lastHeal, settledCalls, settledFull, late } = state;
       if (state.windows.length === 0 || lastHeal === undefined) {
-        return verdict(name, 'inconclusive', `No fault on ${link} was injected and healed, so there was nothing to degrade and recover from.`);
+        return verdict(
+          name,
+          'inconclusive',
+          `No fault on ${link} was injected and healed, so there was nothing to degrade and recover from.`,
+        );
       }
       const during = `During the faults on ${link}: ${plural(degradedDuring, 'degraded answer')}, ${plural(fullDuring, 'full answer')}.`;
       if (degradedDuring < minDegraded) {
         const evidence = new EvidenceList();
-        evidence.add({ message: `degraded ${tool} answers during the faults: ${count(degradedDuring)} of at least ${count(minDegraded)}` });
+        evidence.add({
+          message: `degraded ${tool} answers during the faults: ${count(degradedDuring)} of at least ${count(minDegraded)}`,
+        });
         return verdict(
           name,
           'fail',
@@ -140,7 +146,10 @@ export function degradesAndRecovers(options: DegradesAndRecoversOptions): Check<
           `${during} Only ${plural(settledCalls, `ok ${tool} answer`)} started more than ${ms(withinMs)} after the last heal (at least ${count(minCallsAfter)} needed to judge the recovery).`,
         );
       }
-      const back = state.firstFullAfterHeal === undefined ? '' : ` The first full answer started ${ms(state.firstFullAfterHeal - lastHeal)} after the last heal;`;
+      const back =
+        state.firstFullAfterHeal === undefined
+          ? ''
+          : ` The first full answer started ${ms(state.firstFullAfterHeal - lastHeal)} after the last heal;`;
       return verdict(
         name,
         'pass',

@@ -37,7 +37,10 @@ export const upstreamFaults = {
     checkOptions('upstreamFailing', options, ['status', 'afterMs', 'forMs']);
     const status = options.status ?? 503;
     if (!(Number.isInteger(status) && status >= 500 && status <= 599)) {
-      throw invalid('upstreamFailing', `status must be an HTTP status from 500 to 599, got ${String(status)}`);
+      throw invalid(
+        'upstreamFailing',
+        `status must be an HTTP status from 500 to 599, got ${String(status)}`,
+      );
     }
     return upstreamFault(`upstreamFailing(${status})`, checkTiming('upstreamFailing', options), (env) => {
       env.shipping.setMode({ kind: 'failing', status });
@@ -48,7 +51,7 @@ export const upstreamFaults = {
   /** Every shipping-status request is held unanswered until the fault is healed. */
   upstreamHang(options: Timing = {}): FaultSpec {
     checkOptions('upstreamHang', options, ['afterMs', 'forMs']);
-    return upstreamFault('upstreamHang', checkTiming('upstreamHang', options), (env) => {
+    return upstreamFault('upstreamHang()', checkTiming('upstreamHang', options), (env) => {
       env.shipping.setMode({ kind: 'hang' });
       return 'shipping service holds every request unanswered';
     });

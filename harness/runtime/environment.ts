@@ -5,8 +5,8 @@ import { HarnessError } from '../errors.ts';
 import { IdentityIssuer } from '../identity/issuer.ts';
 import type { IdentityClaims } from '../journal/records.ts';
 import { Links } from '../links/index.ts';
-import { ShippingService } from '../upstream/index.ts';
 import { referenceTarget, type TargetDefinition } from '../target/definition.ts';
+import { ShippingService } from '../upstream/index.ts';
 import {
   LINKS,
   type LinkName,

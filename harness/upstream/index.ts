@@ -1,1 +1,1 @@
-export { ShippingService, type ShippingMode } from './shipping-service.ts';
+export { type ShippingMode, ShippingService } from './shipping-service.ts';

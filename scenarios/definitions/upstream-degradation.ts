@@ -15,7 +15,8 @@ const OTHER_TOOLS = ['lookup_customer', 'list_orders', 'create_ticket'];
  */
 export const upstreamDegradation = defineScenario({
   name: 'upstream-degradation',
-  description: 'The shipping upstream is slow, hung, then failing: get_order_status degrades fast, the rest never notice.',
+  description:
+    'The shipping upstream is slow, hung, then failing: get_order_status degrades fast, the rest never notice.',
   steadyState: STEADY,
   // Half the calls ask the upstream: 10 calls/s, enough to fill the server's call slots within
   // the hung phase if nothing bounds the wait.

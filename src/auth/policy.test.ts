@@ -29,7 +29,13 @@ describe('policy', () => {
   it("shows an order only in the caller's tenant, and to a customer only its own", () => {
     const order = (customerId: string, tenantId: string) => ({
       tenantId,
-      order: { id: 'o1', customerId, status: 'shipped', totalCents: 100, createdAt: '2026-01-01T00:00:00.000Z' },
+      order: {
+        id: 'o1',
+        customerId,
+        status: 'shipped',
+        totalCents: 100,
+        createdAt: '2026-01-01T00:00:00.000Z',
+      },
     });
     expect(maySeeOrder(agent, order('c2', 't1'))).toBe(true);
     expect(maySeeOrder(auditor, order('c2', 't1'))).toBe(true);

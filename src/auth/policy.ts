@@ -1,5 +1,5 @@
-import type { Customer, Principal, Role, ToolName } from '../domain.ts';
 import type { OrderOwner } from '../db/repository.ts';
+import type { Customer, Principal, Role, ToolName } from '../domain.ts';
 
 // The whole authorization policy. Two questions, asked in this order by every tool:
 // may this role use this tool at all (FORBIDDEN if not, before any lookup), and may this caller

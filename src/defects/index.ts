@@ -176,7 +176,8 @@ const DEFECTS: Record<Exclude<DefectName, 'none'>, Overrides> = {
   // The upstream call with no timeout, no breaker and no bulkhead: a hung shipping service holds
   // every get_order_status call, and with them the server's call slots.
   'upstream-guards-off': {
-    summary: 'the shipping upstream is asked with no timeout, breaker or bulkhead: a hung upstream holds call slots',
+    summary:
+      'the shipping upstream is asked with no timeout, breaker or bulkhead: a hung upstream holds call slots',
     upstreamRunner: withoutUpstreamGuards,
   },
 };

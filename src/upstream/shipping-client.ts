@@ -28,13 +28,7 @@ export const ShipmentSchema = z.object({
 export type Shipment = z.infer<typeof ShipmentSchema>;
 
 /** How one upstream call ended, for the metrics and the degraded answer. */
-export type UpstreamOutcome =
-  | 'ok'
-  | 'not_found'
-  | 'failed'
-  | 'timeout'
-  | 'circuit_open'
-  | 'bulkhead_full';
+export type UpstreamOutcome = 'ok' | 'not_found' | 'failed' | 'timeout' | 'circuit_open' | 'bulkhead_full';
 
 export type ShipmentLookup =
   | { readonly outcome: 'ok'; readonly shipment: Shipment }
@@ -105,7 +99,9 @@ export class ShippingClient {
       bulkhead(s.bulkheadMax, s.bulkheadQueue),
       timeout(s.totalTimeoutMs, TimeoutStrategy.Aggressive),
       retry(
-        handleWhen((error) => !(error instanceof BrokenCircuitError) && !(error instanceof BulkheadRejectedError)),
+        handleWhen(
+          (error) => !(error instanceof BrokenCircuitError) && !(error instanceof BulkheadRejectedError),
+        ),
         {
           maxAttempts: s.retries,
           // Decorrelated jitter (cockatiel's default generator): retries of many callers spread out.
@@ -115,8 +111,7 @@ export class ShippingClient {
       this.#breaker,
       timeout(s.attemptTimeoutMs, TimeoutStrategy.Aggressive),
     );
-    const guardedRunner: UpstreamRunner = (attempt) =>
-      guarded.execute(({ signal }) => attempt(signal));
+    const guardedRunner: UpstreamRunner = (attempt) => guarded.execute(({ signal }) => attempt(signal));
     // No guard at all: the request waits as long as the upstream takes.
     const bare: UpstreamRunner = (attempt) => attempt(new AbortController().signal);
     this.#run = (options.chooseRunner ?? ((g) => g))(guardedRunner, bare);
