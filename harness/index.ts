@@ -27,6 +27,7 @@ export {
   type Verdict,
   writesExactlyOnce,
 } from './checks/index.ts';
+export { type ShippingStatus, shippingStatusOf } from './checks/shipping.ts';
 export { type Dataset, generateDataset } from './dataset/generate.ts';
 export { HarnessError, type HarnessErrorCode } from './errors.ts';
 export {
@@ -100,3 +101,4 @@ export {
   type SelfTestReport,
 } from './selftest/index.ts';
 export { type ReferenceOptions, referenceTarget, type TargetDefinition } from './target/definition.ts';
+export type { ShippingMode, ShippingService } from './upstream/index.ts';
