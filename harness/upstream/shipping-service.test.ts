@@ -36,6 +36,7 @@ describe('ShippingService', () => {
     const service = await start();
     expect((await get(service, '/nope')).status).toBe(404);
     expect((await get(service, '/shipments/a%20b')).status).toBe(400);
+    expect((await get(service, '/shipments/%zz')).status).toBe(400);
   });
 
   it('answers slowly while slow, then at once again', async () => {

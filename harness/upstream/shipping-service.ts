@@ -81,7 +81,12 @@ export class ShippingService {
       return;
     }
     this.#requests++;
-    const orderId = decodeURIComponent(match[1] ?? '');
+    let orderId = '';
+    try {
+      orderId = decodeURIComponent(match[1] ?? '');
+    } catch {
+      // A malformed escape (`%zz`) is the client's mistake: answered 400, never thrown in the harness.
+    }
     if (!SHIPPING_ORDER_ID.test(orderId)) {
       response.writeHead(400, { 'content-type': 'application/json' }).end('{"error":"bad order id"}');
       return;
@@ -103,7 +108,7 @@ export class ShippingService {
           .end('{"error":"shipping status temporarily unavailable"}');
         return;
       case 'slow': {
-        // Answered as the mode at the end of the delay says, so a heal mid-wait answers at once.
+        // Released early by a change of mode (a heal answers at once); else answered after the delay.
         const release = () => {
           clearTimeout(timer);
           this.#held.delete(release);
