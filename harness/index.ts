@@ -28,6 +28,7 @@ export {
   type Verdict,
   writesExactlyOnce,
 } from './checks/index.ts';
+export { type ShippingStatus, shippingStatusOf } from './checks/shipping.ts';
 export { type Dataset, generateDataset } from './dataset/generate.ts';
 export { HarnessError, type HarnessErrorCode } from './errors.ts';
 export {
@@ -44,6 +45,8 @@ export {
   type TimeoutOptions,
   type Timing,
   type ToxicDirection,
+  type UpstreamFailingOptions,
+  type UpstreamSlowOptions,
 } from './faults/index.ts';
 export {
   type CallRecord,
@@ -99,3 +102,4 @@ export {
   type SelfTestReport,
 } from './selftest/index.ts';
 export { type ReferenceOptions, referenceTarget, type TargetDefinition } from './target/definition.ts';
+export type { ShippingMode, ShippingService } from './upstream/index.ts';

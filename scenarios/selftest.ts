@@ -12,6 +12,7 @@ import { networkDegradation } from './definitions/network-degradation.ts';
 import { noisyNeighbour } from './definitions/noisy-neighbour.ts';
 import { slowDatabase } from './definitions/slow-database.ts';
 import { steadyLoad } from './definitions/steady-load.ts';
+import { upstreamDegradation } from './definitions/upstream-degradation.ts';
 
 type Defect = NonNullable<Parameters<typeof referenceTarget>[0]>['defect'] & string;
 
@@ -45,4 +46,5 @@ export const selfTests: readonly SelfTestCase[] = [
   row('shedding-off', loadSurge, 'shedsExcess'),
   row('shedding-off', noisyNeighbour, 'slo'),
   row('backup-tables-by-hand', backupRestore, 'restoredFromBackup'),
+  row('upstream-guards-off', upstreamDegradation, 'slo'),
 ];

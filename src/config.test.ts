@@ -5,6 +5,7 @@ const REQUIRED = {
   DATABASE_URL: 'postgres://app:secret@127.0.0.1:5432/app',
   JWKS_URL: 'http://127.0.0.1:9000/jwks',
   ADMIN_TOKEN: 'admin-token',
+  SHIPPING_URL: 'http://127.0.0.1:9100/',
 };
 
 const errorOf = (env: Record<string, string>): string => {
@@ -50,7 +51,7 @@ describe('loadConfig', () => {
 
   it('names every missing required variable', () => {
     const message = errorOf({});
-    for (const name of ['DATABASE_URL', 'JWKS_URL', 'ADMIN_TOKEN'])
+    for (const name of ['DATABASE_URL', 'JWKS_URL', 'ADMIN_TOKEN', 'SHIPPING_URL'])
       expect(message).toContain(`${name} is required`);
   });
 

@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { DEFECT_NAMES } from './defects/names.ts';
 import { TOOL_NAMES, type ToolName } from './domain.ts';
 import type { OverloadLimits } from './overload/index.ts';
+import type { UpstreamSettings } from './upstream/settings.ts';
 
 const intIn = (min: number, max: number) => {
   const error = `must be an integer from ${min} to ${max}`;
@@ -65,13 +66,31 @@ const EnvSchema = z.object({
   RATE_LIMIT_BURST: intIn(1, 1_000_000).default(40),
   RATE_LIMIT_PRINCIPALS: intIn(1, 10_000_000).default(10_000),
   BUSY_RETRY_AFTER_MS: positiveMs.default(500),
+  // The shipping-status upstream (src/upstream) of get_order_status. Required: a server that
+  // silently ran without it would answer every order "shipping unavailable" and look healthy.
+  SHIPPING_URL: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }),
+  // One attempt's budget; with the retries and their backoff the whole upstream wait stays
+  // under UPSTREAM_TOTAL_TIMEOUT_MS, far inside a call's budget (the clients give up after 5 s).
+  UPSTREAM_TIMEOUT_MS: intIn(10, 60_000).default(400),
+  UPSTREAM_RETRIES: intIn(0, 5).default(1),
+  UPSTREAM_RETRY_BASE_MS: intIn(1, 10_000).default(50),
+  UPSTREAM_TOTAL_TIMEOUT_MS: intIn(10, 120_000).default(1000),
+  UPSTREAM_BREAKER_FAILURES: intIn(1, 1000).default(5),
+  UPSTREAM_BREAKER_HALF_OPEN_MS: intIn(10, 600_000).default(2000),
+  UPSTREAM_BULKHEAD_MAX: intIn(1, 10_000).default(8),
+  UPSTREAM_BULKHEAD_QUEUE: intIn(0, 10_000).default(8),
 });
 
 // A stale window shorter than the fresh one would mean nothing: entries leave it while still fresh.
 const ConsistentEnvSchema = EnvSchema.refine((e) => e.CACHE_STALE_MS >= e.CACHE_TTL_MS, {
   path: ['CACHE_STALE_MS'],
   error: 'must be at least CACHE_TTL_MS',
-});
+})
+  // A total budget below one attempt's would cut every slow-but-good answer short.
+  .refine((e) => e.UPSTREAM_TOTAL_TIMEOUT_MS >= e.UPSTREAM_TIMEOUT_MS, {
+    path: ['UPSTREAM_TOTAL_TIMEOUT_MS'],
+    error: 'must be at least UPSTREAM_TIMEOUT_MS',
+  });
 
 export type Env = z.infer<typeof EnvSchema>;
 
@@ -103,6 +122,7 @@ export interface Config {
     readonly databaseBudgetMs: number;
   };
   readonly overload: OverloadLimits;
+  readonly upstream: UpstreamSettings;
 }
 
 export class ConfigError extends Error {
@@ -180,6 +200,17 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
         maxPrincipals: e.RATE_LIMIT_PRINCIPALS,
       },
       busyRetryAfterMs: e.BUSY_RETRY_AFTER_MS,
+    },
+    upstream: {
+      shippingUrl: e.SHIPPING_URL.replace(/\/+$/, ''),
+      attemptTimeoutMs: e.UPSTREAM_TIMEOUT_MS,
+      retries: e.UPSTREAM_RETRIES,
+      retryBaseMs: e.UPSTREAM_RETRY_BASE_MS,
+      totalTimeoutMs: e.UPSTREAM_TOTAL_TIMEOUT_MS,
+      breakerFailures: e.UPSTREAM_BREAKER_FAILURES,
+      breakerHalfOpenMs: e.UPSTREAM_BREAKER_HALF_OPEN_MS,
+      bulkheadMax: e.UPSTREAM_BULKHEAD_MAX,
+      bulkheadQueue: e.UPSTREAM_BULKHEAD_QUEUE,
     },
   };
 }

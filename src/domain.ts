@@ -49,5 +49,5 @@ export interface Principal {
   readonly customer?: string;
 }
 
-export const TOOL_NAMES = ['lookup_customer', 'list_orders', 'create_ticket'] as const;
+export const TOOL_NAMES = ['lookup_customer', 'list_orders', 'create_ticket', 'get_order_status'] as const;
 export type ToolName = (typeof TOOL_NAMES)[number];

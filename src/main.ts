@@ -17,6 +17,7 @@ import { createLogger } from './logger.ts';
 import { createMcpHttpServer } from './mcp/http.ts';
 import { createMetrics } from './metrics.ts';
 import { createOverloadGuard } from './overload/index.ts';
+import { registerUpstreamMetrics, ShippingClient } from './upstream/index.ts';
 
 // After the drain: the audit flush and the pool close together stay within ~1.5 s, so the
 // whole shutdown (SHUTDOWN_GRACE_MS, default 3 s, + these) ends before a supervisor's SIGKILL.
@@ -78,6 +79,13 @@ async function main(): Promise<void> {
     cache: new ReadCache(config.cache),
     onRead: (query, outcome) => metrics.cacheReads.inc({ query, outcome }),
   };
+  let countUpstream: (outcome: Parameters<ReturnType<typeof registerUpstreamMetrics>>[0]) => void = () => {};
+  const shipping = new ShippingClient({
+    settings: config.upstream,
+    chooseRunner: defects.upstreamRunner,
+    onOutcome: (outcome) => countUpstream(outcome),
+  });
+  countUpstream = registerUpstreamMetrics(metrics.registry, 'shipping', () => shipping.breakerState);
   const flags = new ToolFlags(config.disabledTools);
   registerFlagGauge(metrics.registry, flags);
   if (config.disabledTools.length > 0) {
@@ -103,7 +111,7 @@ async function main(): Promise<void> {
     metrics,
     schema,
     audit,
-    context: { repository: new PgRepository(pool, defects), defects, cache: readCache },
+    context: { repository: new PgRepository(pool, defects), defects, cache: readCache, shipping },
     flags,
     overload: defects.overloadGuard(() =>
       createOverloadGuard(config.overload, { onShed: (reason) => metrics.shed.inc({ reason }) }),

@@ -11,10 +11,10 @@ import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { generateKeyPair, SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Environment, referenceTarget, type StartedEnvironment } from '../harness/index.ts';
+import { Environment, referenceTarget, type StartedEnvironment, shippingStatusOf } from '../harness/index.ts';
 
 type Role = 'agent' | 'auditor' | 'customer';
-type ToolName = 'lookup_customer' | 'list_orders' | 'create_ticket';
+type ToolName = 'lookup_customer' | 'list_orders' | 'create_ticket' | 'get_order_status';
 type Target = 'own-customer' | 'same-tenant-other-customer' | 'other-tenant-customer';
 type Expected = 'ok' | 'FORBIDDEN' | 'NOT_FOUND';
 
@@ -32,12 +32,15 @@ const TABLE: ReadonlyArray<readonly [Role, ToolName, Expected, Expected, Expecte
   ['agent',    'lookup_customer', 'ok',         'ok',         'NOT_FOUND'],
   ['agent',    'list_orders',     'ok',         'ok',         'NOT_FOUND'],
   ['agent',    'create_ticket',   'ok',         'ok',         'NOT_FOUND'],
+  ['agent',    'get_order_status','ok',         'ok',         'NOT_FOUND'],
   ['auditor',  'lookup_customer', 'ok',         'ok',         'NOT_FOUND'],
   ['auditor',  'list_orders',     'ok',         'ok',         'NOT_FOUND'],
   ['auditor',  'create_ticket',   'FORBIDDEN',  'FORBIDDEN',  'FORBIDDEN'],
+  ['auditor',  'get_order_status','ok',         'ok',         'NOT_FOUND'],
   ['customer', 'lookup_customer', 'ok',         'NOT_FOUND',  'NOT_FOUND'],
   ['customer', 'list_orders',     'ok',         'NOT_FOUND',  'NOT_FOUND'],
   ['customer', 'create_ticket',   'ok',         'NOT_FOUND',  'NOT_FOUND'],
+  ['customer', 'get_order_status','ok',         'NOT_FOUND',  'NOT_FOUND'],
 ];
 const TARGETS: readonly Target[] = ['own-customer', 'same-tenant-other-customer', 'other-tenant-customer'];
 const EXPECTED = TABLE.flatMap(([role, tool, ...answers]) =>
@@ -164,7 +167,11 @@ async function waitForReady(url: string, timeoutMs: number, logs: () => string):
   throw new Error(`${url} not ready after ${timeoutMs}ms; server log tail:\n${logs()}`);
 }
 
+// get_order_status asks for an order of the target customer instead.
+const ORDER_OF: Record<string, string> = { 'c-a1': 'o-1', 'c-a2': 'o-3', 'c-b1': 'o-4' };
+
 function argumentsFor(tool: ToolName, customerId: string): Record<string, unknown> {
+  if (tool === 'get_order_status') return { orderId: ORDER_OF[customerId] };
   if (tool !== 'create_ticket') return { customerId };
   return { customerId, subject: 'Parcel late', body: 'Where is it?', idempotencyKey: `key-${randomUUID()}` };
 }
@@ -190,6 +197,14 @@ describe('reference server authorization (real stack)', () => {
     if (expected === 'ok' && tool === 'list_orders') {
       const ids = (result.structuredContent as { orders: { id: string }[] }).orders.map((o) => o.id);
       expect(ids).toEqual(customerId === 'c-a1' ? ['o-2', 'o-1'] : ['o-3']);
+    }
+    if (expected === 'ok' && tool === 'get_order_status') {
+      const orderId = ORDER_OF[customerId] ?? '';
+      const { carrier, status, eta } = shippingStatusOf(orderId);
+      expect(result.structuredContent).toMatchObject({
+        order: { id: orderId, customerId },
+        shipping: { available: true, carrier, status, eta },
+      });
     }
   });
 
@@ -234,6 +249,7 @@ describe('reference server authorization (real stack)', () => {
     const { result } = (await response.json()) as { result: { tools: { name: string }[] } };
     expect(result.tools.map((t) => t.name).sort()).toEqual([
       'create_ticket',
+      'get_order_status',
       'list_orders',
       'lookup_customer',
     ]);
@@ -307,6 +323,7 @@ describe('reference server authorization (real stack)', () => {
         ADMIN_PORT: '0',
         DATABASE_URL: started().postgresUrl,
         JWKS_URL: 'http://127.0.0.1:9/.well-known/jwks.json',
+        SHIPPING_URL: 'http://127.0.0.1:9',
         ADMIN_TOKEN: randomUUID(),
         LOG_LEVEL: 'info',
       },

@@ -18,6 +18,7 @@ import {
   freshnessUpdate,
   outagesOf,
 } from './freshness.ts';
+import { shippingStatusOf } from './shipping.ts';
 import type { Check } from './types.ts';
 
 interface State extends Gated {
@@ -68,6 +69,17 @@ const judges: Record<string, Judge> = {
     }
     return problems;
   },
+  get_order_status(result, args, truth) {
+    const order = asObject(result.order);
+    if (!order) return ['the result has no order object'];
+    if (order.id !== args.orderId) return [`asked for order ${show(args.orderId)}, got ${show(order.id)}`];
+    const want = truth.orders.get(String(args.orderId));
+    if (!want) return [`order ${show(args.orderId)} is not in the dataset, yet the answer was ok`];
+    const problems = (['customerId', 'status', 'totalCents'] as const)
+      .filter((f) => order[f] !== want[f])
+      .map((f) => `order ${want.id} ${f} is ${show(order[f])}, dataset says ${show(want[f])}`);
+    return [...problems, ...shippingProblems(asObject(result.shipping), want.id)];
+  },
   create_ticket(result, args) {
     const ticket = asObject(result.ticket);
     if (!ticket) return ['the result has no ticket object'];
@@ -76,6 +88,29 @@ const judges: Record<string, Judge> = {
       .map((f) => `ticket ${f} is ${show(ticket[f])}, the call sent ${show(args[f])}`);
   },
 };
+
+/**
+ * The shipping part of a get_order_status answer: the upstream's status for this order when it
+ * says `available: true`, else a well-formed degraded answer (a reason and a retry-after).
+ */
+function shippingProblems(shipping: Record<string, unknown> | undefined, orderId: string): string[] {
+  if (!shipping) return ['the result has no shipping object'];
+  if (shipping.available === true) {
+    const want = shippingStatusOf(orderId);
+    return (['carrier', 'status', 'eta'] as const)
+      .filter((f) => shipping[f] !== want[f])
+      .map((f) => `shipping ${f} is ${show(shipping[f])}, the shipping service says ${show(want[f])}`);
+  }
+  if (shipping.available !== false)
+    return [`shipping.available is ${show(shipping.available)}, not true or false`];
+  const problems: string[] = [];
+  if (typeof shipping.reason !== 'string' || shipping.reason.trim() === '')
+    problems.push('a degraded shipping answer without a reason');
+  const retry = shipping.retryAfterMs;
+  if (typeof retry !== 'number' || !Number.isInteger(retry) || retry < 0)
+    problems.push(`a degraded shipping answer with retryAfterMs ${show(retry)}, not a whole number of ms`);
+  return problems;
+}
 
 function examine(state: State, call: CallRecord, truth: GroundTruth, freshForMs: number): void {
   const judge = Object.hasOwn(judges, call.tool) ? judges[call.tool] : undefined;
@@ -140,7 +175,9 @@ function shortfall(f: FreshnessState, minStaleAnswers: number): string {
 }
 
 /**
- * ok answers of lookup_customer, list_orders and create_ticket agree with the seeded dataset,
+ * ok answers of lookup_customer, list_orders, create_ticket and get_order_status agree with the
+ * seeded dataset (get_order_status: the order, and the shipping service's status for it unless
+ * the answer says, well formed, that shipping is unavailable),
  * and claim no freshness they cannot have: an answer marked `stale: { ageMs }` (served from an
  * older copy) carries an age the run allows (no older than the run, older than the PostgreSQL
  * outage it was answered in), and an unmarked ok read never started more than `freshForMs` into

@@ -31,6 +31,9 @@ export const FAULT_LINES: Readonly<Record<keyof typeof Fault, string>> = {
   backup: "backup('postgres')                  a backup taken under load with the target's backup tool",
   restoreBackup:
     "restoreBackup('postgres')           the database dropped, created empty, restored from the backup",
+  upstreamSlow: 'upstreamSlow({ delayMs })           the shipping service (upstream) answers after delayMs',
+  upstreamFailing: 'upstreamFailing({ status })         the shipping service answers 5xx (default 503)',
+  upstreamHang: 'upstreamHang()                      the shipping service holds every request until healed',
 };
 
 /** One line per check of `Expect`; a unit test keeps it in step. */
@@ -51,6 +54,7 @@ export const CHECK_LINES: Readonly<Record<string, string>> = {
   driverHealthy: 'the load driver kept its schedule (else the run is inconclusive)',
   drainsInFlight: 'on SIGTERM the calls in flight are answered, then the target exits 0 in time',
   auditComplete: "every call in the target's audit log exactly once (spooled through outages)",
+  degradesAndRecovers: 'answers degraded (not failed) while the upstream is away, full again after heal',
   shedsExcess: 'under overload only fast sheds fail (retry-after given); served p99 within N x baseline',
   restoredFromBackup:
     'after a restore, every write acknowledged before the recovery point there exactly once; the loss window reported',

@@ -4,6 +4,7 @@ import { linkFaults } from './link-faults.ts';
 import { loadFaults } from './load-faults.ts';
 import { postgresFaults } from './postgres-faults.ts';
 import { targetFaults } from './target-faults.ts';
+import { upstreamFaults } from './upstream-faults.ts';
 
 /** The fault catalog: `Fault.restart('postgres')`, `Fault.latency('target→postgres', …)`. */
 export const Fault = {
@@ -13,4 +14,5 @@ export const Fault = {
   ...loadFaults,
   ...flagFaults,
   ...backupFaults,
+  ...upstreamFaults,
 };

@@ -2,12 +2,16 @@ import type { Dataset } from '../dataset/generate.ts';
 import type { IdentityClaims } from '../journal/records.ts';
 import type { Random } from '../random.ts';
 
-export const TOOLS = ['lookup_customer', 'list_orders', 'create_ticket'] as const;
+export const TOOLS = ['lookup_customer', 'list_orders', 'create_ticket', 'get_order_status'] as const;
 export type ToolName = (typeof TOOLS)[number];
 
 /** Relative weights of the tools in the mix. */
 export type ToolMix = Partial<Record<ToolName, number>>;
-export const DEFAULT_MIX: Required<ToolMix> = { lookup_customer: 50, list_orders: 35, create_ticket: 15 };
+/**
+ * get_order_status is not in it: it asks an upstream, and scenarios about the upstream opt in
+ * with their own mix (the others' timings stay as they were).
+ */
+export const DEFAULT_MIX: ToolMix = { lookup_customer: 50, list_orders: 35, create_ticket: 15 };
 
 export interface PlannedCall {
   tool: ToolName;
@@ -32,6 +36,13 @@ export function planCall(
   );
   const customerId = random.pick(visibleCustomers(dataset, identity)).id;
   switch (tool) {
+    case 'get_order_status': {
+      // An order the identity may see; one with none in sight (a customer without orders) asks
+      // for its orders instead, so every planned call has a right answer in the dataset.
+      const orders = visibleOrders(dataset, identity);
+      if (orders.length === 0) return { tool: 'list_orders', args: { customerId, limit: 20 } };
+      return { tool, args: { orderId: random.pick(orders).id } };
+    }
     case 'lookup_customer':
       return { tool, args: { customerId } };
     case 'list_orders':
@@ -50,6 +61,23 @@ export function planCall(
 }
 
 const visible = new WeakMap<Dataset, WeakMap<IdentityClaims, Dataset['customers']>>();
+const visibleOrderLists = new WeakMap<Dataset, WeakMap<IdentityClaims, Dataset['orders']>>();
+
+/** The orders of the customers an identity may see, computed once per dataset and identity. */
+function visibleOrders(dataset: Dataset, identity: IdentityClaims): Dataset['orders'] {
+  let byIdentity = visibleOrderLists.get(dataset);
+  if (!byIdentity) {
+    byIdentity = new WeakMap();
+    visibleOrderLists.set(dataset, byIdentity);
+  }
+  let orders = byIdentity.get(identity);
+  if (!orders) {
+    const customers = new Set(visibleCustomers(dataset, identity).map((c) => c.id));
+    orders = dataset.orders.filter((o) => customers.has(o.customerId));
+    byIdentity.set(identity, orders);
+  }
+  return orders;
+}
 
 /**
  * The customers an identity may see, computed once per dataset and identity object (every call

@@ -3,13 +3,13 @@
  * with the parts that are the same everywhere (identity issuer, Toxiproxy proxies, dataset):
  *
  *   startInfra() → PostgreSQL + Toxiproxy running
- *   (environment starts the identity issuer on infra.hostAddress, creates the proxies)
+ *   (environment starts the identity issuer and the shipping service on infra.hostAddress, creates the proxies)
  *   startTarget(env) → one target instance running, dialling its dependencies through the proxies
  */
 
 export type RuntimeName = 'local' | 'containers';
 
-export const LINKS = ['client→target', 'target→postgres', 'target→identity'] as const;
+export const LINKS = ['client→target', 'target→postgres', 'target→identity', 'target→upstream'] as const;
 export type LinkName = (typeof LINKS)[number];
 
 /** Receives one human-readable line per step of long work (environment start, image builds). */
@@ -102,7 +102,7 @@ export interface StartedInfra {
   readonly postgresUrl: string;
   /** host:port where Toxiproxy dials PostgreSQL. */
   readonly postgresUpstream: string;
-  /** Address host-side services (the identity issuer) bind to so that Toxiproxy can reach them. */
+  /** Address host-side services (the identity issuer, the shipping service) bind to so that Toxiproxy can reach them. */
   readonly hostAddress: string;
   /** host:port where Toxiproxy dials the target's MCP port. */
   readonly targetUpstream: string;

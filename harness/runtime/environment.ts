@@ -6,6 +6,7 @@ import { IdentityIssuer } from '../identity/issuer.ts';
 import type { IdentityClaims } from '../journal/records.ts';
 import { Links } from '../links/index.ts';
 import { referenceTarget, type TargetDefinition } from '../target/definition.ts';
+import { ShippingService } from '../upstream/index.ts';
 import {
   LINKS,
   type LinkName,
@@ -75,9 +76,11 @@ export class Environment {
     const started = Date.now();
     const infra = await backend.startInfra(progress);
     let identity: IdentityIssuer | undefined;
+    let shipping: ShippingService | undefined;
     let target: StartedTarget | undefined;
     try {
       identity = await IdentityIssuer.start(infra.hostAddress);
+      shipping = await ShippingService.start(infra.hostAddress);
       const address = Object.fromEntries(
         await Promise.all(LINKS.map(async (link) => [link, await infra.proxyAddress(link)] as const)),
       ) as Record<LinkName, Awaited<ReturnType<StartedInfra['proxyAddress']>>>;
@@ -85,6 +88,7 @@ export class Environment {
         'client→target': infra.targetUpstream,
         'target→postgres': infra.postgresUpstream,
         'target→identity': identity.address,
+        'target→upstream': shipping.address,
       };
       const links = await Links.create(
         infra.toxiproxyUrl,
@@ -97,6 +101,7 @@ export class Environment {
         ...this.#target.env,
         DATABASE_URL: `postgres://${POSTGRES_USER}:${POSTGRES_PASSWORD}@${address['target→postgres'].fromTarget}/${POSTGRES_DB}`,
         JWKS_URL: `http://${address['target→identity'].fromTarget}/.well-known/jwks.json`,
+        SHIPPING_URL: `http://${address['target→upstream'].fromTarget}`,
         ADMIN_TOKEN: adminToken,
       });
       const admin = new TargetAdmin(() => target?.adminUrl ?? '', adminToken);
@@ -118,6 +123,7 @@ export class Environment {
         runtime,
         infra,
         identity,
+        shipping,
         links,
         target,
         admin,
@@ -129,6 +135,7 @@ export class Environment {
     } catch (error) {
       await target?.stop().catch(() => undefined);
       await identity?.stop().catch(() => undefined);
+      await shipping?.stop().catch(() => undefined);
       await infra.stop().catch(() => undefined);
       throw error;
     }
@@ -157,6 +164,7 @@ interface Parts {
   runtime: RuntimeName;
   infra: StartedInfra;
   identity: IdentityIssuer;
+  shipping: ShippingService;
   links: Links;
   target: StartedTarget;
   admin: TargetAdmin;
@@ -189,6 +197,14 @@ export class StartedEnvironment implements AsyncDisposable {
     this.target = parts.target;
     this.targetDefinition = parts.targetDefinition;
     this.admin = parts.admin;
+  }
+
+  /**
+   * The target's upstream (the shipping-status service, behind `target→upstream`): its controls
+   * are the upstream faults (Fault.upstreamSlow, upstreamFailing, upstreamHang).
+   */
+  get shipping(): ShippingService {
+    return this.#parts.shipping;
   }
 
   get toxiproxyUrl(): string {
@@ -255,10 +271,13 @@ export class StartedEnvironment implements AsyncDisposable {
       }
     };
     await attempt(() => this.links.healAll());
+    // Upstream calls held by a hung shipping service would hold up the target's own drain.
+    await attempt(async () => this.#parts.shipping.heal());
     // A frozen database would hold up the target's own shutdown (its pool waits on it).
     await attempt(() => this.#parts.infra.resumePostgres());
     await attempt(() => this.target.stop());
     await attempt(() => this.#parts.identity.stop());
+    await attempt(() => this.#parts.shipping.stop());
     await attempt(() => this.#parts.infra.stop());
     if (errors.length > 0) {
       throw new HarnessError(

@@ -6,6 +6,7 @@ import {
   boundedConnections,
   boundedMemory,
   correctAnswers,
+  degradesAndRecovers,
   drainsInFlight,
   driverHealthy,
   gracefulErrors,
@@ -108,6 +109,14 @@ export const Expect = {
    * after the restore, there exactly once; the writes in between counted as the restore's loss.
    */
   restoredFromBackup,
+  /**
+   * A tool's answers degrade (`shipping.available: false`) while its upstream is away and are
+   * full again `within` after the last heal (`Expect.degradesAndRecovers('5s')`).
+   */
+  degradesAndRecovers: (
+    within: Duration,
+    options: Omit<Parameters<typeof degradesAndRecovers>[0], 'withinMs'> = {},
+  ) => degradesAndRecovers({ ...options, withinMs: parseDuration(within) }),
 };
 
 type Common<W> = Omit<W, 'executor' | 'rate' | 'vus' | 'stages'>;

@@ -43,7 +43,8 @@ export type ReferenceDefect =
   | 'flags-ignored'
   | 'audit-spool-off'
   | 'shedding-off'
-  | 'backup-tables-by-hand';
+  | 'backup-tables-by-hand'
+  | 'upstream-guards-off';
 
 export interface ReferenceOptions {
   /** A deliberately broken build of the reference server, for self-tests. */

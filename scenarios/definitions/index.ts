@@ -17,6 +17,7 @@ import { postgresPause } from './postgres-pause.ts';
 import { slowDatabase } from './slow-database.ts';
 import { steadyLoad } from './steady-load.ts';
 import { targetCrash } from './target-crash.ts';
+import { upstreamDegradation } from './upstream-degradation.ts';
 
 /** Every built-in scenario, in the order the suite runs them (the benchmark reads their rates). */
 export const builtInScenarios: readonly ScenarioDefinition[] = [
@@ -38,4 +39,5 @@ export const builtInScenarios: readonly ScenarioDefinition[] = [
   auditOutage,
   noisyNeighbour,
   backupRestore,
+  upstreamDegradation,
 ];

@@ -100,6 +100,7 @@ describe('admin /flags', () => {
         lookup_customer: { enabled: true },
         list_orders: { enabled: false },
         create_ticket: { enabled: true },
+        get_order_status: { enabled: true },
       },
     });
     const off = await send(`${base}/flags/create_ticket`, {

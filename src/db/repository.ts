@@ -24,7 +24,15 @@ export interface CreateTicketOutcome {
 
 // The seam between tools and PostgreSQL. Every customer read is scoped by tenant in SQL, so a
 // policy bug alone cannot read another tenant's row (the policy checks again on the result).
+/** An order with the tenant of its customer (orders carry no tenant of their own). */
+export interface OrderOwner {
+  readonly order: Order;
+  readonly tenantId: string;
+}
+
 export interface Repository {
+  /** One order of the tenant's customers, or undefined (missing or another tenant's alike). */
+  findOrder(tenantId: string, orderId: string): Promise<OrderOwner | undefined>;
   findCustomer(tenantId: string, customerId: string): Promise<Customer | undefined>;
   listTenantCustomers(tenantId: string): Promise<Customer[]>;
   listTenantIds(): Promise<string[]>;
@@ -115,6 +123,20 @@ export class PgRepository implements Repository {
   async listTenantIds(): Promise<string[]> {
     const result = await this.#pool.query<{ id: string }>('SELECT id FROM tenants ORDER BY id');
     return result.rows.map((row) => row.id);
+  }
+
+  async findOrder(tenantId: string, orderId: string): Promise<OrderOwner | undefined> {
+    const result = await this.#pool.query<Omit<Order, 'createdAt'> & { createdAt: Date; tenantId: string }>(
+      `SELECT o.id, o.customer_id AS "customerId", o.status, o.total_cents AS "totalCents",
+              o.created_at AS "createdAt", c.tenant_id AS "tenantId"
+         FROM orders o JOIN customers c ON c.id = o.customer_id
+        WHERE o.id = $1 AND c.tenant_id = $2`,
+      [orderId, tenantId],
+    );
+    const row = result.rows[0];
+    if (!row) return undefined;
+    const { tenantId: owner, createdAt, ...order } = row;
+    return { order: { ...order, createdAt: createdAt.toISOString() }, tenantId: owner };
   }
 
   async listOrders(customerId: string, limit: number): Promise<Order[]> {

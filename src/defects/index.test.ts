@@ -36,6 +36,7 @@ const HOOKS = [
   'auditSpool',
   'overloadGuard',
   'backupTables',
+  'upstreamRunner',
 ] as const satisfies readonly (keyof Defects)[];
 
 // Each defect breaks exactly one protection: these hooks, and no other, differ from production.
@@ -57,6 +58,7 @@ const CHANGES: Record<(typeof DEFECT_NAMES)[number], readonly (typeof HOOKS)[num
   'audit-spool-off': ['auditSpool'],
   'shedding-off': ['overloadGuard'],
   'backup-tables-by-hand': ['backupTables'],
+  'upstream-guards-off': ['upstreamRunner'],
 };
 
 /** A pool with one client whose query settles as told; records what happened to the client. */
@@ -98,6 +100,7 @@ describe('defects', () => {
       'audit-spool-off',
       'shedding-off',
       'backup-tables-by-hand',
+      'upstream-guards-off',
     ]);
   });
 
@@ -109,6 +112,13 @@ describe('defects', () => {
       'tenants',
     ]);
     expect(GOOD.backupTables(found)).toEqual(found);
+  });
+
+  it('upstream-guards-off asks the upstream bare: the guarded runner is never used', () => {
+    const guarded = vi.fn();
+    const bare = vi.fn();
+    expect(selectDefects('upstream-guards-off').upstreamRunner(guarded, bare)).toBe(bare);
+    expect(GOOD.upstreamRunner(guarded, bare)).toBe(guarded);
   });
 
   it('shedding-off admits every call: no guard is created at all', async () => {

@@ -11,6 +11,7 @@
  * timeouts, releasing a client on an error path, idempotent ticket creation, the readiness
  * check, the pool gauges, the JWKS cache, the pool's error listener, the read cache's key, the
  * shutdown's drain, the runtime flags, the audit spool, the backup's table list.
+ * shutdown's drain, the runtime flags, the audit spool, the upstream's guards.
  */
 import type { JWTVerifyGetKey } from 'jose';
 import type pg from 'pg';
@@ -19,6 +20,7 @@ import { type CacheKeyParts, fullCacheKey } from '../cache/key.ts';
 import type { Repository } from '../db/repository.ts';
 import type { Customer } from '../domain.ts';
 import type { OverloadGuard } from '../overload/index.ts';
+import type { UpstreamRunner } from '../upstream/index.ts';
 import { crossTenantCustomer, withInternals, wrongCustomerSameTenant } from './answers.ts';
 import { tablesListedByHand } from './backup.ts';
 import { keyWithoutOwner } from './cache.ts';
@@ -32,6 +34,7 @@ import { keySetPerCall } from './identity.ts';
 import type { DefectName } from './names.ts';
 import { withoutShedding } from './overload.ts';
 import { readOnce, readyWithoutChecking } from './probes.ts';
+import { withoutUpstreamGuards } from './upstream.ts';
 
 export { DEFECT_NAMES, type DefectName } from './names.ts';
 
@@ -77,6 +80,8 @@ export interface Defects {
   overloadGuard(create: () => OverloadGuard): OverloadGuard;
   /** The tables a backup copies, given every table of the schema (src/db/backup.ts). */
   backupTables(found: readonly string[]): readonly string[];
+  /** How the shipping upstream is asked, given the guarded runner (cockatiel's policies) and a bare one. */
+  upstreamRunner(guarded: UpstreamRunner, bare: UpstreamRunner): UpstreamRunner;
 }
 
 const PRODUCTION: Omit<Defects, 'name' | 'summary'> = {
@@ -96,6 +101,7 @@ const PRODUCTION: Omit<Defects, 'name' | 'summary'> = {
   auditSpool: (write) => write,
   overloadGuard: (create) => create(),
   backupTables: (found) => found,
+  upstreamRunner: (guarded) => guarded,
 };
 
 type Overrides = Pick<Defects, 'summary'> & Partial<Omit<Defects, 'name' | 'summary'>>;
@@ -178,6 +184,13 @@ const DEFECTS: Record<Exclude<DefectName, 'none'>, Overrides> = {
     summary:
       'the backup copies a hand-written list of tables (tenants, customers, orders): tickets and the audit log are not backed up',
     backupTables: tablesListedByHand,
+  },
+  // The upstream call with no timeout, no breaker and no bulkhead: a hung shipping service holds
+  // every get_order_status call, and with them the server's call slots.
+  'upstream-guards-off': {
+    summary:
+      'the shipping upstream is asked with no timeout, breaker or bulkhead: a hung upstream holds call slots',
+    upstreamRunner: withoutUpstreamGuards,
   },
 };
 

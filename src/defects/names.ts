@@ -17,5 +17,6 @@ export const DEFECT_NAMES = [
   'audit-spool-off',
   'shedding-off',
   'backup-tables-by-hand',
+  'upstream-guards-off',
 ] as const;
 export type DefectName = (typeof DEFECT_NAMES)[number];

@@ -23,6 +23,10 @@ function stubRepository(calls: string[], failWith?: Error): Repository {
     if (failWith) throw failWith;
   };
   return {
+    async findOrder() {
+      guard('findOrder');
+      return undefined;
+    },
     async findCustomer(tenantId, customerId) {
       guard('findCustomer');
       return tenantId === ada.tenantId && customerId === ada.id ? ada : undefined;
@@ -95,10 +99,15 @@ const errorOf = (result: CallToolResult) =>
   (result.structuredContent as { error: { code: string; message: string } }).error;
 
 describe('MCP layer', () => {
-  it('advertises the three tools with their input schemas', async () => {
+  it('advertises the tools with their input schemas', async () => {
     const { client } = await connect(agent);
     const { tools } = await client.listTools();
-    expect(tools.map((t) => t.name)).toEqual(['lookup_customer', 'list_orders', 'create_ticket']);
+    expect(tools.map((t) => t.name)).toEqual([
+      'lookup_customer',
+      'list_orders',
+      'create_ticket',
+      'get_order_status',
+    ]);
     expect(tools[2]?.inputSchema.required).toEqual(['customerId', 'subject', 'body', 'idempotencyKey']);
   });
 
