@@ -43,7 +43,9 @@ export type ReferenceDefect =
   | 'flags-ignored'
   | 'audit-spool-off'
   | 'shedding-off'
-  | 'backup-tables-by-hand';
+  | 'backup-tables-by-hand'
+  | 'billing-authz-off'
+  | 'analytics-cross-tenant';
 
 export interface ReferenceOptions {
   /** A deliberately broken build of the reference server, for self-tests. */

@@ -10,15 +10,17 @@
  * answered. The others switch one protection off where the production code uses it: the pool's
  * timeouts, releasing a client on an error path, idempotent ticket creation, the readiness
  * check, the pool gauges, the JWKS cache, the pool's error listener, the read cache's key, the
- * shutdown's drain, the runtime flags, the audit spool, the backup's table list.
+ * shutdown's drain, the runtime flags, the audit spool, the backup's table list, the role check
+ * of update_billing, the tenant filter of analytics_summary.
  */
 import type { JWTVerifyGetKey } from 'jose';
 import type pg from 'pg';
 import type { SpoolWriter } from '../audit/log.ts';
 import { type CacheKeyParts, fullCacheKey } from '../cache/key.ts';
 import type { Repository } from '../db/repository.ts';
-import type { Customer } from '../domain.ts';
+import type { Customer, Role, ToolName } from '../domain.ts';
 import type { OverloadGuard } from '../overload/index.ts';
+import { analyticsOfEveryTenant, billingOpenToEveryRole } from './access.ts';
 import { crossTenantCustomer, withInternals, wrongCustomerSameTenant } from './answers.ts';
 import { tablesListedByHand } from './backup.ts';
 import { keyWithoutOwner } from './cache.ts';
@@ -77,6 +79,10 @@ export interface Defects {
   overloadGuard(create: () => OverloadGuard): OverloadGuard;
   /** The tables a backup copies, given every table of the schema (src/db/backup.ts). */
   backupTables(found: readonly string[]): readonly string[];
+  /** Whether a role may call a tool, given the policy's answer. */
+  toolAllowed(allowed: boolean, role: Role, tool: ToolName): boolean;
+  /** The statement of analytics_summary, given the production one (every figure of one tenant). */
+  analyticsSql(sql: string): string;
 }
 
 const PRODUCTION: Omit<Defects, 'name' | 'summary'> = {
@@ -96,6 +102,8 @@ const PRODUCTION: Omit<Defects, 'name' | 'summary'> = {
   auditSpool: (write) => write,
   overloadGuard: (create) => create(),
   backupTables: (found) => found,
+  toolAllowed: (allowed) => allowed,
+  analyticsSql: (sql) => sql,
 };
 
 type Overrides = Pick<Defects, 'summary'> & Partial<Omit<Defects, 'name' | 'summary'>>;
@@ -178,6 +186,14 @@ const DEFECTS: Record<Exclude<DefectName, 'none'>, Overrides> = {
     summary:
       'the backup copies a hand-written list of tables (tenants, customers, orders): tickets and the audit log are not backed up',
     backupTables: tablesListedByHand,
+  },
+  'billing-authz-off': {
+    summary: "update_billing is open to every role: an agent or a customer may change a customer's card",
+    toolAllowed: billingOpenToEveryRole,
+  },
+  'analytics-cross-tenant': {
+    summary: "analytics_summary counts every tenant's records: a manager sees other tenants' figures",
+    analyticsSql: analyticsOfEveryTenant,
   },
 };
 

@@ -17,5 +17,7 @@ export const DEFECT_NAMES = [
   'audit-spool-off',
   'shedding-off',
   'backup-tables-by-hand',
+  'billing-authz-off',
+  'analytics-cross-tenant',
 ] as const;
 export type DefectName = (typeof DEFECT_NAMES)[number];
