@@ -10,6 +10,7 @@ import { identityProvider } from './definitions/identity-provider.ts';
 import { loadSurge } from './definitions/load-surge.ts';
 import { networkDegradation } from './definitions/network-degradation.ts';
 import { noisyNeighbour } from './definitions/noisy-neighbour.ts';
+import { roleMix } from './definitions/role-mix.ts';
 import { slowDatabase } from './definitions/slow-database.ts';
 import { steadyLoad } from './definitions/steady-load.ts';
 
@@ -45,4 +46,6 @@ export const selfTests: readonly SelfTestCase[] = [
   row('shedding-off', loadSurge, 'shedsExcess'),
   row('shedding-off', noisyNeighbour, 'slo'),
   row('backup-tables-by-hand', backupRestore, 'restoredFromBackup'),
+  row('billing-authz-off', roleMix, 'authorization'),
+  row('analytics-cross-tenant', roleMix, 'correctAnswers'),
 ];

@@ -314,7 +314,7 @@ function message(error: unknown): string {
 }
 
 /** Checks whose failure is a fact however the run ended: what was seen was seen. */
-const FACTS = new Set(['isolation', 'correctAnswers', 'gracefulErrors']);
+const FACTS = new Set(['isolation', 'correctAnswers', 'gracefulErrors', 'authorization']);
 
 /**
  * The verdicts of a run cut short: a check judging how the run ended (recovery, connections or
