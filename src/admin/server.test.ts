@@ -100,6 +100,9 @@ describe('admin /flags', () => {
         lookup_customer: { enabled: true },
         list_orders: { enabled: false },
         create_ticket: { enabled: true },
+        search_knowledge_base: { enabled: true },
+        update_billing: { enabled: true },
+        analytics_summary: { enabled: true },
       },
     });
     const off = await send(`${base}/flags/create_ticket`, {
