@@ -110,7 +110,7 @@ export class Environment {
       const dataset = generateDataset(this.#seed, this.#dataset);
       await admin.loadDataset(dataset);
       progress(
-        `dataset loaded: ${dataset.tenants.length} tenants, ${dataset.customers.length} customers, ${dataset.orders.length} orders`,
+        `dataset loaded: ${dataset.tenants.length} tenants, ${dataset.customers.length} customers, ${dataset.orders.length} orders, ${dataset.articles?.length ?? 0} articles`,
       );
       const identities = await mintIdentities(identity, dataset);
       progress(`environment up in ${Date.now() - started} ms`);
