@@ -43,6 +43,7 @@ export const roleMix = defineScenario({
     Expect.authorization({ allowed: REFERENCE_AUTHORIZATION }),
     Expect.correctAnswers(),
     Expect.isolation(),
+    Expect.writesExactlyOnce(),
     Expect.gracefulErrors(),
     Expect.slo(STEADY),
     Expect.noHangs('5s'),

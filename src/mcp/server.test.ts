@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import type { AuditEntry } from '../audit/entry.ts';
 import type { Repository } from '../db/repository.ts';
 import { selectDefects } from '../defects/index.ts';
-import type { Principal } from '../domain.ts';
+import { type Principal, ROLES, TOOL_NAMES } from '../domain.ts';
 import { createMetrics } from '../metrics.ts';
 import { createOverloadGuard, type OverloadGuard, UNGUARDED } from '../overload/index.ts';
 import type { DispatchDeps } from './dispatch.ts';
@@ -162,7 +162,9 @@ const AUTHORIZATION: ReadonlyArray<readonly [Principal['role'], string, 'ok' | '
 
 describe('authorization table', () => {
   it('covers every role and every tool', () => {
-    expect(AUTHORIZATION).toHaveLength(5 * 6);
+    const pairs = AUTHORIZATION.map(([role, tool]) => `${role} ${tool}`);
+    const every = ROLES.flatMap((role) => TOOL_NAMES.map((tool) => `${role} ${tool}`));
+    expect([...pairs].sort()).toEqual([...every].sort());
   });
 
   it.each(AUTHORIZATION)('%s calling %s: %s', async (role, tool, expected) => {
