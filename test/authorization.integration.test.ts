@@ -334,6 +334,16 @@ describe('reference server authorization (real stack)', () => {
     const rows = await billingRows();
     expect(rows).not.toContain(CARD);
     expect(rows.split(String(args.idempotencyKey)).length - 1).toBe(1);
+    // The end-of-run snapshot writesExactlyOnce reads: ids and keys only.
+    const updates = (await started().admin.billingUpdates()) ?? [];
+    expect(updates.filter((u) => u.idempotencyKey === args.idempotencyKey)).toEqual([
+      {
+        id: expect.any(String),
+        tenantId: 't-alpha',
+        customerId: 'c-a2',
+        idempotencyKey: args.idempotencyKey,
+      },
+    ]);
     const other = await client.callTool({ name: 'update_billing', arguments: { ...args, plan: 'free' } });
     expect(outcome(other as CallToolResult)).toBe('INVALID_ARGUMENT');
   });

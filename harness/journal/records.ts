@@ -229,6 +229,15 @@ export const snapshotRecord = z.discriminatedUnion('name', [
       z.object({ id: z.string(), tenantId: z.string(), customerId: z.string(), idempotencyKey: z.string() }),
     ),
   }),
+  /** The billing updates the target applied (update_billing): ids and idempotency keys only. */
+  z.object({
+    type: z.literal('snapshot'),
+    name: z.literal('billing'),
+    at: z.number(),
+    updates: z.array(
+      z.object({ id: z.string(), tenantId: z.string(), customerId: z.string(), idempotencyKey: z.string() }),
+    ),
+  }),
   /** The target's audit log: one row per audited tool call (no personal data). */
   z.object({
     type: z.literal('snapshot'),

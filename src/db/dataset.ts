@@ -108,6 +108,22 @@ export async function loadDataset(pool: pg.Pool, dataset: Dataset): Promise<void
   }
 }
 
+/** An applied billing update, as the end-of-run snapshot shows it: ids only, no billing details. */
+export interface DatasetBillingUpdate {
+  readonly id: string;
+  readonly tenantId: string;
+  readonly customerId: string;
+  readonly idempotencyKey: string;
+}
+
+export async function listBillingUpdates(pool: pg.Pool): Promise<DatasetBillingUpdate[]> {
+  const result = await pool.query<DatasetBillingUpdate>(
+    `SELECT id, tenant_id AS "tenantId", customer_id AS "customerId", idempotency_key AS "idempotencyKey"
+       FROM billing_updates ORDER BY applied_at, id`,
+  );
+  return result.rows;
+}
+
 export async function listTickets(pool: pg.Pool): Promise<DatasetTicket[]> {
   const result = await pool.query<DatasetTicket>(
     `SELECT id, tenant_id AS "tenantId", customer_id AS "customerId", idempotency_key AS "idempotencyKey", subject
