@@ -2,7 +2,9 @@
  * mcp-chaos: the public API. Scenario authors import from here and never from a deep path.
  */
 export {
+  type AuthorizationTable,
   auditComplete,
+  authorization,
   boundedConnections,
   boundedMemory,
   type Check,

@@ -10,6 +10,7 @@ import { identityProvider } from './definitions/identity-provider.ts';
 import { loadSurge } from './definitions/load-surge.ts';
 import { networkDegradation } from './definitions/network-degradation.ts';
 import { noisyNeighbour } from './definitions/noisy-neighbour.ts';
+import { roleMix } from './definitions/role-mix.ts';
 import { slowDatabase } from './definitions/slow-database.ts';
 import { steadyLoad } from './definitions/steady-load.ts';
 import { upstreamDegradation } from './definitions/upstream-degradation.ts';
@@ -47,4 +48,6 @@ export const selfTests: readonly SelfTestCase[] = [
   row('shedding-off', noisyNeighbour, 'slo'),
   row('backup-tables-by-hand', backupRestore, 'restoredFromBackup'),
   row('upstream-guards-off', upstreamDegradation, 'slo'),
+  row('billing-authz-off', roleMix, 'authorization'),
+  row('analytics-cross-tenant', roleMix, 'correctAnswers'),
 ];

@@ -2,6 +2,7 @@
 // verdict can be re-derived from a journal file and every check is unit-tested on a hand-built one.
 
 export { auditComplete } from './audit-complete.ts';
+export { type AuthorizationOptions, type AuthorizationTable, authorization } from './authorization.ts';
 export { type BoundedConnectionsOptions, boundedConnections } from './bounded-connections.ts';
 export { type BoundedMemoryOptions, boundedMemory } from './bounded-memory.ts';
 export { type Stream, streamOf } from './call-scope.ts';

@@ -43,6 +43,8 @@ export const CHECK_LINES: Readonly<Record<string, string>> = {
   recoversWithin: 'calls succeed again within the budget after the last heal',
   correctAnswers: 'answers agree with the seeded data; stale ones marked with a plausible age',
   isolation: "nobody sees another tenant's records",
+  authorization:
+    'calls the role table forbids refused with FORBIDDEN, never served; allowed ones not refused',
   writesExactlyOnce: 'acknowledged writes exactly once, failed ones at most once',
   slo: 'latency percentiles and error rate per phase, k6-style',
   thresholds: 'k6 thresholds on call_duration, call_service, call_failed, calls',

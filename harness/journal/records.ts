@@ -6,9 +6,13 @@ import { z } from 'zod';
  * high-resolution clock) so that a journal read offline orders exactly as it was written.
  */
 
+/** The roles a target's identities may have (the reference server knows each). */
+export const ROLES = ['agent', 'auditor', 'customer', 'manager', 'billing_admin'] as const;
+export type Role = (typeof ROLES)[number];
+
 export const identitySchema = z.object({
   tenant: z.string(),
-  role: z.enum(['agent', 'auditor', 'customer']),
+  role: z.enum(ROLES),
   customer: z.string().optional(),
 });
 export type IdentityClaims = z.infer<typeof identitySchema>;
@@ -40,6 +44,18 @@ export const datasetRecord = z.object({
       createdAt: z.string(),
     }),
   ),
+  /** Knowledge-base articles (absent in journals from before the knowledge base). */
+  articles: z
+    .array(
+      z.object({
+        id: z.string(),
+        tenantId: z.string(),
+        title: z.string(),
+        body: z.string(),
+        visibility: z.enum(['public', 'internal']),
+      }),
+    )
+    .optional(),
 });
 
 export const phaseRecord = z.object({
@@ -210,6 +226,15 @@ export const snapshotRecord = z.discriminatedUnion('name', [
     name: z.literal('tickets'),
     at: z.number(),
     tickets: z.array(
+      z.object({ id: z.string(), tenantId: z.string(), customerId: z.string(), idempotencyKey: z.string() }),
+    ),
+  }),
+  /** The billing updates the target applied (update_billing): ids and idempotency keys only. */
+  z.object({
+    type: z.literal('snapshot'),
+    name: z.literal('billing'),
+    at: z.number(),
+    updates: z.array(
       z.object({ id: z.string(), tenantId: z.string(), customerId: z.string(), idempotencyKey: z.string() }),
     ),
   }),

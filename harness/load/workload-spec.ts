@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ROLES, type Role } from '../journal/records.ts';
 import type { McpClientKind } from './mcp-session.ts';
 import { RETRY_OUTCOMES, type RetrySpec } from './retry.ts';
 import { parseDuration, type Stage } from './schedule.ts';
@@ -6,7 +7,7 @@ import { TOOLS, type ToolMix } from './workload.ts';
 
 /** A k6 duration (`500ms`, `10s`, `2m`, `1h`) or milliseconds. */
 export type Duration = string | number;
-export type Role = 'agent' | 'auditor' | 'customer';
+export type { Role };
 
 interface CommonWorkload {
   /** Relative weights of the tools (default: lookup_customer 50, list_orders 35, create_ticket 15). */
@@ -113,10 +114,7 @@ const common = {
     .partialRecord(z.enum(TOOLS), z.number().min(0))
     .refine((m) => Object.values(m).some((w) => (w ?? 0) > 0), 'give at least one tool a weight above 0')
     .optional(),
-  roles: z
-    .array(z.enum(['agent', 'auditor', 'customer']))
-    .min(1)
-    .optional(),
+  roles: z.array(z.enum(ROLES)).min(1).optional(),
   // Checks rely on calls ending at most 5 minutes after they start (recoversWithin's reordering window).
   callTimeout: duration
     .refine((v) => {
@@ -163,7 +161,7 @@ const openModel = {
   noisy: z
     .object({
       rate: z.number().positive().max(MAX_RATE),
-      role: z.enum(['agent', 'auditor', 'customer']).optional(),
+      role: z.enum(ROLES).optional(),
       maxInFlight: z.number().int().min(1).max(1000).optional(),
       at: duration.optional(),
       duration: duration.optional(),

@@ -115,7 +115,7 @@ export class Environment {
       const dataset = generateDataset(this.#seed, this.#dataset);
       await admin.loadDataset(dataset);
       progress(
-        `dataset loaded: ${dataset.tenants.length} tenants, ${dataset.customers.length} customers, ${dataset.orders.length} orders`,
+        `dataset loaded: ${dataset.tenants.length} tenants, ${dataset.customers.length} customers, ${dataset.orders.length} orders, ${dataset.articles?.length ?? 0} articles`,
       );
       const identities = await mintIdentities(identity, dataset);
       progress(`environment up in ${Date.now() - started} ms`);
@@ -149,11 +149,19 @@ async function backendFor(runtime: RuntimeName, target: TargetDefinition): Promi
   return containersRuntime({ images: { target: target.image } });
 }
 
-/** Per tenant: an agent, an auditor, and a customer-role identity for its first customer. */
+/**
+ * Per tenant: one identity of each staff role (agent, auditor, manager, billing_admin) and a
+ * customer-role identity for its first customer.
+ */
 async function mintIdentities(issuer: IdentityIssuer, dataset: Dataset): Promise<Identity[]> {
   const claims: IdentityClaims[] = [];
   for (const tenant of dataset.tenants) {
-    claims.push({ tenant: tenant.id, role: 'agent' }, { tenant: tenant.id, role: 'auditor' });
+    claims.push(
+      { tenant: tenant.id, role: 'agent' },
+      { tenant: tenant.id, role: 'auditor' },
+      { tenant: tenant.id, role: 'manager' },
+      { tenant: tenant.id, role: 'billing_admin' },
+    );
     const first = dataset.customers.find((c) => c.tenantId === tenant.id);
     if (first) claims.push({ tenant: tenant.id, role: 'customer', customer: first.id });
   }

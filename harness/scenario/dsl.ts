@@ -3,6 +3,7 @@
 // written with them or as object literals, and both validate the same way.
 import {
   auditComplete,
+  authorization,
   boundedConnections,
   boundedMemory,
   correctAnswers,
@@ -80,6 +81,8 @@ export const Expect = {
   correctAnswers,
   /** Nobody sees a record of another tenant. */
   isolation,
+  /** Calls the role table forbids are refused with FORBIDDEN, never served; permitted ones are not refused. */
+  authorization,
   /** Acknowledged writes exactly once; writes of failed calls at most once. */
   writesExactlyOnce,
   /** Every call in the target's audit log exactly once (by correlation id); needs GET /dataset/audit. */

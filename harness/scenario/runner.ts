@@ -258,6 +258,14 @@ export async function runScenario(
       return undefined;
     });
     if (tickets) append({ type: 'snapshot', name: 'tickets', at: now(), tickets });
+    // Only when the mix updates billing: writesExactlyOnce accounts those writes too.
+    if ((workload.mix.update_billing ?? 0) > 0) {
+      const updates = await env.admin.billingUpdates().catch((error: unknown) => {
+        progress(`${definition.name}: the final billing snapshot could not be read: ${message(error)}`);
+        return undefined;
+      });
+      if (updates) append({ type: 'snapshot', name: 'billing', at: now(), updates });
+    }
     // Only when a check reads it: the audit has a row per call, which a long run makes large.
     if (checks.some((check) => check.needs.includes('snapshot') && check.name === 'auditComplete')) {
       const audit = await env.admin.audit().catch((error: unknown) => {
@@ -314,7 +322,7 @@ function message(error: unknown): string {
 }
 
 /** Checks whose failure is a fact however the run ended: what was seen was seen. */
-const FACTS = new Set(['isolation', 'correctAnswers', 'gracefulErrors']);
+const FACTS = new Set(['isolation', 'correctAnswers', 'gracefulErrors', 'authorization']);
 
 /**
  * The verdicts of a run cut short: a check judging how the run ended (recovery, connections or

@@ -44,7 +44,9 @@ export type ReferenceDefect =
   | 'audit-spool-off'
   | 'shedding-off'
   | 'backup-tables-by-hand'
-  | 'upstream-guards-off';
+  | 'upstream-guards-off'
+  | 'billing-authz-off'
+  | 'analytics-cross-tenant';
 
 export interface ReferenceOptions {
   /** A deliberately broken build of the reference server, for self-tests. */

@@ -14,6 +14,7 @@ import { loadSurge } from './load-surge.ts';
 import { networkDegradation } from './network-degradation.ts';
 import { noisyNeighbour } from './noisy-neighbour.ts';
 import { postgresPause } from './postgres-pause.ts';
+import { roleMix } from './role-mix.ts';
 import { slowDatabase } from './slow-database.ts';
 import { steadyLoad } from './steady-load.ts';
 import { targetCrash } from './target-crash.ts';
@@ -40,4 +41,5 @@ export const builtInScenarios: readonly ScenarioDefinition[] = [
   noisyNeighbour,
   backupRestore,
   upstreamDegradation,
+  roleMix,
 ];

@@ -101,6 +101,9 @@ describe('admin /flags', () => {
         list_orders: { enabled: false },
         create_ticket: { enabled: true },
         get_order_status: { enabled: true },
+        search_knowledge_base: { enabled: true },
+        update_billing: { enabled: true },
+        analytics_summary: { enabled: true },
       },
     });
     const off = await send(`${base}/flags/create_ticket`, {

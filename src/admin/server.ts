@@ -2,7 +2,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type pg from 'pg';
 import type { Logger } from 'pino';
 import { listAudit } from '../audit/store.ts';
-import { DatasetSchema, listTickets, loadDataset } from '../db/dataset.ts';
+import { DatasetSchema, listBillingUpdates, listTickets, loadDataset } from '../db/dataset.ts';
 import type { SchemaState } from '../db/schema.ts';
 import type { Defects } from '../defects/index.ts';
 import { classifyError } from '../errors.ts';
@@ -182,13 +182,20 @@ async function route(deps: AdminDeps, req: IncomingMessage, res: ServerResponse)
     res.end(body);
     return;
   }
-  if (path === '/dataset' || path === '/dataset/tickets' || path === '/dataset/audit') {
+  if (
+    path === '/dataset' ||
+    path === '/dataset/tickets' ||
+    path === '/dataset/billing' ||
+    path === '/dataset/audit'
+  ) {
     if (!hasAdminToken(req, deps.adminToken)) {
       return sendJson(res, 401, { error: { code: 'UNAUTHENTICATED', message: 'admin token required' } });
     }
     if (method === 'POST' && path === '/dataset') return postDataset(deps, req, res);
     if (method === 'GET' && path === '/dataset/tickets')
       return sendJson(res, 200, { tickets: await listTickets(deps.pool) });
+    if (method === 'GET' && path === '/dataset/billing')
+      return sendJson(res, 200, { updates: await listBillingUpdates(deps.pool) });
     if (method === 'GET' && path === '/dataset/audit') {
       // A snapshot missing entries still on their way (spooled, or in a group commit) would blame
       // the server for them: say "not now" instead, and the harness reports it inconclusive.

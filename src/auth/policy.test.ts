@@ -1,6 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import type { Customer, Principal } from '../domain.ts';
-import { mayRequestCustomer, maySeeCustomer, maySeeOrder, mayUseTool } from './policy.ts';
+import {
+  mayReadInternalArticles,
+  mayRequestCustomer,
+  maySeeCustomer,
+  maySeeOrder,
+  mayUseTool,
+} from './policy.ts';
 
 const agent: Principal = { subject: 'u1', tenant: 't1', role: 'agent' };
 const auditor: Principal = { subject: 'u2', tenant: 't1', role: 'auditor' };
@@ -44,6 +50,21 @@ describe('policy', () => {
     expect(maySeeOrder(customer, order('c2', 't1'))).toBe(false);
     expect(maySeeOrder(customer, order('c1', 't2'))).toBe(false);
     expect(maySeeOrder(agent, undefined)).toBe(false);
+  });
+
+  it('keeps billing to billing admins and analytics to managers (the whole table: src/mcp/server.test.ts)', () => {
+    const manager: Principal = { subject: 'u4', tenant: 't1', role: 'manager' };
+    const billing: Principal = { subject: 'u5', tenant: 't1', role: 'billing_admin' };
+    expect(mayUseTool(billing, 'update_billing')).toBe(true);
+    expect(mayUseTool(manager, 'update_billing')).toBe(false);
+    expect(mayUseTool(manager, 'analytics_summary')).toBe(true);
+    expect(mayUseTool(agent, 'analytics_summary')).toBe(false);
+  });
+
+  it('shows internal knowledge-base articles to staff only', () => {
+    expect(mayReadInternalArticles(agent)).toBe(true);
+    expect(mayReadInternalArticles(auditor)).toBe(true);
+    expect(mayReadInternalArticles(customer)).toBe(false);
   });
 
   it('scopes staff to their tenant', () => {

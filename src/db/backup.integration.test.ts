@@ -78,6 +78,9 @@ describe('backup and restore (src/db/backup-cli.ts) on a real PostgreSQL', () =>
       'audit_log',
       'tenants',
       'customers',
+      'billing_profiles',
+      'billing_updates',
+      'kb_articles',
       'orders',
       'tickets',
     ]);
@@ -86,13 +89,15 @@ describe('backup and restore (src/db/backup-cli.ts) on a real PostgreSQL', () =>
     // After the backup: a write that the restore must take away, and a loss of everything.
     await client.query(`INSERT INTO tickets (id, tenant_id, customer_id, subject, body, idempotency_key)
       VALUES ('k2', 't1', 'c2', 's', 'b', 'key-2')`);
-    await client.query('DROP TABLE tickets, orders, customers, tenants, audit_log CASCADE');
+    await client.query(
+      'DROP TABLE tickets, orders, kb_articles, billing_updates, billing_profiles, customers, tenants, audit_log CASCADE',
+    );
 
     const restored = await backupCli('restore', join(work, 'b1'));
     expect(restored.stderr).toBe('');
     expect(JSON.parse(restored.stdout)).toMatchObject({
       recoveryPoint: summary.recoveryPoint,
-      tables: 5,
+      tables: 8,
       rows: 5,
     });
     expect(await count('customers')).toBe(2);

@@ -1,6 +1,6 @@
 import type pg from 'pg';
 import { z } from 'zod';
-import { CustomerSchema, OrderSchema } from '../domain.ts';
+import { ArticleSchema, CustomerSchema, OrderSchema } from '../domain.ts';
 
 // What the harness loads before a run: its generated ground truth. Validated so a bad generator
 // fails loudly at load time instead of as confusing answers mid-run; unknown keys (a journal
@@ -10,6 +10,8 @@ export const DatasetSchema = z
     tenants: z.array(z.object({ id: z.string().min(1), name: z.string() })),
     customers: z.array(CustomerSchema),
     orders: z.array(OrderSchema.extend({ createdAt: z.iso.datetime({ offset: true }) })),
+    // Optional: a dataset from before the knowledge base loads with none.
+    articles: z.array(ArticleSchema).max(100_000).default([]),
   })
   .superRefine((dataset, ctx) => {
     const tenantIds = new Set(dataset.tenants.map((t) => t.id));
@@ -22,6 +24,11 @@ export const DatasetSchema = z
     dataset.orders.forEach((order, index) => {
       if (!customerIds.has(order.customerId)) {
         ctx.addIssue({ code: 'custom', path: ['orders', index, 'customerId'], message: 'unknown customer' });
+      }
+    });
+    dataset.articles.forEach((article, index) => {
+      if (!tenantIds.has(article.tenantId)) {
+        ctx.addIssue({ code: 'custom', path: ['articles', index, 'tenantId'], message: 'unknown tenant' });
       }
     });
   });
@@ -45,6 +52,9 @@ export async function loadDataset(pool: pg.Pool, dataset: Dataset): Promise<void
   try {
     await client.query('BEGIN');
     await client.query('DELETE FROM tickets');
+    await client.query('DELETE FROM billing_updates');
+    await client.query('DELETE FROM billing_profiles');
+    await client.query('DELETE FROM kb_articles');
     await client.query('DELETE FROM orders');
     await client.query('DELETE FROM customers');
     await client.query('DELETE FROM tenants');
@@ -75,6 +85,17 @@ export async function loadDataset(pool: pg.Pool, dataset: Dataset): Promise<void
         dataset.orders.map((o) => o.createdAt),
       ],
     );
+    await client.query(
+      `INSERT INTO kb_articles (id, tenant_id, title, body, visibility)
+       SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[])`,
+      [
+        dataset.articles.map((a) => a.id),
+        dataset.articles.map((a) => a.tenantId),
+        dataset.articles.map((a) => a.title),
+        dataset.articles.map((a) => a.body),
+        dataset.articles.map((a) => a.visibility),
+      ],
+    );
     await client.query('COMMIT');
     client.off('error', ignore);
     client.release();
@@ -85,6 +106,22 @@ export async function loadDataset(pool: pg.Pool, dataset: Dataset): Promise<void
     client.release(error instanceof Error ? error : true);
     throw error;
   }
+}
+
+/** An applied billing update, as the end-of-run snapshot shows it: ids only, no billing details. */
+export interface DatasetBillingUpdate {
+  readonly id: string;
+  readonly tenantId: string;
+  readonly customerId: string;
+  readonly idempotencyKey: string;
+}
+
+export async function listBillingUpdates(pool: pg.Pool): Promise<DatasetBillingUpdate[]> {
+  const result = await pool.query<DatasetBillingUpdate>(
+    `SELECT id, tenant_id AS "tenantId", customer_id AS "customerId", idempotency_key AS "idempotencyKey"
+       FROM billing_updates ORDER BY applied_at, id`,
+  );
+  return result.rows;
 }
 
 export async function listTickets(pool: pg.Pool): Promise<DatasetTicket[]> {

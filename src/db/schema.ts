@@ -3,6 +3,8 @@ import type { Logger } from 'pino';
 
 /** The unique (tenant, idempotency key) constraint's name: its index has the same name. */
 export const TICKET_IDEMPOTENCY_INDEX = 'tickets_tenant_id_idempotency_key_key';
+/** The unique (tenant, idempotency key) constraint of billing updates: one update per key. */
+export const BILLING_IDEMPOTENCY_INDEX = 'billing_updates_tenant_id_idempotency_key_key';
 
 // Idempotent DDL run at every start: the reference server owns its schema and must come up on an
 // empty database as well as on one it created before.
@@ -54,6 +56,42 @@ CREATE TABLE IF NOT EXISTS audit_log (
   correlation_id text
 );
 CREATE INDEX IF NOT EXISTS audit_log_correlation_idx ON audit_log (correlation_id);
+-- The tenants' knowledge base (search_knowledge_base). The search vector is generated, so an
+-- article can never be found by words it no longer has; 'english' stems (refunds finds refund).
+CREATE TABLE IF NOT EXISTS kb_articles (
+  id text PRIMARY KEY,
+  tenant_id text NOT NULL REFERENCES tenants(id),
+  title text NOT NULL,
+  body text NOT NULL,
+  visibility text NOT NULL CHECK (visibility IN ('public', 'internal')),
+  search tsvector GENERATED ALWAYS AS (to_tsvector('english', title || ' ' || body)) STORED
+);
+CREATE INDEX IF NOT EXISTS kb_articles_search_idx ON kb_articles USING gin (search);
+CREATE INDEX IF NOT EXISTS kb_articles_tenant_idx ON kb_articles (tenant_id);
+-- Billing details (update_billing). A card is a token and its last four digits: the number itself
+-- is never stored, not even hashed (a hash of a 16-digit number falls to brute force).
+CREATE TABLE IF NOT EXISTS billing_profiles (
+  customer_id text PRIMARY KEY REFERENCES customers(id),
+  tenant_id text NOT NULL REFERENCES tenants(id),
+  billing_email text NOT NULL,
+  plan text NOT NULL,
+  card_token text NOT NULL,
+  card_last4 text NOT NULL CHECK (card_last4 ~ '^[0-9]{4}$'),
+  updated_at timestamptz NOT NULL
+);
+-- One row per applied update: its (tenant, idempotency key) makes a retry a replay, not a second update.
+CREATE TABLE IF NOT EXISTS billing_updates (
+  id text PRIMARY KEY,
+  tenant_id text NOT NULL REFERENCES tenants(id),
+  customer_id text NOT NULL REFERENCES customers(id),
+  idempotency_key text NOT NULL,
+  billing_email text NOT NULL,
+  plan text NOT NULL,
+  card_token text NOT NULL,
+  card_last4 text NOT NULL CHECK (card_last4 ~ '^[0-9]{4}$'),
+  applied_at timestamptz NOT NULL DEFAULT now(),
+  CONSTRAINT ${BILLING_IDEMPOTENCY_INDEX} UNIQUE (tenant_id, idempotency_key)
+);
 `;
 
 /** Tracks whether the schema exists yet, so tools and /readyz can answer honestly before it does. */

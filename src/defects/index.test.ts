@@ -37,6 +37,8 @@ const HOOKS = [
   'overloadGuard',
   'backupTables',
   'upstreamRunner',
+  'toolAllowed',
+  'analyticsSql',
 ] as const satisfies readonly (keyof Defects)[];
 
 // Each defect breaks exactly one protection: these hooks, and no other, differ from production.
@@ -59,6 +61,8 @@ const CHANGES: Record<(typeof DEFECT_NAMES)[number], readonly (typeof HOOKS)[num
   'shedding-off': ['overloadGuard'],
   'backup-tables-by-hand': ['backupTables'],
   'upstream-guards-off': ['upstreamRunner'],
+  'billing-authz-off': ['toolAllowed'],
+  'analytics-cross-tenant': ['analyticsSql'],
 };
 
 /** A pool with one client whose query settles as told; records what happened to the client. */
@@ -101,6 +105,8 @@ describe('defects', () => {
       'shedding-off',
       'backup-tables-by-hand',
       'upstream-guards-off',
+      'billing-authz-off',
+      'analytics-cross-tenant',
     ]);
   });
 
@@ -119,6 +125,24 @@ describe('defects', () => {
     const bare = vi.fn();
     expect(selectDefects('upstream-guards-off').upstreamRunner(guarded, bare)).toBe(bare);
     expect(GOOD.upstreamRunner(guarded, bare)).toBe(guarded);
+  });
+
+  it('billing-authz-off lets every role update billing, and changes nothing else of the policy', () => {
+    const open = selectDefects('billing-authz-off').toolAllowed;
+    expect(open(false, 'agent', 'update_billing')).toBe(true);
+    expect(open(false, 'customer', 'update_billing')).toBe(true);
+    expect(open(false, 'auditor', 'create_ticket')).toBe(false);
+    expect(open(false, 'agent', 'analytics_summary')).toBe(false);
+    expect(GOOD.toolAllowed(false, 'agent', 'update_billing')).toBe(false);
+  });
+
+  it('analytics-cross-tenant drops every tenant filter but keeps $1 referenced', () => {
+    const sql =
+      'SELECT (SELECT count(*) FROM customers WHERE tenant_id = $1), (SELECT 1 FROM o JOIN c ON x WHERE c.tenant_id = $1)';
+    const broken = selectDefects('analytics-cross-tenant').analyticsSql(sql);
+    expect(broken).not.toContain('tenant_id');
+    expect(broken.match(/\$1::text IS NOT NULL/g)).toHaveLength(2);
+    expect(GOOD.analyticsSql(sql)).toBe(sql);
   });
 
   it('shedding-off admits every call: no guard is created at all', async () => {

@@ -10,17 +10,18 @@
  * answered. The others switch one protection off where the production code uses it: the pool's
  * timeouts, releasing a client on an error path, idempotent ticket creation, the readiness
  * check, the pool gauges, the JWKS cache, the pool's error listener, the read cache's key, the
- * shutdown's drain, the runtime flags, the audit spool, the backup's table list.
- * shutdown's drain, the runtime flags, the audit spool, the upstream's guards.
+ * shutdown's drain, the runtime flags, the audit spool, the backup's table list, the upstream's
+ * guards, the role check of update_billing, the tenant filter of analytics_summary.
  */
 import type { JWTVerifyGetKey } from 'jose';
 import type pg from 'pg';
 import type { SpoolWriter } from '../audit/log.ts';
 import { type CacheKeyParts, fullCacheKey } from '../cache/key.ts';
 import type { Repository } from '../db/repository.ts';
-import type { Customer } from '../domain.ts';
+import type { Customer, Role, ToolName } from '../domain.ts';
 import type { OverloadGuard } from '../overload/index.ts';
 import type { UpstreamRunner } from '../upstream/index.ts';
+import { analyticsOfEveryTenant, billingOpenToEveryRole } from './access.ts';
 import { crossTenantCustomer, withInternals, wrongCustomerSameTenant } from './answers.ts';
 import { tablesListedByHand } from './backup.ts';
 import { keyWithoutOwner } from './cache.ts';
@@ -82,6 +83,10 @@ export interface Defects {
   backupTables(found: readonly string[]): readonly string[];
   /** How the shipping upstream is asked, given the guarded runner (cockatiel's policies) and a bare one. */
   upstreamRunner(guarded: UpstreamRunner, bare: UpstreamRunner): UpstreamRunner;
+  /** Whether a role may call a tool, given the policy's answer. */
+  toolAllowed(allowed: boolean, role: Role, tool: ToolName): boolean;
+  /** The statement of analytics_summary, given the production one (every figure of one tenant). */
+  analyticsSql(sql: string): string;
 }
 
 const PRODUCTION: Omit<Defects, 'name' | 'summary'> = {
@@ -102,6 +107,8 @@ const PRODUCTION: Omit<Defects, 'name' | 'summary'> = {
   overloadGuard: (create) => create(),
   backupTables: (found) => found,
   upstreamRunner: (guarded) => guarded,
+  toolAllowed: (allowed) => allowed,
+  analyticsSql: (sql) => sql,
 };
 
 type Overrides = Pick<Defects, 'summary'> & Partial<Omit<Defects, 'name' | 'summary'>>;
@@ -191,6 +198,14 @@ const DEFECTS: Record<Exclude<DefectName, 'none'>, Overrides> = {
     summary:
       'the shipping upstream is asked with no timeout, breaker or bulkhead: a hung upstream holds call slots',
     upstreamRunner: withoutUpstreamGuards,
+  },
+  'billing-authz-off': {
+    summary: "update_billing is open to every role: an agent or a customer may change a customer's card",
+    toolAllowed: billingOpenToEveryRole,
+  },
+  'analytics-cross-tenant': {
+    summary: "analytics_summary counts every tenant's records: a manager sees other tenants' figures",
+    analyticsSql: analyticsOfEveryTenant,
   },
 };
 

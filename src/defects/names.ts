@@ -18,5 +18,7 @@ export const DEFECT_NAMES = [
   'shedding-off',
   'backup-tables-by-hand',
   'upstream-guards-off',
+  'billing-authz-off',
+  'analytics-cross-tenant',
 ] as const;
 export type DefectName = (typeof DEFECT_NAMES)[number];

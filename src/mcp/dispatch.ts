@@ -92,7 +92,7 @@ export async function dispatchToolCall(
   let answer: CallToolResult;
   let internalReason: string | undefined;
   try {
-    if (!mayUseTool(principal, tool.name)) {
+    if (!deps.context.defects.toolAllowed(mayUseTool(principal, tool.name), principal.role, tool.name)) {
       throw new ToolError('FORBIDDEN', `role ${principal.role} may not call ${tool.name}`);
     }
     if (deps.flags && !deps.context.defects.toolEnabled(deps.flags.isEnabled(tool.name))) {
