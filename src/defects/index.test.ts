@@ -35,6 +35,8 @@ const HOOKS = [
   'toolEnabled',
   'auditSpool',
   'overloadGuard',
+  'sessionTable',
+  'unknownSessionStatus',
 ] as const satisfies readonly (keyof Defects)[];
 
 // Each defect breaks exactly one protection: these hooks, and no other, differ from production.
@@ -55,6 +57,8 @@ const CHANGES: Record<(typeof DEFECT_NAMES)[number], readonly (typeof HOOKS)[num
   'flags-ignored': ['toolEnabled'],
   'audit-spool-off': ['auditSpool'],
   'shedding-off': ['overloadGuard'],
+  'sessions-unbounded': ['sessionTable'],
+  'session-404-as-500': ['unknownSessionStatus'],
 };
 
 /** A pool with one client whose query settles as told; records what happened to the client. */
@@ -95,7 +99,25 @@ describe('defects', () => {
       'flags-ignored',
       'audit-spool-off',
       'shedding-off',
+      'sessions-unbounded',
+      'session-404-as-500',
     ]);
+  });
+
+  it('sessions-unbounded keeps every session; production bounds them', () => {
+    const create = vi.fn(() => ({ bounded: true }) as never);
+    const table = selectDefects('sessions-unbounded').sessionTable(create);
+    expect(create).not.toHaveBeenCalled();
+    const entry = { closed: false } as never;
+    for (let i = 0; i < 5000; i++) table.set(`s${i}`, entry);
+    expect(table.size).toBe(5000);
+    expect(table.get('s0')).toBe(entry);
+    expect(GOOD.sessionTable(create)).toEqual({ bounded: true });
+  });
+
+  it('session-404-as-500 answers an unknown session 500; production 404', () => {
+    expect(selectDefects('session-404-as-500').unknownSessionStatus(404)).toBe(500);
+    expect(GOOD.unknownSessionStatus(404)).toBe(404);
   });
 
   it('shedding-off admits every call: no guard is created at all', async () => {

@@ -18,6 +18,7 @@ import type { SpoolWriter } from '../audit/log.ts';
 import { type CacheKeyParts, fullCacheKey } from '../cache/key.ts';
 import type { Repository } from '../db/repository.ts';
 import type { Customer } from '../domain.ts';
+import type { SessionTable } from '../mcp/sessions.ts';
 import type { OverloadGuard } from '../overload/index.ts';
 import { crossTenantCustomer, withInternals, wrongCustomerSameTenant } from './answers.ts';
 import { keyWithoutOwner } from './cache.ts';
@@ -31,6 +32,7 @@ import { keySetPerCall } from './identity.ts';
 import type { DefectName } from './names.ts';
 import { withoutShedding } from './overload.ts';
 import { readOnce, readyWithoutChecking } from './probes.ts';
+import { unboundedSessionTable } from './sessions.ts';
 
 export { DEFECT_NAMES, type DefectName } from './names.ts';
 
@@ -74,6 +76,10 @@ export interface Defects {
   auditSpool(write: SpoolWriter): SpoolWriter;
   /** The overload guard of tool calls, given a factory of the production one (limits on). */
   overloadGuard(create: () => OverloadGuard): OverloadGuard;
+  /** The stateful session table, given a factory of the production one (bounded: cap and idle TTL). */
+  sessionTable(create: () => SessionTable): SessionTable;
+  /** The HTTP status of the answer to an unknown or expired session id, given the spec's (404). */
+  unknownSessionStatus(status: number): number;
 }
 
 const PRODUCTION: Omit<Defects, 'name' | 'summary'> = {
@@ -92,6 +98,8 @@ const PRODUCTION: Omit<Defects, 'name' | 'summary'> = {
   toolEnabled: (flag) => flag,
   auditSpool: (write) => write,
   overloadGuard: (create) => create(),
+  sessionTable: (create) => create(),
+  unknownSessionStatus: (status) => status,
 };
 
 type Overrides = Pick<Defects, 'summary'> & Partial<Omit<Defects, 'name' | 'summary'>>;
@@ -167,6 +175,16 @@ const DEFECTS: Record<Exclude<DefectName, 'none'>, Overrides> = {
   'shedding-off': {
     summary: 'no concurrency limit and no rate limits: overload queues on the pool instead of shedding',
     overloadGuard: withoutShedding,
+  },
+  'sessions-unbounded': {
+    summary: 'stateful sessions are never evicted (no cap, no idle TTL): abandoned sessions grow memory',
+    sessionTable: unboundedSessionTable,
+  },
+  // The server forgets a session (a restart, an eviction) and says 500: a client that follows the
+  // spec re-initializes only on 404, so it retries the dead session until it gives up.
+  'session-404-as-500': {
+    summary: 'an unknown or expired session is answered 500, not 404: clients cannot tell to re-initialize',
+    unknownSessionStatus: () => 500,
   },
 };
 

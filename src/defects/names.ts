@@ -16,5 +16,7 @@ export const DEFECT_NAMES = [
   'flags-ignored',
   'audit-spool-off',
   'shedding-off',
+  'sessions-unbounded',
+  'session-404-as-500',
 ] as const;
 export type DefectName = (typeof DEFECT_NAMES)[number];
