@@ -9,7 +9,9 @@ import { identityProvider } from './definitions/identity-provider.ts';
 import { loadSurge } from './definitions/load-surge.ts';
 import { networkDegradation } from './definitions/network-degradation.ts';
 import { noisyNeighbour } from './definitions/noisy-neighbour.ts';
+import { sessionChurn } from './definitions/session-churn.ts';
 import { slowDatabase } from './definitions/slow-database.ts';
+import { statefulRestart } from './definitions/stateful-restart.ts';
 import { steadyLoad } from './definitions/steady-load.ts';
 
 type Defect = NonNullable<Parameters<typeof referenceTarget>[0]>['defect'] & string;
@@ -43,4 +45,6 @@ export const selfTests: readonly SelfTestCase[] = [
   row('audit-spool-off', auditOutage, 'auditComplete'),
   row('shedding-off', loadSurge, 'shedsExcess'),
   row('shedding-off', noisyNeighbour, 'slo'),
+  row('session-404-as-500', statefulRestart, 'recoversWithin'),
+  row('sessions-unbounded', sessionChurn, 'boundedMemory'),
 ];

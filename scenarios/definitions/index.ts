@@ -13,7 +13,9 @@ import { loadSurge } from './load-surge.ts';
 import { networkDegradation } from './network-degradation.ts';
 import { noisyNeighbour } from './noisy-neighbour.ts';
 import { postgresPause } from './postgres-pause.ts';
+import { sessionChurn } from './session-churn.ts';
 import { slowDatabase } from './slow-database.ts';
+import { statefulRestart } from './stateful-restart.ts';
 import { steadyLoad } from './steady-load.ts';
 import { targetCrash } from './target-crash.ts';
 
@@ -36,4 +38,6 @@ export const builtInScenarios: readonly ScenarioDefinition[] = [
   gracefulShutdown,
   auditOutage,
   noisyNeighbour,
+  statefulRestart,
+  sessionChurn,
 ];
