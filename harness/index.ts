@@ -9,6 +9,8 @@ export {
   correctAnswers,
   drainsInFlight,
   driverHealthy,
+  type GaugeBoundedOptions,
+  gaugeBounded,
   gracefulErrors,
   healthTruthful,
   isolation,

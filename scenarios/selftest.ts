@@ -46,5 +46,5 @@ export const selfTests: readonly SelfTestCase[] = [
   row('shedding-off', loadSurge, 'shedsExcess'),
   row('shedding-off', noisyNeighbour, 'slo'),
   row('session-404-as-500', statefulRestart, 'recoversWithin'),
-  row('sessions-unbounded', sessionChurn, 'boundedMemory'),
+  row('sessions-unbounded', sessionChurn, 'gaugeBounded'),
 ];

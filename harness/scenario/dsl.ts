@@ -8,6 +8,7 @@ import {
   correctAnswers,
   drainsInFlight,
   driverHealthy,
+  gaugeBounded,
   gracefulErrors,
   healthTruthful,
   isolation,
@@ -100,6 +101,8 @@ export const Expect = {
   driverHealthy,
   /** A SIGTERM drains the target: the calls in flight are answered, then it exits 0 in time. */
   drainsInFlight,
+  /** A series the probes sample never exceeds `max`, e.g. `gaugeBounded('mcp_sessions_open', { max: 200 })`. */
+  gaugeBounded,
   /** Under overload every failure is a fast shed with a retry-after, and served calls keep their baseline latency. */
   shedsExcess,
 };
