@@ -166,9 +166,11 @@ describe('MCP HTTP edge, stateful mode', () => {
     expect((await rpc(base, 'a', 'tools/list', second.sessionId ?? '')).status).toBe(404);
     expect((await rpc(base, 'a', 'tools/list', first.sessionId ?? '')).status).toBe(200);
     expect(ended).toEqual(['capacity']);
+    await rpc(base, 'a', 'tools/list', first.sessionId ?? ''); // used again, then abandoned
     await new Promise((resolve) => setTimeout(resolve, 600));
-    expect((await rpc(base, 'a', 'tools/list', first.sessionId ?? '')).status).toBe(404);
+    // Evicted on time by the sweep, not only when next asked for.
     expect(ended.filter((r) => r === 'idle')).toHaveLength(2);
+    expect((await rpc(base, 'a', 'tools/list', first.sessionId ?? '')).status).toBe(404);
   });
 
   it('a request without a session id that is not initialize opens nothing', async () => {

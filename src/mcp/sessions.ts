@@ -61,8 +61,10 @@ const LRU_REASONS: Partial<Record<LRUCache.DisposeReason, SessionEndReason>> = {
 
 /**
  * The production table: an LRU bounded by `max`, each entry expiring `idleMs` after it was last
- * used (every request refreshes it; ttlAutopurge evicts on time, not on the next access), so
- * clients that open sessions and walk away cost memory for a bounded time and count.
+ * used (every request refreshes it), so clients that open sessions and walk away cost memory for
+ * a bounded time and count. Expired entries are swept on a timer: lru-cache's own ttlAutopurge
+ * sets one timer per entry at creation and never re-arms it when a get refreshes the age, so a
+ * session used twice and then abandoned would stay until the cap pushed it out.
  */
 export function boundedSessionTable(
   limits: SessionLimits,
@@ -72,13 +74,15 @@ export function boundedSessionTable(
   const cache = new LRUCache<string, SessionEntry>({
     max: limits.max,
     ttl: limits.idleMs,
-    ttlAutopurge: true,
     updateAgeOnGet: true,
     dispose: (entry, _id, reason) => {
       onEnd(ending ?? LRU_REASONS[reason] ?? 'closed');
       closeEntry(entry);
     },
   });
+  // A quarter of the TTL (10 s at most): an idle session goes at most 25% late.
+  const sweep = setInterval(() => cache.purgeStale(), Math.min(10_000, Math.max(25, limits.idleMs / 4)));
+  sweep.unref();
   return {
     get: (id) => cache.get(id),
     set: (id, entry) => {
@@ -91,6 +95,7 @@ export function boundedSessionTable(
       return cache.size;
     },
     clear: () => {
+      clearInterval(sweep);
       ending = 'shutdown';
       cache.clear();
       ending = undefined;
