@@ -11,6 +11,8 @@ export {
   correctAnswers,
   drainsInFlight,
   driverHealthy,
+  type GaugeBoundedOptions,
+  gaugeBounded,
   gracefulErrors,
   healthTruthful,
   isolation,

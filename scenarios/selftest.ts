@@ -11,7 +11,9 @@ import { loadSurge } from './definitions/load-surge.ts';
 import { networkDegradation } from './definitions/network-degradation.ts';
 import { noisyNeighbour } from './definitions/noisy-neighbour.ts';
 import { roleMix } from './definitions/role-mix.ts';
+import { sessionChurn } from './definitions/session-churn.ts';
 import { slowDatabase } from './definitions/slow-database.ts';
+import { statefulRestart } from './definitions/stateful-restart.ts';
 import { steadyLoad } from './definitions/steady-load.ts';
 import { upstreamDegradation } from './definitions/upstream-degradation.ts';
 
@@ -50,4 +52,6 @@ export const selfTests: readonly SelfTestCase[] = [
   row('upstream-guards-off', upstreamDegradation, 'slo'),
   row('billing-authz-off', roleMix, 'authorization'),
   row('analytics-cross-tenant', roleMix, 'correctAnswers'),
+  row('session-404-as-500', statefulRestart, 'recoversWithin'),
+  row('sessions-unbounded', sessionChurn, 'gaugeBounded'),
 ];

@@ -164,4 +164,48 @@ describe('loadConfig', () => {
     expect(errorOf({ ...REQUIRED, RATE_LIMIT_BURST: '-1' })).toContain('RATE_LIMIT_BURST: must be');
     expect(errorOf({ ...REQUIRED, BUSY_RETRY_AFTER_MS: '1.5' })).toContain('BUSY_RETRY_AFTER_MS: must be');
   });
+
+  it('is stateless over HTTP by default; stateful mode with its bounds is chosen by config', () => {
+    expect(loadConfig(REQUIRED)).toMatchObject({
+      transport: 'http',
+      sessions: { mode: 'stateless', max: 1000, idleMs: 600_000 },
+    });
+    expect(
+      loadConfig({
+        ...REQUIRED,
+        MCP_SESSION_MODE: 'stateful',
+        MCP_SESSION_MAX: '50',
+        MCP_SESSION_IDLE_MS: '2000',
+      }).sessions,
+    ).toEqual({ mode: 'stateful', max: 50, idleMs: 2000 });
+    expect(errorOf({ ...REQUIRED, MCP_SESSION_MODE: 'sticky' })).toContain(
+      'MCP_SESSION_MODE="sticky" is not allowed; allowed: stateless | stateful',
+    );
+    expect(errorOf({ ...REQUIRED, MCP_SESSION_MAX: '0' })).toContain('MCP_SESSION_MAX: must be an integer');
+  });
+
+  it('stdio needs STDIO_PRINCIPAL, and neither JWKS_URL nor ADMIN_TOKEN', () => {
+    const stdio = {
+      DATABASE_URL: REQUIRED.DATABASE_URL,
+      SHIPPING_URL: REQUIRED.SHIPPING_URL,
+      MCP_TRANSPORT: 'stdio',
+    };
+    expect(errorOf(stdio)).toContain('STDIO_PRINCIPAL is required with MCP_TRANSPORT=stdio');
+    expect(loadConfig({ ...stdio, STDIO_PRINCIPAL: 't1/agent/a1' }).stdioPrincipal).toEqual({
+      tenant: 't1',
+      role: 'agent',
+      subject: 'a1',
+    });
+    expect(loadConfig({ ...stdio, STDIO_PRINCIPAL: 't1/customer/u1/c-7' }).stdioPrincipal).toEqual({
+      tenant: 't1',
+      role: 'customer',
+      subject: 'u1',
+      customer: 'c-7',
+    });
+    for (const bad of ['t1/admin/a1', 't1/customer/u1', 't1/agent']) {
+      expect(errorOf({ ...stdio, STDIO_PRINCIPAL: bad })).toContain(
+        'STDIO_PRINCIPAL: must be tenant/role/subject',
+      );
+    }
+  });
 });

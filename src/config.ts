@@ -2,7 +2,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { DEFECT_NAMES } from './defects/names.ts';
-import { TOOL_NAMES, type ToolName } from './domain.ts';
+import { type Principal, TOOL_NAMES, type ToolName } from './domain.ts';
 import type { OverloadLimits } from './overload/index.ts';
 import type { UpstreamSettings } from './upstream/settings.ts';
 
@@ -26,11 +26,12 @@ const EnvSchema = z.object({
   PG_QUERY_TIMEOUT_MS: positiveMs.default(2500),
   PG_IDLE_IN_TRANSACTION_TIMEOUT_MS: positiveMs.default(5000),
   PG_IDLE_TIMEOUT_MS: positiveMs.default(30_000),
-  JWKS_URL: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }),
+  // Required with the HTTP transport (checked in loadConfig); stdio verifies no tokens.
+  JWKS_URL: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).optional(),
   JWT_ISSUER: z.string().min(1).default('mcp-chaos-identity'),
   JWT_AUDIENCE: z.string().min(1).default('mcp-reference-server'),
   BUILD_ID: z.string().min(1).default('reference-dev'),
-  ADMIN_TOKEN: z.string().min(1),
+  ADMIN_TOKEN: z.string().min(1).optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   DEFECT: z.enum(DEFECT_NAMES).default('none'),
   // Local state kept across restarts of this instance (the audit spool). Not shared between
@@ -79,6 +80,22 @@ const EnvSchema = z.object({
   UPSTREAM_BREAKER_HALF_OPEN_MS: intIn(10, 600_000).default(2000),
   UPSTREAM_BULKHEAD_MAX: intIn(1, 10_000).default(8),
   UPSTREAM_BULKHEAD_QUEUE: intIn(0, 10_000).default(8),
+  // Transport and sessions (src/mcp). Stateless is the default: any instance behind a router can
+  // answer any call. Stateful keeps a session per initialize, bounded in count and idle time, so
+  // abandoned sessions cannot grow memory without end.
+  MCP_TRANSPORT: z.enum(['http', 'stdio']).default('http'),
+  MCP_SESSION_MODE: z.enum(['stateless', 'stateful']).default('stateless'),
+  MCP_SESSION_MAX: intIn(1, 1_000_000).default(1000),
+  MCP_SESSION_IDLE_MS: intIn(100, 86_400_000).default(600_000),
+  // stdio has no bearer token per request: one principal for the process, `tenant/role/subject`
+  // (or `tenant/customer/subject/customerId` for a customer), given by whoever starts it.
+  STDIO_PRINCIPAL: z
+    .string()
+    .regex(
+      /^[^/\s]+\/(agent|auditor|manager|billing_admin)\/[^/\s]+$|^[^/\s]+\/customer\/[^/\s]+\/[^/\s]+$/,
+      'must be tenant/role/subject (role agent, auditor, manager or billing_admin) or tenant/customer/subject/customerId',
+    )
+    .optional(),
 });
 
 // A stale window shorter than the fresh one would mean nothing: entries leave it while still fresh.
@@ -123,6 +140,24 @@ export interface Config {
   };
   readonly overload: OverloadLimits;
   readonly upstream: UpstreamSettings;
+  readonly transport: Env['MCP_TRANSPORT'];
+  readonly sessions: {
+    readonly mode: Env['MCP_SESSION_MODE'];
+    readonly max: number;
+    readonly idleMs: number;
+  };
+  /** The stdio transport's one principal (required with MCP_TRANSPORT=stdio). */
+  readonly stdioPrincipal?: Principal;
+}
+
+function parseStdioPrincipal(value: string): Principal {
+  const [tenant = '', role = '', subject = '', customer] = value.split('/');
+  return {
+    tenant,
+    role: role as Principal['role'],
+    subject,
+    ...(customer !== undefined ? { customer } : {}),
+  };
 }
 
 export class ConfigError extends Error {
@@ -139,6 +174,9 @@ function describeIssue(issue: z.core.$ZodIssue, env: Record<string, string | und
   return `${variable}: ${issue.message}`;
 }
 
+const VARIABLES = Object.keys(EnvSchema.shape);
+const declared = (line: string) => VARIABLES.findIndex((name) => line.startsWith(name));
+
 export function loadConfig(env: Record<string, string | undefined>): Config {
   // Empty strings count as unset so `FOO= node src/main.ts` falls back to the default.
   const cleaned = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== ''));
@@ -149,11 +187,23 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     );
   }
   const parsed = ConsistentEnvSchema.safeParse(cleaned);
-  if (!parsed.success) {
-    const lines = parsed.error.issues.map((issue) => describeIssue(issue, env));
-    throw new ConfigError(`invalid configuration: ${lines.join('; ')}`);
+  // Required with the HTTP transport only; named together with every other problem, in the
+  // order the variables are declared.
+  const http = (cleaned.MCP_TRANSPORT ?? 'http') === 'http';
+  const missing = (['JWKS_URL', 'ADMIN_TOKEN'] as const)
+    .filter((name) => http && cleaned[name] === undefined)
+    .map((name) => `${name} is required`);
+  if (!parsed.success || missing.length > 0) {
+    const lines = parsed.success ? [] : parsed.error.issues.map((issue) => describeIssue(issue, env));
+    const all = [...lines, ...missing].sort((x, y) => declared(x) - declared(y));
+    throw new ConfigError(`invalid configuration: ${all.join('; ')}`);
   }
   const e = parsed.data;
+  if (e.MCP_TRANSPORT === 'stdio' && e.STDIO_PRINCIPAL === undefined) {
+    throw new ConfigError(
+      'invalid configuration: STDIO_PRINCIPAL is required with MCP_TRANSPORT=stdio (e.g. tenant-1/agent/agent-1)',
+    );
+  }
   // Four times the pool: every connection busy and a short queue behind each, enough to ride out
   // the pool opening its connections over a slow link (compound-fault: 300 ms round trips, about
   // 2 s per new connection, calls pile up to ~35 meanwhile). Beyond that a call would only wait
@@ -172,9 +222,10 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       idleInTransactionTimeoutMs: e.PG_IDLE_IN_TRANSACTION_TIMEOUT_MS,
       idleTimeoutMs: e.PG_IDLE_TIMEOUT_MS,
     },
-    jwt: { jwksUrl: e.JWKS_URL, issuer: e.JWT_ISSUER, audience: e.JWT_AUDIENCE },
+    // Both present with the HTTP transport (checked above); stdio uses neither.
+    jwt: { jwksUrl: e.JWKS_URL ?? '', issuer: e.JWT_ISSUER, audience: e.JWT_AUDIENCE },
     buildId: e.BUILD_ID,
-    adminToken: e.ADMIN_TOKEN,
+    adminToken: e.ADMIN_TOKEN ?? '',
     logLevel: e.LOG_LEVEL,
     defect: e.DEFECT,
     cache: { ttlMs: e.CACHE_TTL_MS, staleMs: e.CACHE_STALE_MS, maxEntries: e.CACHE_MAX_ENTRIES },
@@ -212,5 +263,8 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       bulkheadMax: e.UPSTREAM_BULKHEAD_MAX,
       bulkheadQueue: e.UPSTREAM_BULKHEAD_QUEUE,
     },
+    transport: e.MCP_TRANSPORT,
+    sessions: { mode: e.MCP_SESSION_MODE, max: e.MCP_SESSION_MAX, idleMs: e.MCP_SESSION_IDLE_MS },
+    ...(e.STDIO_PRINCIPAL !== undefined ? { stdioPrincipal: parseStdioPrincipal(e.STDIO_PRINCIPAL) } : {}),
   };
 }

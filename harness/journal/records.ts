@@ -104,6 +104,13 @@ export const callRecord = z.object({
    */
   attempt: z.number().int().min(2).optional(),
   retryOf: z.string().optional(),
+  /**
+   * The target answered 404 for the client's session (it had forgotten it: a restart, an
+   * eviction), and the client did what the MCP spec asks: a new session (initialize), then the
+   * same call once more on it. The outcome is that second sending's; absent when nothing of the
+   * kind happened.
+   */
+  reinitialized: z.literal(true).optional(),
 });
 export type CallRecord = z.infer<typeof callRecord>;
 

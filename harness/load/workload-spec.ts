@@ -26,6 +26,12 @@ interface CommonWorkload {
    * only where the target answered them the same way.
    */
   retry?: RetrySpec;
+  /**
+   * Session churn: every call opens a new MCP session (initialize) first and abandons the one
+   * before without closing it, as crashed or careless clients do; a stateful target must evict
+   * what they leave behind. `http` client only.
+   */
+  churnSessions?: boolean;
 }
 
 interface OpenModel {
@@ -127,6 +133,7 @@ const common = {
     }, 'give a call budget from 100ms to 5m')
     .optional(),
   client: z.enum(['http', 'sdk']).optional(),
+  churnSessions: z.boolean().optional(),
   retry: z
     .object({
       attempts: z.number().int().min(1, 'give 1 to 5 extra attempts').max(5, 'give 1 to 5 extra attempts'),
@@ -231,6 +238,9 @@ export function workloadIssues(value: unknown, timelineMs: number): string[] {
   }
   const spec = value as WorkloadSpec;
   const issues: string[] = [];
+  if (spec.churnSessions && spec.client === 'sdk') {
+    issues.push(`churnSessions: only the 'http' client churns sessions; drop client: 'sdk'`);
+  }
   if ('stages' in spec) {
     const total = spec.stages.reduce((sum, s) => sum + parseDuration(s.duration), 0);
     if (total > timelineMs) {

@@ -58,6 +58,12 @@ export interface ScenarioDefinition {
     /** Which probes (default all): readyz, metrics, postgres, process, toxiproxy. */
     include?: ProbeName[];
   };
+  /**
+   * Settings the scenario needs the target started with, merged over the target definition's
+   * (a self-test's defect stays): e.g. `{ MCP_SESSION_MODE: 'stateful' }` for the reference
+   * server. Names and values are the target's own configuration (its environment).
+   */
+  targetEnv?: Record<string, string>;
   /** Overrides of a profile's scale for this scenario, e.g. `{ soak: { load: 0.5 } }`. */
   profiles?: Partial<Record<ProfileName, Partial<ProfileScale>>>;
 }
@@ -85,6 +91,9 @@ const definitionSchema = z.object({
     .min(1),
   expect: z.array(z.object({ name: z.string(), update: fn, finish: fn }).loose()).min(1),
   steadyState: z.record(z.string(), z.string()).optional(),
+  targetEnv: z
+    .record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'must be an environment variable name'), z.string())
+    .optional(),
   thresholds: z.record(z.string(), z.array(z.unknown())).optional(),
   profiles: z
     .partialRecord(

@@ -10,6 +10,7 @@ import {
   degradesAndRecovers,
   drainsInFlight,
   driverHealthy,
+  gaugeBounded,
   gracefulErrors,
   healthTruthful,
   isolation,
@@ -105,6 +106,8 @@ export const Expect = {
   driverHealthy,
   /** A SIGTERM drains the target: the calls in flight are answered, then it exits 0 in time. */
   drainsInFlight,
+  /** A series the probes sample never exceeds `max`, e.g. `gaugeBounded('mcp_sessions_open', { max: 200 })`. */
+  gaugeBounded,
   /** Under overload every failure is a fast shed with a retry-after, and served calls keep their baseline latency. */
   shedsExcess,
   /**

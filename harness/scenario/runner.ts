@@ -72,7 +72,8 @@ export async function runScenario(
   const definition = { ...scaled, workload: applyLoadFaults(scaled.workload, scaled.timeline) };
   const seed = options.seed ?? 1;
   const runId = randomUUID().slice(0, 8);
-  const target = options.target ?? referenceTarget();
+  const base = options.target ?? referenceTarget();
+  const target = definition.targetEnv ? { ...base, env: { ...base.env, ...definition.targetEnv } } : base;
   const progress = options.progress ?? (() => {});
   const dir = join(options.reportDir ?? 'reports', definition.name);
   await mkdir(dir, { recursive: true });
@@ -118,6 +119,7 @@ export async function runScenario(
         profile,
         workload: definition.workload,
         client: workload.client,
+        ...(definition.targetEnv ? { targetEnv: definition.targetEnv } : {}),
         timelineMs: timelineMs(definition),
         ...(workload.peakRate !== undefined ? { peakRate: workload.peakRate } : {}),
         ...(thresholdsConfig ? { thresholds: thresholdsConfig } : {}),
@@ -193,7 +195,7 @@ export async function runScenario(
     const connect = (identity: (typeof callers)[number], count: number) =>
       Promise.all(
         Array.from({ length: count }, () =>
-          McpSession.connect(started.mcpUrl, identity, { client: workload.client }),
+          McpSession.connect(started.mcpUrl, identity, { client: workload.client, churn: workload.churn }),
         ),
       ).then((group) => {
         sessions.push(...group);

@@ -46,7 +46,9 @@ export type ReferenceDefect =
   | 'backup-tables-by-hand'
   | 'upstream-guards-off'
   | 'billing-authz-off'
-  | 'analytics-cross-tenant';
+  | 'analytics-cross-tenant'
+  | 'sessions-unbounded'
+  | 'session-404-as-500';
 
 export interface ReferenceOptions {
   /** A deliberately broken build of the reference server, for self-tests. */

@@ -15,7 +15,9 @@ import { networkDegradation } from './network-degradation.ts';
 import { noisyNeighbour } from './noisy-neighbour.ts';
 import { postgresPause } from './postgres-pause.ts';
 import { roleMix } from './role-mix.ts';
+import { sessionChurn } from './session-churn.ts';
 import { slowDatabase } from './slow-database.ts';
+import { statefulRestart } from './stateful-restart.ts';
 import { steadyLoad } from './steady-load.ts';
 import { targetCrash } from './target-crash.ts';
 import { upstreamDegradation } from './upstream-degradation.ts';
@@ -42,4 +44,6 @@ export const builtInScenarios: readonly ScenarioDefinition[] = [
   backupRestore,
   upstreamDegradation,
   roleMix,
+  statefulRestart,
+  sessionChurn,
 ];

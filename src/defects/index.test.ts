@@ -39,6 +39,8 @@ const HOOKS = [
   'upstreamRunner',
   'toolAllowed',
   'analyticsSql',
+  'sessionTable',
+  'unknownSessionStatus',
 ] as const satisfies readonly (keyof Defects)[];
 
 // Each defect breaks exactly one protection: these hooks, and no other, differ from production.
@@ -63,6 +65,8 @@ const CHANGES: Record<(typeof DEFECT_NAMES)[number], readonly (typeof HOOKS)[num
   'upstream-guards-off': ['upstreamRunner'],
   'billing-authz-off': ['toolAllowed'],
   'analytics-cross-tenant': ['analyticsSql'],
+  'sessions-unbounded': ['sessionTable'],
+  'session-404-as-500': ['unknownSessionStatus'],
 };
 
 /** A pool with one client whose query settles as told; records what happened to the client. */
@@ -107,6 +111,8 @@ describe('defects', () => {
       'upstream-guards-off',
       'billing-authz-off',
       'analytics-cross-tenant',
+      'sessions-unbounded',
+      'session-404-as-500',
     ]);
   });
 
@@ -143,6 +149,22 @@ describe('defects', () => {
     expect(broken).not.toContain('tenant_id');
     expect(broken.match(/\$1::text IS NOT NULL/g)).toHaveLength(2);
     expect(GOOD.analyticsSql(sql)).toBe(sql);
+  });
+
+  it('sessions-unbounded keeps every session; production bounds them', () => {
+    const create = vi.fn(() => ({ bounded: true }) as never);
+    const table = selectDefects('sessions-unbounded').sessionTable(create);
+    expect(create).not.toHaveBeenCalled();
+    const entry = { closed: false } as never;
+    for (let i = 0; i < 5000; i++) table.set(`s${i}`, entry);
+    expect(table.size).toBe(5000);
+    expect(table.get('s0')).toBe(entry);
+    expect(GOOD.sessionTable(create)).toEqual({ bounded: true });
+  });
+
+  it('session-404-as-500 answers an unknown session 500; production 404', () => {
+    expect(selectDefects('session-404-as-500').unknownSessionStatus(404)).toBe(500);
+    expect(GOOD.unknownSessionStatus(404)).toBe(404);
   });
 
   it('shedding-off admits every call: no guard is created at all', async () => {

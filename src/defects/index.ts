@@ -19,6 +19,7 @@ import type { SpoolWriter } from '../audit/log.ts';
 import { type CacheKeyParts, fullCacheKey } from '../cache/key.ts';
 import type { Repository } from '../db/repository.ts';
 import type { Customer, Role, ToolName } from '../domain.ts';
+import type { SessionTable } from '../mcp/sessions.ts';
 import type { OverloadGuard } from '../overload/index.ts';
 import type { UpstreamRunner } from '../upstream/index.ts';
 import { analyticsOfEveryTenant, billingOpenToEveryRole } from './access.ts';
@@ -35,6 +36,7 @@ import { keySetPerCall } from './identity.ts';
 import type { DefectName } from './names.ts';
 import { withoutShedding } from './overload.ts';
 import { readOnce, readyWithoutChecking } from './probes.ts';
+import { unboundedSessionTable } from './sessions.ts';
 import { withoutUpstreamGuards } from './upstream.ts';
 
 export { DEFECT_NAMES, type DefectName } from './names.ts';
@@ -87,6 +89,10 @@ export interface Defects {
   toolAllowed(allowed: boolean, role: Role, tool: ToolName): boolean;
   /** The statement of analytics_summary, given the production one (every figure of one tenant). */
   analyticsSql(sql: string): string;
+  /** The stateful session table, given a factory of the production one (bounded: cap and idle TTL). */
+  sessionTable(create: () => SessionTable): SessionTable;
+  /** The HTTP status of the answer to an unknown or expired session id, given the spec's (404). */
+  unknownSessionStatus(status: number): number;
 }
 
 const PRODUCTION: Omit<Defects, 'name' | 'summary'> = {
@@ -109,6 +115,8 @@ const PRODUCTION: Omit<Defects, 'name' | 'summary'> = {
   upstreamRunner: (guarded) => guarded,
   toolAllowed: (allowed) => allowed,
   analyticsSql: (sql) => sql,
+  sessionTable: (create) => create(),
+  unknownSessionStatus: (status) => status,
 };
 
 type Overrides = Pick<Defects, 'summary'> & Partial<Omit<Defects, 'name' | 'summary'>>;
@@ -206,6 +214,16 @@ const DEFECTS: Record<Exclude<DefectName, 'none'>, Overrides> = {
   'analytics-cross-tenant': {
     summary: "analytics_summary counts every tenant's records: a manager sees other tenants' figures",
     analyticsSql: analyticsOfEveryTenant,
+  },
+  'sessions-unbounded': {
+    summary: 'stateful sessions are never evicted (no cap, no idle TTL): abandoned sessions grow memory',
+    sessionTable: unboundedSessionTable,
+  },
+  // The server forgets a session (a restart, an eviction) and says 500: a client that follows the
+  // spec re-initializes only on 404, so it retries the dead session until it gives up.
+  'session-404-as-500': {
+    summary: 'an unknown or expired session is answered 500, not 404: clients cannot tell to re-initialize',
+    unknownSessionStatus: () => 500,
   },
 };
 

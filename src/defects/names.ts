@@ -20,5 +20,7 @@ export const DEFECT_NAMES = [
   'upstream-guards-off',
   'billing-authz-off',
   'analytics-cross-tenant',
+  'sessions-unbounded',
+  'session-404-as-500',
 ] as const;
 export type DefectName = (typeof DEFECT_NAMES)[number];
