@@ -17,6 +17,7 @@ import { createLogger } from './logger.ts';
 import { createMcpHttpServer } from './mcp/http.ts';
 import { createMetrics } from './metrics.ts';
 import { createOverloadGuard } from './overload/index.ts';
+import { AesGcmPiiCipher } from './pii/cipher.ts';
 
 // After the drain: the audit flush and the pool close together stay within ~1.5 s, so the
 // whole shutdown (SHUTDOWN_GRACE_MS, default 3 s, + these) ends before a supervisor's SIGKILL.
@@ -62,6 +63,8 @@ async function main(): Promise<void> {
     );
   }
 
+  // Personal data is sealed before it reaches PostgreSQL and opened only in this process.
+  const pii = defects.piiCipher(new AesGcmPiiCipher(config.pii.keys, config.pii.current));
   const pool = createPool(config, logger, defects);
   const schema: SchemaState = { ready: false };
   const metrics = createMetrics(pool, defects);
@@ -103,7 +106,7 @@ async function main(): Promise<void> {
     metrics,
     schema,
     audit,
-    context: { repository: new PgRepository(pool, defects), defects, cache: readCache },
+    context: { repository: new PgRepository(pool, defects, pii), defects, cache: readCache },
     flags,
     overload: defects.overloadGuard(() =>
       createOverloadGuard(config.overload, { onShed: (reason) => metrics.shed.inc({ reason }) }),
@@ -124,6 +127,7 @@ async function main(): Promise<void> {
     version: packageVersion(),
     defects,
     adminToken: config.adminToken,
+    pii,
     flags,
     lifecycle,
     audit,

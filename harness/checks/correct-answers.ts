@@ -32,7 +32,7 @@ interface State extends Gated {
 
 type Judge = (result: Record<string, unknown>, args: Record<string, unknown>, truth: GroundTruth) => string[];
 
-const CUSTOMER_FIELDS = ['name', 'email', 'tier', 'tenantId'] as const;
+const CUSTOMER_FIELDS = ['name', 'email', 'phone', 'tier', 'tenantId'] as const;
 
 /** Per tool: the problems of an ok answer compared with the ground truth (none = correct). */
 const judges: Record<string, Judge> = {

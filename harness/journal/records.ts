@@ -29,7 +29,15 @@ export const datasetRecord = z.object({
   type: z.literal('dataset'),
   tenants: z.array(z.object({ id: z.string(), name: z.string() })),
   customers: z.array(
-    z.object({ id: z.string(), tenantId: z.string(), name: z.string(), email: z.string(), tier: z.string() }),
+    z.object({
+      id: z.string(),
+      tenantId: z.string(),
+      name: z.string(),
+      email: z.string(),
+      // Optional: journals recorded before phones were seeded have none.
+      phone: z.string().optional(),
+      tier: z.string(),
+    }),
   ),
   orders: z.array(
     z.object({

@@ -92,12 +92,16 @@ export class Environment {
       );
       progress(`links: ${LINKS.map((l) => `${l} (${address[l].listen} → ${upstream[l]})`).join(', ')}`);
       const adminToken = randomBytes(16).toString('hex');
+      // A key of its own per environment, passed like the admin token: the target contract's
+      // data protection (personal data encrypted at rest) needs one, and none outlives the run.
+      const piiKey = randomBytes(32).toString('base64');
       const t = Date.now();
       target = await infra.startTarget({
         ...this.#target.env,
         DATABASE_URL: `postgres://${POSTGRES_USER}:${POSTGRES_PASSWORD}@${address['target→postgres'].fromTarget}/${POSTGRES_DB}`,
         JWKS_URL: `http://${address['target→identity'].fromTarget}/.well-known/jwks.json`,
         ADMIN_TOKEN: adminToken,
+        PII_ENCRYPTION_KEY: piiKey,
       });
       const admin = new TargetAdmin(() => target?.adminUrl ?? '', adminToken);
       const started_ = target;

@@ -15,9 +15,25 @@ CREATE TABLE IF NOT EXISTS customers (
   id text PRIMARY KEY,
   tenant_id text NOT NULL REFERENCES tenants(id),
   name text NOT NULL,
-  email text NOT NULL,
+  -- Personal data is sealed by the server (src/pii: AES-256-GCM, key version byte, IV, tag) and
+  -- never stored in plaintext: PostgreSQL, its backups and its logs hold ciphertext only.
+  email bytea NOT NULL,
+  phone bytea,
   tier text NOT NULL
 );
+-- A database created by a build before encryption kept email as text. Plaintext is not carried
+-- over (the server holds no rows of its own: POST /dataset loads them again, sealed).
+DO $$
+BEGIN
+  IF (SELECT data_type FROM information_schema.columns
+        WHERE table_schema = current_schema() AND table_name = 'customers' AND column_name = 'email') = 'text' THEN
+    DELETE FROM tickets;
+    DELETE FROM orders;
+    DELETE FROM customers;
+    ALTER TABLE customers ALTER COLUMN email TYPE bytea USING NULL;
+  END IF;
+END $$;
+ALTER TABLE customers ADD COLUMN IF NOT EXISTS phone bytea;
 CREATE INDEX IF NOT EXISTS customers_tenant_idx ON customers (tenant_id, id);
 CREATE TABLE IF NOT EXISTS orders (
   id text PRIMARY KEY,

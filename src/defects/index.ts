@@ -10,15 +10,18 @@
  * answered. The others switch one protection off where the production code uses it: the pool's
  * timeouts, releasing a client on an error path, idempotent ticket creation, the readiness
  * check, the pool gauges, the JWKS cache, the pool's error listener, the read cache's key, the
- * shutdown's drain, the runtime flags, the audit spool.
+ * shutdown's drain, the runtime flags, the audit spool, keeping personal data out of the logs,
+ * encrypting it at rest.
  */
 import type { JWTVerifyGetKey } from 'jose';
 import type pg from 'pg';
+import type { Logger } from 'pino';
 import type { SpoolWriter } from '../audit/log.ts';
 import { type CacheKeyParts, fullCacheKey } from '../cache/key.ts';
 import type { Repository } from '../db/repository.ts';
 import type { Customer } from '../domain.ts';
 import type { OverloadGuard } from '../overload/index.ts';
+import type { PiiCipher } from '../pii/cipher.ts';
 import { crossTenantCustomer, withInternals, wrongCustomerSameTenant } from './answers.ts';
 import { keyWithoutOwner } from './cache.ts';
 import {
@@ -30,6 +33,7 @@ import {
 import { keySetPerCall } from './identity.ts';
 import type { DefectName } from './names.ts';
 import { withoutShedding } from './overload.ts';
+import { logAnswerInFull, plaintextCipher } from './pii.ts';
 import { readOnce, readyWithoutChecking } from './probes.ts';
 
 export { DEFECT_NAMES, type DefectName } from './names.ts';
@@ -74,6 +78,10 @@ export interface Defects {
   auditSpool(write: SpoolWriter): SpoolWriter;
   /** The overload guard of tool calls, given a factory of the production one (limits on). */
   overloadGuard(create: () => OverloadGuard): OverloadGuard;
+  /** Called with every tool answer; production logs nothing of it (answers carry personal data). */
+  logAnswer(logger: Logger, tool: string, answer: unknown): void;
+  /** How personal data is sealed at rest, given the production cipher (AES-256-GCM). */
+  piiCipher(cipher: PiiCipher): PiiCipher;
 }
 
 const PRODUCTION: Omit<Defects, 'name' | 'summary'> = {
@@ -92,6 +100,8 @@ const PRODUCTION: Omit<Defects, 'name' | 'summary'> = {
   toolEnabled: (flag) => flag,
   auditSpool: (write) => write,
   overloadGuard: (create) => create(),
+  logAnswer: () => undefined,
+  piiCipher: (cipher) => cipher,
 };
 
 type Overrides = Pick<Defects, 'summary'> & Partial<Omit<Defects, 'name' | 'summary'>>;
@@ -167,6 +177,14 @@ const DEFECTS: Record<Exclude<DefectName, 'none'>, Overrides> = {
   'shedding-off': {
     summary: 'no concurrency limit and no rate limits: overload queues on the pool instead of shedding',
     overloadGuard: withoutShedding,
+  },
+  'pii-in-logs': {
+    summary: "every tool answer is logged in full at warn: customers' email and phone reach the logs",
+    logAnswer: logAnswerInFull,
+  },
+  'pii-plaintext': {
+    summary: "customers' email and phone are stored in PLAINTEXT (encryption at rest off)",
+    piiCipher: () => plaintextCipher,
   },
 };
 

@@ -16,5 +16,7 @@ export const DEFECT_NAMES = [
   'flags-ignored',
   'audit-spool-off',
   'shedding-off',
+  'pii-in-logs',
+  'pii-plaintext',
 ] as const;
 export type DefectName = (typeof DEFECT_NAMES)[number];
