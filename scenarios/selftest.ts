@@ -43,4 +43,6 @@ export const selfTests: readonly SelfTestCase[] = [
   row('audit-spool-off', auditOutage, 'auditComplete'),
   row('shedding-off', loadSurge, 'shedsExcess'),
   row('shedding-off', noisyNeighbour, 'slo'),
+  row('pii-in-logs', steadyLoad, 'piiScan'),
+  row('pii-plaintext', steadyLoad, 'piiScan'),
 ];

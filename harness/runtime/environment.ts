@@ -20,6 +20,7 @@ import {
   type TargetExitListener,
 } from './backend.ts';
 import { localRuntime } from './local/index.ts';
+import { TargetLogFollower } from './log-follower.ts';
 import { type RuntimeChoice, resolveRuntime } from './select.ts';
 import { TargetAdmin } from './target-admin.ts';
 import { httpOk, waitFor } from './wait.ts';
@@ -76,6 +77,7 @@ export class Environment {
     const infra = await backend.startInfra(progress);
     let identity: IdentityIssuer | undefined;
     let target: StartedTarget | undefined;
+    let targetLogs: TargetLogFollower | undefined;
     try {
       identity = await IdentityIssuer.start(infra.hostAddress);
       const address = Object.fromEntries(
@@ -103,6 +105,7 @@ export class Environment {
         ADMIN_TOKEN: adminToken,
         PII_ENCRYPTION_KEY: piiKey,
       });
+      targetLogs = new TargetLogFollower(target);
       const admin = new TargetAdmin(() => target?.adminUrl ?? '', adminToken);
       const started_ = target;
       await waitFor('target /readyz', () => httpOk(`${started_.adminUrl}/readyz`), {
@@ -129,8 +132,10 @@ export class Environment {
         identities,
         mcpUrl: `http://${address['client→target'].fromHost}/mcp`,
         targetDefinition: this.#target,
+        targetLogs,
       });
     } catch (error) {
+      targetLogs?.stop();
       await target?.stop().catch(() => undefined);
       await identity?.stop().catch(() => undefined);
       await infra.stop().catch(() => undefined);
@@ -168,6 +173,7 @@ interface Parts {
   identities: Identity[];
   mcpUrl: string;
   targetDefinition: TargetDefinition;
+  targetLogs: TargetLogFollower;
 }
 
 /** A running environment. Stop it (or `await using` it): every link healed, everything stopped. */
@@ -212,6 +218,14 @@ export class StartedEnvironment implements AsyncDisposable {
    */
   onTargetExit(listener: TargetExitListener): () => void {
     return this.target.onExit(listener);
+  }
+
+  /**
+   * Every line the target prints during the run, numbered from its start (lines printed before the
+   * first subscription are replayed to it). Undefined when the runtime cannot follow the output.
+   */
+  get targetLogs(): TargetLogFollower | undefined {
+    return this.#parts.targetLogs.followed ? this.#parts.targetLogs : undefined;
   }
 
   /** Mint a token for any identity (also ones outside `identities`). */
@@ -261,6 +275,7 @@ export class StartedEnvironment implements AsyncDisposable {
     await attempt(() => this.links.healAll());
     // A frozen database would hold up the target's own shutdown (its pool waits on it).
     await attempt(() => this.#parts.infra.resumePostgres());
+    this.#parts.targetLogs.stop();
     await attempt(() => this.target.stop());
     await attempt(() => this.#parts.identity.stop());
     await attempt(() => this.#parts.infra.stop());

@@ -36,7 +36,9 @@ export type ReferenceDefect =
   | 'no-drain'
   | 'flags-ignored'
   | 'audit-spool-off'
-  | 'shedding-off';
+  | 'shedding-off'
+  | 'pii-in-logs'
+  | 'pii-plaintext';
 
 export interface ReferenceOptions {
   /** A deliberately broken build of the reference server, for self-tests. */
