@@ -48,6 +48,7 @@ export const CHECK_LINES: Readonly<Record<string, string>> = {
   driverHealthy: 'the load driver kept its schedule (else the run is inconclusive)',
   drainsInFlight: 'on SIGTERM the calls in flight are answered, then the target exits 0 in time',
   auditComplete: "every call in the target's audit log exactly once (spooled through outages)",
+  piiScan: 'no seeded plaintext email/phone in any column of the database, STATE_DIR or the logs',
   shedsExcess: 'under overload only fast sheds fail (retry-after given); served p99 within N x baseline',
 };
 
