@@ -45,7 +45,9 @@ describe('PlaintextMatcher', () => {
     expect(matcher.find('grace.h@x.example')).toEqual([2]);
   });
 
-  it('finds nothing with no values', () => {
+  it('finds nothing with no values (nor with an empty one), and can be used again and again', () => {
     expect(new PlaintextMatcher([]).find('anything')).toEqual([]);
+    expect(new PlaintextMatcher([{ kind: 'email', value: '', owner: 'c' }]).find('anything')).toEqual([]);
+    for (let i = 0; i < 3; i++) expect(matcher.find('x grace.h@x.example y')).toEqual([2]);
   });
 });

