@@ -15,6 +15,7 @@ export {
   metricsHonest,
   noHangs,
   recoversWithin,
+  restoredFromBackup,
   runChecks,
   type ShedsExcessOptions,
   type SloObjectives,

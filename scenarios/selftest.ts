@@ -1,6 +1,7 @@
 import { referenceTarget, type SelfTestCase } from '../harness/index.ts';
 import { auditOutage } from './definitions/audit-outage.ts';
 import { backendsTerminated } from './definitions/backends-terminated.ts';
+import { backupRestore } from './definitions/backup-restore.ts';
 import { databaseBlackhole } from './definitions/database-blackhole.ts';
 import { databaseRestart } from './definitions/database-restart.ts';
 import { flagFlip } from './definitions/flag-flip.ts';
@@ -43,6 +44,7 @@ export const selfTests: readonly SelfTestCase[] = [
   row('audit-spool-off', auditOutage, 'auditComplete'),
   row('shedding-off', loadSurge, 'shedsExcess'),
   row('shedding-off', noisyNeighbour, 'slo'),
+  row('backup-tables-by-hand', backupRestore, 'restoredFromBackup'),
   row('pii-in-logs', steadyLoad, 'piiScan'),
   row('pii-plaintext', steadyLoad, 'piiScan'),
 ];

@@ -39,6 +39,16 @@ describe('loadConfig', () => {
     });
   });
 
+  it('gives each instance its own state directory by default, keyed by its MCP port', () => {
+    const a = loadConfig({ ...REQUIRED, MCP_PORT: '4100' }).audit.spoolPath;
+    const b = loadConfig({ ...REQUIRED, MCP_PORT: '4200' }).audit.spoolPath;
+    expect(a).toMatch(/mcp-reference-server-4100[/\\]audit-spool\.jsonl$/);
+    expect(b).not.toBe(a);
+    expect(loadConfig({ ...REQUIRED, STATE_DIR: '/var/lib/x' }).audit.spoolPath).toBe(
+      '/var/lib/x/audit-spool.jsonl',
+    );
+  });
+
   it('names every missing required variable', () => {
     const message = errorOf({});
     for (const name of ['DATABASE_URL', 'JWKS_URL', 'ADMIN_TOKEN', 'PII_ENCRYPTION_KEY'])

@@ -70,8 +70,9 @@ const EnvSchema = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   DEFECT: z.enum(DEFECT_NAMES).default('none'),
   // Local state kept across restarts of this instance (the audit spool). Not shared between
-  // instances: each needs its own.
-  STATE_DIR: z.string().min(1).default(join(tmpdir(), 'mcp-reference-server')),
+  // instances: each needs its own, so the default is keyed by the MCP port (two instances on
+  // one machine cannot share a port; a restarted one finds its spool again).
+  STATE_DIR: z.string().min(1).optional(),
   AUDIT_FLUSH_INTERVAL_MS: intIn(10, 60_000).default(500),
   AUDIT_DATABASE_RETRY_MS: intIn(10, 60_000).default(1000),
   AUDIT_DATABASE_BUDGET_MS: intIn(10, 60_000).default(500),
@@ -209,7 +210,10 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     disabledTools: e.DISABLED_TOOLS,
     shutdownGraceMs: e.SHUTDOWN_GRACE_MS,
     audit: {
-      spoolPath: join(e.STATE_DIR, 'audit-spool.jsonl'),
+      spoolPath: join(
+        e.STATE_DIR ?? join(tmpdir(), `mcp-reference-server-${e.MCP_PORT}`),
+        'audit-spool.jsonl',
+      ),
       flushIntervalMs: e.AUDIT_FLUSH_INTERVAL_MS,
       databaseRetryMs: e.AUDIT_DATABASE_RETRY_MS,
       databaseBudgetMs: e.AUDIT_DATABASE_BUDGET_MS,

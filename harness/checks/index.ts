@@ -16,6 +16,7 @@ export { type MetricsHonestOptions, metricsHonest } from './metrics-honest.ts';
 export { type NoHangsOptions, noHangs } from './no-hangs.ts';
 export { piiScan } from './pii-scan.ts';
 export { BUSINESS_CODES, type RecoversWithinOptions, recoversWithin } from './recovers-within.ts';
+export { restoredFromBackup } from './restored-from-backup.ts';
 export { LiveChecks, runChecks } from './run.ts';
 export { type ShedsExcessOptions, shedsExcess } from './sheds-excess.ts';
 export { type SloObjectives, type SloOptions, slo, sloThresholds } from './slo.ts';

@@ -28,6 +28,9 @@ export const FAULT_LINES: Readonly<Record<keyof typeof Fault, string>> = {
   noisyUser: 'noisyUser({ rate })                 one user flooding beside the others',
   disableTool:
     "disableTool('create_ticket')        a tool switched off at run time (admin /flags), on on heal",
+  backup: "backup('postgres')                  a backup taken under load with the target's backup tool",
+  restoreBackup:
+    "restoreBackup('postgres')           the database dropped, created empty, restored from the backup",
 };
 
 /** One line per check of `Expect`; a unit test keeps it in step. */
@@ -50,6 +53,8 @@ export const CHECK_LINES: Readonly<Record<string, string>> = {
   auditComplete: "every call in the target's audit log exactly once (spooled through outages)",
   piiScan: 'no seeded plaintext email/phone in any column of the database, STATE_DIR or the logs',
   shedsExcess: 'under overload only fast sheds fail (retry-after given); served p99 within N x baseline',
+  restoredFromBackup:
+    'after a restore, every write acknowledged before the recovery point there exactly once; the loss window reported',
 };
 
 /** `mcp-chaos list`: scenarios, faults and checks, one line each. */

@@ -1,10 +1,12 @@
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
+import { availableParallelism } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createVitest } from 'vitest/node';
 import { HarnessError } from '../errors.ts';
 import { reportFromJournal, type ScenarioReport, writeReport } from '../report/index.ts';
+import { defaultConcurrency } from './args.ts';
 import { childPids } from './children.ts';
 import { formatSummary, useColor } from './summary.ts';
 
@@ -17,11 +19,12 @@ const projectRoot = resolve(fileURLToPath(new URL('../..', import.meta.url)));
  */
 export async function run(options: {
   runtime: string;
-  profile: string;
+  profile: 'quick' | 'nightly' | 'soak';
   seed: number;
   reportDir: string;
   scenarios: string[];
   grep?: string | undefined;
+  concurrency?: number | undefined;
 }): Promise<number> {
   const reportDir = resolve(options.reportDir);
   const { files, testNamePattern } = await selection(options.scenarios, options.grep);
@@ -29,6 +32,12 @@ export async function run(options: {
   process.env.MCP_CHAOS_PROFILE = options.profile;
   process.env.MCP_CHAOS_SEED = String(options.seed);
   process.env.MCP_CHAOS_REPORT_DIR = reportDir;
+  const concurrency = options.concurrency ?? defaultConcurrency(options.profile, availableParallelism());
+  // Read by vitest.config.ts: the scenarios project's workers.
+  process.env.MCP_CHAOS_CONCURRENCY = String(concurrency);
+  if (concurrency > 1 && files.length !== 1) {
+    process.stderr.write(`mcp-chaos: ${concurrency} scenarios at a time (--concurrency 1 for one)\n`);
+  }
   const vitest = await createVitest({
     root: projectRoot,
     project: ['scenarios'],

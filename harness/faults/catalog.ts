@@ -1,3 +1,4 @@
+import { backupFaults } from './backup-faults.ts';
 import { flagFaults } from './flag-faults.ts';
 import { linkFaults } from './link-faults.ts';
 import { loadFaults } from './load-faults.ts';
@@ -11,4 +12,5 @@ export const Fault = {
   ...targetFaults,
   ...loadFaults,
   ...flagFaults,
+  ...backupFaults,
 };

@@ -111,6 +111,8 @@ export const faultRecord = z.object({
   at: z.number(),
   link: z.string().optional(),
   detail: z.string().optional(),
+  /** Figures a check reads back (a backup's recovery point, a restore's duration), by name. */
+  data: z.record(z.string(), z.number()).optional(),
 });
 
 /**

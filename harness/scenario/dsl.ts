@@ -16,6 +16,7 @@ import {
   noHangs,
   piiScan,
   recoversWithin,
+  restoredFromBackup,
   shedsExcess,
   slo,
   targetStayedUp,
@@ -108,6 +109,11 @@ export const Expect = {
   drainsInFlight,
   /** Under overload every failure is a fast shed with a retry-after, and served calls keep their baseline latency. */
   shedsExcess,
+  /**
+   * After Fault.restoreBackup: every write acknowledged before the backup's recovery point, and
+   * after the restore, there exactly once; the writes in between counted as the restore's loss.
+   */
+  restoredFromBackup,
 };
 
 type Common<W> = Omit<W, 'executor' | 'rate' | 'vus' | 'stages'>;

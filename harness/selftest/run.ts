@@ -14,6 +14,26 @@ export interface SelfTestOptions {
   goodTarget: TargetDefinition;
   progress?: (line: string) => void;
   signal?: AbortSignal;
+  /** Runs at once, each in its own environment (default 1). The table keeps its order. */
+  concurrency?: number;
+}
+
+/** `work` over `items`, at most `limit` at a time, results in the items' order. */
+async function mapLimited<T, R>(
+  items: readonly T[],
+  limit: number,
+  work: (item: T, index: number) => Promise<R | undefined>,
+): Promise<R[]> {
+  const results: (R | undefined)[] = new Array(items.length);
+  let next = 0;
+  const lane = async () => {
+    while (next < items.length) {
+      const index = next++;
+      results[index] = await work(items[index] as T, index);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, lane));
+  return results.filter((r): r is R => r !== undefined);
 }
 
 /** The detection row of one defect run: caught when its named check failed with evidence. */
@@ -56,7 +76,7 @@ export function selfTestExitCode(defects: DefectResult[], good: GoodBuildResult[
 
 /**
  * Runs each defect's scenario against its broken build, then every scenario of the table
- * against the good build, one environment at a time; writes selftest.json. A self-test
+ * against the good build, `concurrency` environments at a time (default one); writes selftest.json. A self-test
  * measures the harness, not the target: its report stands apart from scenario verdicts.
  */
 export async function runSelfTests(
@@ -70,9 +90,9 @@ export async function runSelfTests(
     ...(options.signal ? { signal: options.signal } : {}),
     progress,
   };
-  const defects: DefectResult[] = [];
-  for (const [i, testCase] of cases.entries()) {
-    if (options.signal?.aborted) break;
+  const concurrency = options.concurrency ?? 1;
+  const defects = await mapLimited(cases, concurrency, async (testCase, i) => {
+    if (options.signal?.aborted) return undefined;
     progress(
       `selftest ${i + 1}/${cases.length}: ${testCase.scenario.name} against defect ${testCase.defect}`,
     );
@@ -85,21 +105,20 @@ export async function runSelfTests(
     progress(
       `selftest: ${row.defect}: ${row.caught ? `caught by ${row.check}` : `NOT caught (${row.check} ${row.status})`}`,
     );
-    defects.push(row);
-  }
+    return row;
+  });
   const scenarios = new Map<string, ScenarioDefinition>();
   for (const c of cases) scenarios.set(c.scenario.name, c.scenario);
-  const goodBuild: GoodBuildResult[] = [];
-  for (const scenario of scenarios.values()) {
-    if (options.signal?.aborted) break;
+  const goodBuild = await mapLimited([...scenarios.values()], concurrency, async (scenario) => {
+    if (options.signal?.aborted) return undefined;
     progress(`selftest: ${scenario.name} against the good build`);
     const result = await runScenario(scenario, {
       ...common,
       target: options.goodTarget,
       reportDir: join(options.reportDir, 'good'),
     });
-    goodBuild.push(judgeGoodBuild(result));
-  }
+    return judgeGoodBuild(result);
+  });
   const report: SelfTestReport = {
     runtime: options.runtime ?? 'auto',
     seed: common.seed,

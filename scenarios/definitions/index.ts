@@ -1,6 +1,7 @@
 import type { ScenarioDefinition } from '../../harness/index.ts';
 import { auditOutage } from './audit-outage.ts';
 import { backendsTerminated } from './backends-terminated.ts';
+import { backupRestore } from './backup-restore.ts';
 import { compoundFault } from './compound-fault.ts';
 import { connectionExhaustion } from './connection-exhaustion.ts';
 import { databaseBlackhole } from './database-blackhole.ts';
@@ -36,4 +37,5 @@ export const builtInScenarios: readonly ScenarioDefinition[] = [
   gracefulShutdown,
   auditOutage,
   noisyNeighbour,
+  backupRestore,
 ];

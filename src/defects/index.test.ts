@@ -36,6 +36,7 @@ const HOOKS = [
   'toolEnabled',
   'auditSpool',
   'overloadGuard',
+  'backupTables',
   'logAnswer',
   'piiCipher',
 ] as const satisfies readonly (keyof Defects)[];
@@ -58,6 +59,7 @@ const CHANGES: Record<(typeof DEFECT_NAMES)[number], readonly (typeof HOOKS)[num
   'flags-ignored': ['toolEnabled'],
   'audit-spool-off': ['auditSpool'],
   'shedding-off': ['overloadGuard'],
+  'backup-tables-by-hand': ['backupTables'],
   'pii-in-logs': ['logAnswer'],
   'pii-plaintext': ['piiCipher'],
 };
@@ -100,9 +102,20 @@ describe('defects', () => {
       'flags-ignored',
       'audit-spool-off',
       'shedding-off',
+      'backup-tables-by-hand',
       'pii-in-logs',
       'pii-plaintext',
     ]);
+  });
+
+  it('backup-tables-by-hand backs up only the tables once listed; production backs up every table', () => {
+    const found = ['audit_log', 'customers', 'orders', 'tenants', 'tickets'];
+    expect(selectDefects('backup-tables-by-hand').backupTables(found)).toEqual([
+      'customers',
+      'orders',
+      'tenants',
+    ]);
+    expect(GOOD.backupTables(found)).toEqual(found);
   });
 
   it('shedding-off admits every call: no guard is created at all', async () => {

@@ -10,8 +10,8 @@
  * answered. The others switch one protection off where the production code uses it: the pool's
  * timeouts, releasing a client on an error path, idempotent ticket creation, the readiness
  * check, the pool gauges, the JWKS cache, the pool's error listener, the read cache's key, the
- * shutdown's drain, the runtime flags, the audit spool, keeping personal data out of the logs,
- * encrypting it at rest.
+ * shutdown's drain, the runtime flags, the audit spool, the backup's table list, keeping
+ * personal data out of the logs, encrypting it at rest.
  */
 import type { JWTVerifyGetKey } from 'jose';
 import type pg from 'pg';
@@ -23,6 +23,7 @@ import type { Customer } from '../domain.ts';
 import type { OverloadGuard } from '../overload/index.ts';
 import type { PiiCipher } from '../pii/cipher.ts';
 import { crossTenantCustomer, withInternals, wrongCustomerSameTenant } from './answers.ts';
+import { tablesListedByHand } from './backup.ts';
 import { keyWithoutOwner } from './cache.ts';
 import {
   insertTicketEveryTime,
@@ -78,6 +79,8 @@ export interface Defects {
   auditSpool(write: SpoolWriter): SpoolWriter;
   /** The overload guard of tool calls, given a factory of the production one (limits on). */
   overloadGuard(create: () => OverloadGuard): OverloadGuard;
+  /** The tables a backup copies, given every table of the schema (src/db/backup.ts). */
+  backupTables(found: readonly string[]): readonly string[];
   /** Called with every tool answer; production logs nothing of it (answers carry personal data). */
   logAnswer(logger: Logger, tool: string, answer: unknown): void;
   /** How personal data is sealed at rest, given the production cipher (AES-256-GCM). */
@@ -100,6 +103,7 @@ const PRODUCTION: Omit<Defects, 'name' | 'summary'> = {
   toolEnabled: (flag) => flag,
   auditSpool: (write) => write,
   overloadGuard: (create) => create(),
+  backupTables: (found) => found,
   logAnswer: () => undefined,
   piiCipher: (cipher) => cipher,
 };
@@ -177,6 +181,13 @@ const DEFECTS: Record<Exclude<DefectName, 'none'>, Overrides> = {
   'shedding-off': {
     summary: 'no concurrency limit and no rate limits: overload queues on the pool instead of shedding',
     overloadGuard: withoutShedding,
+  },
+  // The backup script written when the schema had three tables and never updated: it runs,
+  // reports success every night, and the tickets and the audit log are in no backup.
+  'backup-tables-by-hand': {
+    summary:
+      'the backup copies a hand-written list of tables (tenants, customers, orders): tickets and the audit log are not backed up',
+    backupTables: tablesListedByHand,
   },
   'pii-in-logs': {
     summary: "every tool answer is logged in full at warn: customers' email and phone reach the logs",

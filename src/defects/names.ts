@@ -16,6 +16,7 @@ export const DEFECT_NAMES = [
   'flags-ignored',
   'audit-spool-off',
   'shedding-off',
+  'backup-tables-by-hand',
   'pii-in-logs',
   'pii-plaintext',
 ] as const;
