@@ -14,6 +14,7 @@ export {
   isolation,
   metricsHonest,
   noHangs,
+  piiScan,
   recoversWithin,
   restoredFromBackup,
   runChecks,
@@ -29,6 +30,12 @@ export {
   writesExactlyOnce,
 } from './checks/index.ts';
 export { type Dataset, generateDataset } from './dataset/generate.ts';
+export {
+  maskValue,
+  type SensitiveKind,
+  type SensitiveValue,
+  sensitiveValues,
+} from './dataset/sensitive.ts';
 export { HarnessError, type HarnessErrorCode } from './errors.ts';
 export {
   type BandwidthOptions,
