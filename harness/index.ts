@@ -18,6 +18,7 @@ export {
   isolation,
   metricsHonest,
   noHangs,
+  piiScan,
   recoversWithin,
   restoredFromBackup,
   runChecks,
@@ -34,6 +35,12 @@ export {
 } from './checks/index.ts';
 export { type ShippingStatus, shippingStatusOf } from './checks/shipping.ts';
 export { type Dataset, generateDataset } from './dataset/generate.ts';
+export {
+  maskValue,
+  type SensitiveKind,
+  type SensitiveValue,
+  sensitiveValues,
+} from './dataset/sensitive.ts';
 export { HarnessError, type HarnessErrorCode } from './errors.ts';
 export {
   type BandwidthOptions,

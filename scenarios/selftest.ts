@@ -54,4 +54,6 @@ export const selfTests: readonly SelfTestCase[] = [
   row('analytics-cross-tenant', roleMix, 'correctAnswers'),
   row('session-404-as-500', statefulRestart, 'recoversWithin'),
   row('sessions-unbounded', sessionChurn, 'gaugeBounded'),
+  row('pii-in-logs', steadyLoad, 'piiScan'),
+  row('pii-plaintext', steadyLoad, 'piiScan'),
 ];

@@ -6,6 +6,7 @@ const REQUIRED = {
   JWKS_URL: 'http://127.0.0.1:9000/jwks',
   ADMIN_TOKEN: 'admin-token',
   SHIPPING_URL: 'http://127.0.0.1:9100/',
+  PII_ENCRYPTION_KEY: Buffer.alloc(32, 7).toString('base64'),
 };
 
 const errorOf = (env: Record<string, string>): string => {
@@ -51,7 +52,7 @@ describe('loadConfig', () => {
 
   it('names every missing required variable', () => {
     const message = errorOf({});
-    for (const name of ['DATABASE_URL', 'JWKS_URL', 'ADMIN_TOKEN', 'SHIPPING_URL'])
+    for (const name of ['DATABASE_URL', 'JWKS_URL', 'ADMIN_TOKEN', 'SHIPPING_URL', 'PII_ENCRYPTION_KEY'])
       expect(message).toContain(`${name} is required`);
   });
 
@@ -73,6 +74,41 @@ describe('loadConfig', () => {
 
   it('never echoes a secret back', () => {
     expect(errorOf({ ...REQUIRED, DATABASE_URL: 'mysql://u:hunter2@h/db' })).not.toContain('hunter2');
+  });
+
+  it('reads the PII key, version 1 unless told, with retired keys for reading only', () => {
+    const pii = loadConfig(REQUIRED).pii;
+    expect(pii.current).toBe(1);
+    expect([...pii.keys.keys()]).toEqual([1]);
+    expect(pii.keys.get(1)).toEqual(Buffer.alloc(32, 7));
+    const old = Buffer.alloc(32, 1).toString('base64');
+    const rotated = loadConfig({
+      ...REQUIRED,
+      PII_ENCRYPTION_KEY_VERSION: '2',
+      PII_PREVIOUS_KEYS: `1:${old}`,
+    }).pii;
+    expect(rotated.current).toBe(2);
+    expect(rotated.keys.get(1)).toEqual(Buffer.alloc(32, 1));
+    expect(rotated.keys.get(2)).toEqual(Buffer.alloc(32, 7));
+  });
+
+  it('refuses a PII key that is not 32 bytes of base64, naming the variable but not the value', () => {
+    const short = Buffer.alloc(16, 9).toString('base64');
+    const message = errorOf({ ...REQUIRED, PII_ENCRYPTION_KEY: short });
+    expect(message).toContain('PII_ENCRYPTION_KEY: must be 32 bytes in base64');
+    expect(message).not.toContain(short);
+    expect(errorOf({ ...REQUIRED, PII_ENCRYPTION_KEY: 'not base64 at all!' })).toContain(
+      'PII_ENCRYPTION_KEY: must be 32 bytes in base64',
+    );
+    expect(errorOf({ ...REQUIRED, PII_ENCRYPTION_KEY_VERSION: '0' })).toContain(
+      'PII_ENCRYPTION_KEY_VERSION: must be an integer from 1 to 255',
+    );
+    expect(errorOf({ ...REQUIRED, PII_PREVIOUS_KEYS: `x:${REQUIRED.PII_ENCRYPTION_KEY}` })).toContain(
+      'PII_PREVIOUS_KEYS: must be an integer from 1 to 255',
+    );
+    expect(errorOf({ ...REQUIRED, PII_PREVIOUS_KEYS: `1:${REQUIRED.PII_ENCRYPTION_KEY}` })).toContain(
+      'PII_PREVIOUS_KEYS: must not repeat PII_ENCRYPTION_KEY_VERSION',
+    );
   });
 
   it('treats empty strings as unset', () => {
@@ -188,6 +224,7 @@ describe('loadConfig', () => {
     const stdio = {
       DATABASE_URL: REQUIRED.DATABASE_URL,
       SHIPPING_URL: REQUIRED.SHIPPING_URL,
+      PII_ENCRYPTION_KEY: REQUIRED.PII_ENCRYPTION_KEY,
       MCP_TRANSPORT: 'stdio',
     };
     expect(errorOf(stdio)).toContain('STDIO_PRINCIPAL is required with MCP_TRANSPORT=stdio');

@@ -11,6 +11,39 @@ const intIn = (min: number, max: number) => {
   return z.coerce.number({ error }).int({ error }).min(min, { error }).max(max, { error });
 };
 const port = intIn(0, 65_535);
+
+// A 32-byte AES-256 key in standard base64 (`openssl rand -base64 32`). The value is never echoed
+// in an error: only what is wrong with it.
+const PII_KEY_ERROR = 'must be 32 bytes in base64 (openssl rand -base64 32)';
+const piiKey = z
+  .string()
+  .trim()
+  .regex(/^[A-Za-z0-9+/]+={0,2}$/, PII_KEY_ERROR)
+  .transform((value) => Buffer.from(value, 'base64'))
+  .refine((key) => key.length === 32, PII_KEY_ERROR);
+const piiKeyVersion = intIn(1, 255);
+// Keys retired by a rotation, still needed to read what they sealed: `version:base64,…`.
+const previousPiiKeys = z
+  .string()
+  .default('')
+  .transform((list) =>
+    list
+      .split(',')
+      .map((item) => item.trim())
+      .filter((item) => item !== '')
+      .map((item): { version: unknown; key: string } => {
+        const at = item.indexOf(':');
+        return { version: at < 0 ? '' : item.slice(0, at), key: at < 0 ? item : item.slice(at + 1) };
+      }),
+  )
+  .pipe(
+    z.array(
+      z.object({
+        version: piiKeyVersion,
+        key: piiKey,
+      }),
+    ),
+  );
 const positiveMs = intIn(1, 3_600_000);
 
 // Every setting comes from the environment so the harness can start many instances with different
@@ -32,6 +65,10 @@ const EnvSchema = z.object({
   JWT_AUDIENCE: z.string().min(1).default('mcp-reference-server'),
   BUILD_ID: z.string().min(1).default('reference-dev'),
   ADMIN_TOKEN: z.string().min(1).optional(),
+  // Customers' email and phone are sealed with this key (AES-256-GCM) before they reach PostgreSQL.
+  PII_ENCRYPTION_KEY: piiKey,
+  PII_ENCRYPTION_KEY_VERSION: piiKeyVersion.default(1),
+  PII_PREVIOUS_KEYS: previousPiiKeys,
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   DEFECT: z.enum(DEFECT_NAMES).default('none'),
   // Local state kept across restarts of this instance (the audit spool). Not shared between
@@ -107,6 +144,10 @@ const ConsistentEnvSchema = EnvSchema.refine((e) => e.CACHE_STALE_MS >= e.CACHE_
   .refine((e) => e.UPSTREAM_TOTAL_TIMEOUT_MS >= e.UPSTREAM_TIMEOUT_MS, {
     path: ['UPSTREAM_TOTAL_TIMEOUT_MS'],
     error: 'must be at least UPSTREAM_TIMEOUT_MS',
+  })
+  .refine((e) => e.PII_PREVIOUS_KEYS.every((k) => k.version !== e.PII_ENCRYPTION_KEY_VERSION), {
+    path: ['PII_PREVIOUS_KEYS'],
+    error: 'must not repeat PII_ENCRYPTION_KEY_VERSION (one key per version)',
   });
 
 export type Env = z.infer<typeof EnvSchema>;
@@ -127,6 +168,8 @@ export interface Config {
   readonly jwt: { readonly jwksUrl: string; readonly issuer: string; readonly audience: string };
   readonly buildId: string;
   readonly adminToken: string;
+  /** AES-256-GCM keys for personal data at rest, by version; `current` seals new values. */
+  readonly pii: { readonly keys: ReadonlyMap<number, Buffer>; readonly current: number };
   readonly logLevel: Env['LOG_LEVEL'];
   readonly defect: Env['DEFECT'];
   readonly cache: { readonly ttlMs: number; readonly staleMs: number; readonly maxEntries: number };
@@ -226,6 +269,13 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     jwt: { jwksUrl: e.JWKS_URL ?? '', issuer: e.JWT_ISSUER, audience: e.JWT_AUDIENCE },
     buildId: e.BUILD_ID,
     adminToken: e.ADMIN_TOKEN ?? '',
+    pii: {
+      keys: new Map([
+        ...e.PII_PREVIOUS_KEYS.map((k) => [k.version, k.key] as const),
+        [e.PII_ENCRYPTION_KEY_VERSION, e.PII_ENCRYPTION_KEY] as const,
+      ]),
+      current: e.PII_ENCRYPTION_KEY_VERSION,
+    },
     logLevel: e.LOG_LEVEL,
     defect: e.DEFECT,
     cache: { ttlMs: e.CACHE_TTL_MS, staleMs: e.CACHE_STALE_MS, maxEntries: e.CACHE_MAX_ENTRIES },

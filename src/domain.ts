@@ -7,6 +7,8 @@ export const CustomerSchema = z.object({
   tenantId: z.string().min(1),
   name: z.string(),
   email: z.string(),
+  // Optional: a dataset from before phones were seeded still loads.
+  phone: z.string().optional(),
   tier: z.string(),
 });
 export type Customer = z.infer<typeof CustomerSchema>;

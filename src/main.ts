@@ -19,6 +19,7 @@ import { boundedSessionTable, registerSessionMetrics, type SessionTable } from '
 import { serveStdio } from './mcp/stdio.ts';
 import { createMetrics } from './metrics.ts';
 import { createOverloadGuard } from './overload/index.ts';
+import { AesGcmPiiCipher } from './pii/cipher.ts';
 import { registerUpstreamMetrics, ShippingClient } from './upstream/index.ts';
 
 // After the drain: the audit flush and the pool close together stay within ~1.5 s, so the
@@ -86,6 +87,8 @@ async function main(): Promise<void> {
     );
   }
 
+  // Personal data is sealed before it reaches PostgreSQL and opened only in this process.
+  const pii = defects.piiCipher(new AesGcmPiiCipher(config.pii.keys, config.pii.current));
   const pool = createPool(config, logger, defects);
   const schema: SchemaState = { ready: false };
   const metrics = createMetrics(pool, defects);
@@ -134,7 +137,7 @@ async function main(): Promise<void> {
     metrics,
     schema,
     audit,
-    context: { repository: new PgRepository(pool, defects), defects, cache: readCache, shipping },
+    context: { repository: new PgRepository(pool, defects, pii), defects, cache: readCache, shipping },
     flags,
     overload: defects.overloadGuard(() =>
       createOverloadGuard(config.overload, { onShed: (reason) => metrics.shed.inc({ reason }) }),
@@ -181,6 +184,7 @@ async function main(): Promise<void> {
     version: packageVersion(),
     defects,
     adminToken: config.adminToken,
+    pii,
     flags,
     lifecycle,
     audit,

@@ -4,7 +4,7 @@
 // The expected table is written out by hand on purpose: deriving it from src/auth/policy.ts would
 // only prove the policy agrees with itself.
 import { type ChildProcess, spawn } from 'node:child_process';
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { createInterface } from 'node:readline';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
@@ -484,6 +484,7 @@ describe('reference server authorization (real stack)', () => {
         JWKS_URL: 'http://127.0.0.1:9/.well-known/jwks.json',
         SHIPPING_URL: 'http://127.0.0.1:9',
         ADMIN_TOKEN: randomUUID(),
+        PII_ENCRYPTION_KEY: randomBytes(32).toString('base64'),
         LOG_LEVEL: 'info',
       },
       stdio: ['ignore', 'pipe', 'pipe'],

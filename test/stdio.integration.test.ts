@@ -2,6 +2,7 @@
 // (the SDK's StdioClientTransport), on a real PostgreSQL holding the environment's dataset; it
 // lists its tools, answers a call as its configured principal, and exits 0 once stdin closes.
 import type { ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -9,15 +10,20 @@ import { fileURLToPath } from 'node:url';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Environment, type StartedEnvironment } from '../harness/index.ts';
+import { Environment, referenceTarget, type StartedEnvironment } from '../harness/index.ts';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 let env: StartedEnvironment;
+const piiKey = randomBytes(32).toString('base64');
 let stateDir: string;
 
 beforeAll(async () => {
   stateDir = await mkdtemp(join(tmpdir(), 'mcp-stdio-test-'));
-  env = await new Environment().withRuntime('local').start();
+  // The stdio server reads the rows the environment's target sealed: the same key for both.
+  env = await new Environment()
+    .withRuntime('local')
+    .withTarget(referenceTarget({ env: { PII_ENCRYPTION_KEY: piiKey } }))
+    .start();
 }, 120_000);
 afterAll(async () => {
   await env?.stop();
@@ -36,6 +42,7 @@ describe('the reference server over stdio', () => {
         PATH: process.env.PATH ?? '',
         DATABASE_URL: env.postgresUrl,
         SHIPPING_URL: `http://${env.shipping.address}`,
+        PII_ENCRYPTION_KEY: piiKey,
         STDIO_PRINCIPAL: `${customer.tenantId}/agent/stdio-agent`,
         // Its own spool: never the HTTP target's.
         STATE_DIR: stateDir,

@@ -61,7 +61,7 @@ type Judge = (
   call: CallRecord,
 ) => string[];
 
-const CUSTOMER_FIELDS = ['name', 'email', 'tier', 'tenantId'] as const;
+const CUSTOMER_FIELDS = ['name', 'email', 'phone', 'tier', 'tenantId'] as const;
 
 /** Per tool: the problems of an ok answer compared with the ground truth (none = correct). */
 const judges: Record<string, Judge> = {

@@ -17,6 +17,7 @@ export { type HealthTruthfulOptions, healthTruthful, postgresOutage } from './he
 export { isolation } from './isolation.ts';
 export { type MetricsHonestOptions, metricsHonest } from './metrics-honest.ts';
 export { type NoHangsOptions, noHangs } from './no-hangs.ts';
+export { piiScan } from './pii-scan.ts';
 export { BUSINESS_CODES, type RecoversWithinOptions, recoversWithin } from './recovers-within.ts';
 export { restoredFromBackup } from './restored-from-backup.ts';
 export { LiveChecks, runChecks } from './run.ts';

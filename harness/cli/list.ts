@@ -58,6 +58,7 @@ export const CHECK_LINES: Readonly<Record<string, string>> = {
   auditComplete: "every call in the target's audit log exactly once (spooled through outages)",
   degradesAndRecovers: 'answers degraded (not failed) while the upstream is away, full again after heal',
   gaugeBounded: 'a sampled series (e.g. mcp_sessions_open) never above its bound',
+  piiScan: 'no seeded plaintext email/phone in any column of the database, STATE_DIR or the logs',
   shedsExcess: 'under overload only fast sheds fail (retry-after given); served p99 within N x baseline',
   restoredFromBackup:
     'after a restore, every write acknowledged before the recovery point there exactly once; the loss window reported',

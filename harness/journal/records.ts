@@ -33,7 +33,15 @@ export const datasetRecord = z.object({
   type: z.literal('dataset'),
   tenants: z.array(z.object({ id: z.string(), name: z.string() })),
   customers: z.array(
-    z.object({ id: z.string(), tenantId: z.string(), name: z.string(), email: z.string(), tier: z.string() }),
+    z.object({
+      id: z.string(),
+      tenantId: z.string(),
+      name: z.string(),
+      email: z.string(),
+      // Optional: journals recorded before phones were seeded have none.
+      phone: z.string().optional(),
+      tier: z.string(),
+    }),
   ),
   orders: z.array(
     z.object({
@@ -226,6 +234,34 @@ export function seriesKey(name: string, labels: Readonly<Record<string, string>>
   return `${name}{${names.map((label) => `${label}="${quote(labels[label] ?? '')}"`).join(',')}}`;
 }
 
+export const piiSource = z.enum(['database', 'state', 'logs']);
+export type PiiSource = z.infer<typeof piiSource>;
+
+/** What one source of a PII scan covered, or why it could not be read. */
+export const piiSourceScan = z.object({
+  source: piiSource,
+  /** What was searched, in words: `12 columns of 5 tables`, `2 files`, `1234 lines`. */
+  scanned: z.string(),
+  /** Set when the source could not be searched (in full): the scan is then incomplete. */
+  error: z.string().optional(),
+});
+export type PiiSourceScan = z.infer<typeof piiSourceScan>;
+
+/** One place a plaintext value was found. */
+export const piiHit = z.object({
+  source: piiSource,
+  /** `customers.email`, `audit-spool.jsonl line 3`, `log line 1234`. */
+  location: z.string(),
+  kind: z.string(),
+  /** The record the value belongs to (a customer id). */
+  owner: z.string(),
+  /** The value masked (first two characters and the length): never the value itself. */
+  masked: z.string(),
+  /** How many rows (database) or occurrences there were at this location. */
+  occurrences: z.number().int(),
+});
+export type PiiHit = z.infer<typeof piiHit>;
+
 /** State read from the target at the end of the run (through its admin contract). */
 export const snapshotRecord = z.discriminatedUnion('name', [
   z.object({
@@ -251,6 +287,22 @@ export const snapshotRecord = z.discriminatedUnion('name', [
     name: z.literal('audit'),
     at: z.number(),
     audit: z.array(z.object({ correlationId: z.string().nullable(), tool: z.string(), outcome: z.string() })),
+  }),
+  /**
+   * Where the seeded plaintext sensitive values (emails, phones) were found after the run: the
+   * target's database, its STATE_DIR files, its logs. Values appear masked only (first two
+   * characters and the length), with the record they belong to.
+   */
+  z.object({
+    type: z.literal('snapshot'),
+    name: z.literal('piiScan'),
+    at: z.number(),
+    /** How many distinct values were searched for. */
+    values: z.number().int(),
+    sources: z.array(piiSourceScan),
+    hits: z.array(piiHit),
+    /** Hits found, before the list was capped. */
+    hitsTotal: z.number().int(),
   }),
 ]);
 

@@ -66,11 +66,30 @@ export interface TargetExitEvent extends TargetExit {
 
 export type TargetExitListener = (exit: TargetExitEvent) => void;
 
+/** One file of a target instance's STATE_DIR. */
+export interface StateFile {
+  /** Its path relative to STATE_DIR. */
+  path: string;
+  content: Buffer;
+}
+
 export interface StartedTarget {
   /** Admin port URL (healthz/readyz/metrics/version/dataset), reached directly from the harness. */
   readonly adminUrl: string;
   /** Last lines the target printed, for error messages. */
   logs(): string;
+  /**
+   * Calls `listener` with the lines still kept of what the target printed so far (its start-up),
+   * then every line it prints from now on, across its restarts (all of them, where logs() keeps
+   * only the last few). Returns the unsubscribe. Optional: a runtime
+   * that cannot follow the output leaves it out, and what reads logs says so.
+   */
+  onLog?(listener: (line: string) => void): () => void;
+  /**
+   * The files in the instance's STATE_DIR (the target contract's local state: the reference
+   * server's audit spool), read now. Optional, like onLog.
+   */
+  stateFiles?(): Promise<StateFile[]>;
   /** Its memory and CPU now; rejects (HarnessError) while the instance is not running. */
   resourceUsage(): Promise<ResourceUsage>;
   /**

@@ -21,6 +21,7 @@ import {
   type TargetExitListener,
 } from './backend.ts';
 import { localRuntime } from './local/index.ts';
+import { TargetLogFollower } from './log-follower.ts';
 import { type RuntimeChoice, resolveRuntime } from './select.ts';
 import { TargetAdmin } from './target-admin.ts';
 import { httpOk, waitFor } from './wait.ts';
@@ -78,6 +79,7 @@ export class Environment {
     let identity: IdentityIssuer | undefined;
     let shipping: ShippingService | undefined;
     let target: StartedTarget | undefined;
+    let targetLogs: TargetLogFollower | undefined;
     try {
       identity = await IdentityIssuer.start(infra.hostAddress);
       shipping = await ShippingService.start(infra.hostAddress);
@@ -96,6 +98,10 @@ export class Environment {
       );
       progress(`links: ${LINKS.map((l) => `${l} (${address[l].listen} → ${upstream[l]})`).join(', ')}`);
       const adminToken = randomBytes(16).toString('hex');
+      // A key of its own per environment, passed like the admin token: the target contract's
+      // data protection (personal data encrypted at rest) needs one, and none outlives the run.
+      // A target definition may fix it (another process sharing the database needs the same).
+      const piiKey = this.#target.env.PII_ENCRYPTION_KEY ?? randomBytes(32).toString('base64');
       const t = Date.now();
       target = await infra.startTarget({
         ...this.#target.env,
@@ -103,7 +109,9 @@ export class Environment {
         JWKS_URL: `http://${address['target→identity'].fromTarget}/.well-known/jwks.json`,
         SHIPPING_URL: `http://${address['target→upstream'].fromTarget}`,
         ADMIN_TOKEN: adminToken,
+        PII_ENCRYPTION_KEY: piiKey,
       });
+      targetLogs = new TargetLogFollower(target);
       const admin = new TargetAdmin(() => target?.adminUrl ?? '', adminToken);
       const started_ = target;
       await waitFor('target /readyz', () => httpOk(`${started_.adminUrl}/readyz`), {
@@ -131,8 +139,10 @@ export class Environment {
         identities,
         mcpUrl: `http://${address['client→target'].fromHost}/mcp`,
         targetDefinition: this.#target,
+        targetLogs,
       });
     } catch (error) {
+      targetLogs?.stop();
       await target?.stop().catch(() => undefined);
       await identity?.stop().catch(() => undefined);
       await shipping?.stop().catch(() => undefined);
@@ -180,6 +190,7 @@ interface Parts {
   identities: Identity[];
   mcpUrl: string;
   targetDefinition: TargetDefinition;
+  targetLogs: TargetLogFollower;
 }
 
 /** A running environment. Stop it (or `await using` it): every link healed, everything stopped. */
@@ -234,6 +245,14 @@ export class StartedEnvironment implements AsyncDisposable {
     return this.target.onExit(listener);
   }
 
+  /**
+   * Every line the target prints during the run, numbered from its start (lines printed before the
+   * first subscription are replayed to it). Undefined when the runtime cannot follow the output.
+   */
+  get targetLogs(): TargetLogFollower | undefined {
+    return this.#parts.targetLogs.followed ? this.#parts.targetLogs : undefined;
+  }
+
   /** Mint a token for any identity (also ones outside `identities`). */
   async token(identity: IdentityClaims): Promise<string> {
     return await this.#parts.identity.token(identity);
@@ -283,6 +302,7 @@ export class StartedEnvironment implements AsyncDisposable {
     await attempt(async () => this.#parts.shipping.heal());
     // A frozen database would hold up the target's own shutdown (its pool waits on it).
     await attempt(() => this.#parts.infra.resumePostgres());
+    this.#parts.targetLogs.stop();
     await attempt(() => this.target.stop());
     await attempt(() => this.#parts.identity.stop());
     await attempt(() => this.#parts.shipping.stop());

@@ -17,6 +17,7 @@ import {
   metricsHonest,
   type NoHangsOptions,
   noHangs,
+  piiScan,
   recoversWithin,
   restoredFromBackup,
   shedsExcess,
@@ -88,6 +89,11 @@ export const Expect = {
   writesExactlyOnce,
   /** Every call in the target's audit log exactly once (by correlation id); needs GET /dataset/audit. */
   auditComplete,
+  /**
+   * No seeded plaintext personal data (emails, phones) in the target's database (any text, json or
+   * bytea column), its STATE_DIR files (the audit spool) or its logs of the run.
+   */
+  piiScan,
   /** Latency percentiles and error rate, over the phases named (default all). */
   slo,
   /** k6 thresholds, e.g. `{ 'call_duration{phase:fault}': ['p(99)<3000'] }`. */

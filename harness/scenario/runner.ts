@@ -20,6 +20,7 @@ import {
   runWorkload,
   type WorkloadSummary,
 } from '../load/index.ts';
+import { PiiScanCollector } from '../pii/index.ts';
 import { type RunningProbes, startProbes } from '../probes/index.ts';
 import type { RuntimeName } from '../runtime/backend.ts';
 import { Environment, type StartedEnvironment } from '../runtime/environment.ts';
@@ -191,6 +192,10 @@ export async function runScenario(
     append({ type: 'dataset', ...env.dataset });
     // Every exit of the target, the harness's own kills and any crash alike, with its last log lines.
     journalTargetExits(env, append);
+    // Only when a check reads it: from here on, every line the target logs is searched.
+    const pii = checks.some((check) => check.name === 'piiScan')
+      ? new PiiScanCollector(env).start()
+      : undefined;
     const perIdentity = workload.sessionsPerIdentity(mainIdentities.length);
     const connect = (identity: (typeof callers)[number], count: number) =>
       Promise.all(
@@ -267,6 +272,13 @@ export async function runScenario(
         return undefined;
       });
       if (updates) append({ type: 'snapshot', name: 'billing', at: now(), updates });
+    }
+    if (pii) {
+      const scan = await pii.finish(now());
+      append(scan);
+      progress(
+        `${definition.name}: PII scan: ${scan.hitsTotal} plaintext hits; ${scan.sources.map((s) => `${s.source} ${s.scanned}`).join(', ')}`,
+      );
     }
     // Only when a check reads it: the audit has a row per call, which a long run makes large.
     if (checks.some((check) => check.needs.includes('snapshot') && check.name === 'auditComplete')) {

@@ -48,7 +48,9 @@ export type ReferenceDefect =
   | 'billing-authz-off'
   | 'analytics-cross-tenant'
   | 'sessions-unbounded'
-  | 'session-404-as-500';
+  | 'session-404-as-500'
+  | 'pii-in-logs'
+  | 'pii-plaintext';
 
 export interface ReferenceOptions {
   /** A deliberately broken build of the reference server, for self-tests. */

@@ -5,6 +5,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { type DefectName, selectDefects } from '../defects/index.ts';
 import { ToolFlags } from '../flags/index.ts';
 import { createMetrics } from '../metrics.ts';
+import { AesGcmPiiCipher } from '../pii/cipher.ts';
 import { createAdminServer } from './server.ts';
 
 const servers: ReturnType<typeof createAdminServer>[] = [];
@@ -36,6 +37,7 @@ async function adminOverDeadDatabase(
     version: '0.0.0',
     defects,
     adminToken: 'admin',
+    pii: new AesGcmPiiCipher(new Map([[1, Buffer.alloc(32, 1)]]), 1),
     ...extra,
   });
   servers.push(server);

@@ -9,6 +9,7 @@ import { classifyError } from '../errors.ts';
 import { ToolFlags } from '../flags/index.ts';
 import { withinMs } from '../lifecycle.ts';
 import type { Metrics } from '../metrics.ts';
+import type { PiiCipher } from '../pii/cipher.ts';
 import { BodyTooLargeError, hasAdminToken, readBody, sendJson } from './http-util.ts';
 
 export interface AdminDeps {
@@ -20,6 +21,8 @@ export interface AdminDeps {
   readonly version: string;
   readonly defects: Pick<Defects, 'name' | 'checkReady'>;
   readonly adminToken: string;
+  /** Seals customers' contact details as POST /dataset loads them. */
+  readonly pii: PiiCipher;
   /** The tools' runtime switches, behind /flags (absent: no /flags endpoint). */
   readonly flags?: ToolFlags;
   /** Set once a shutdown has begun: /readyz then says not ready, so no new traffic is sent here. */
@@ -79,7 +82,7 @@ async function postDataset(deps: AdminDeps, req: IncomingMessage, res: ServerRes
     return;
   }
   try {
-    await loadDataset(deps.pool, dataset);
+    await loadDataset(deps.pool, dataset, deps.pii);
   } catch (error) {
     const code = (error as { code?: unknown }).code;
     // Class 23 is an integrity violation (duplicate id and the like): the dataset's fault.

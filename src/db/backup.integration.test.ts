@@ -47,7 +47,9 @@ beforeAll(async () => {
   await client.query(SCHEMA_SQL);
   await client.query(`
     INSERT INTO tenants VALUES ('t1', 'Tenant one');
-    INSERT INTO customers VALUES ('c1', 't1', 'Ada', 'ada@example.com', 'gold'), ('c2', 't1', 'Bo', 'bo@example.com', 'basic');
+    -- email and phone are sealed bytea (src/pii); any bytes do for a backup.
+    INSERT INTO customers (id, tenant_id, name, email, phone, tier)
+      VALUES ('c1', 't1', 'Ada', '\\x01aa', '\\x01bb', 'gold'), ('c2', 't1', 'Bo', '\\x01cc', NULL, 'basic');
     INSERT INTO orders VALUES ('o1', 'c1', 'shipped', 1200, now());
     INSERT INTO tickets (id, tenant_id, customer_id, subject, body, idempotency_key)
       VALUES ('k1', 't1', 'c1', 'tab	and

@@ -1,6 +1,8 @@
 import type pg from 'pg';
 import { z } from 'zod';
 import { ArticleSchema, CustomerSchema, OrderSchema } from '../domain.ts';
+import type { PiiCipher } from '../pii/cipher.ts';
+import { sealContact } from '../pii/customer.ts';
 
 // What the harness loads before a run: its generated ground truth. Validated so a bad generator
 // fails loudly at load time instead of as confusing answers mid-run; unknown keys (a journal
@@ -42,8 +44,12 @@ export interface DatasetTicket {
   readonly subject: string;
 }
 
-/** Replaces every row in one transaction: a half-loaded dataset would poison a whole run. */
-export async function loadDataset(pool: pg.Pool, dataset: Dataset): Promise<void> {
+/**
+ * Replaces every row in one transaction: a half-loaded dataset would poison a whole run. Contact
+ * details are sealed here, before they leave the process: PostgreSQL only ever sees ciphertext.
+ */
+export async function loadDataset(pool: pg.Pool, dataset: Dataset, cipher: PiiCipher): Promise<void> {
+  const sealed = dataset.customers.map((c) => sealContact(cipher, c));
   const client = await pool.connect();
   // A checked-out client that loses its connection between statements emits 'error'; unhandled,
   // that would crash the process. The failing statement reports the error to the caller anyway.
@@ -64,13 +70,14 @@ export async function loadDataset(pool: pg.Pool, dataset: Dataset): Promise<void
       dataset.tenants.map((t) => t.name),
     ]);
     await client.query(
-      `INSERT INTO customers (id, tenant_id, name, email, tier)
-       SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[])`,
+      `INSERT INTO customers (id, tenant_id, name, email, phone, tier)
+       SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::bytea[], $5::bytea[], $6::text[])`,
       [
         dataset.customers.map((c) => c.id),
         dataset.customers.map((c) => c.tenantId),
         dataset.customers.map((c) => c.name),
-        dataset.customers.map((c) => c.email),
+        sealed.map((s) => s.email),
+        sealed.map((s) => s.phone),
         dataset.customers.map((c) => c.tier),
       ],
     );

@@ -2,6 +2,8 @@ import { randomUUID } from 'node:crypto';
 import type pg from 'pg';
 import type { Defects, QueryRunner } from '../defects/index.ts';
 import type { ArticleHit, BillingProfile, Customer, Order, Ticket } from '../domain.ts';
+import type { PiiCipher } from '../pii/cipher.ts';
+import { openCustomer, type SealedCustomerRow } from '../pii/customer.ts';
 
 export interface NewTicket {
   readonly tenantId: string;
@@ -80,7 +82,8 @@ export interface Repository {
   tenantAnalytics(tenantId: string): Promise<TenantAnalytics>;
 }
 
-const CUSTOMER_COLUMNS = 'id, tenant_id AS "tenantId", name, email, tier';
+// email and phone come back sealed (bytea) and are opened in this process only.
+const CUSTOMER_COLUMNS = 'id, tenant_id AS "tenantId", name, email, phone, tier';
 export const TICKET_COLUMNS = `id, tenant_id AS "tenantId", customer_id AS "customerId", subject, body, status,
   idempotency_key AS "idempotencyKey", created_at AS "createdAt"`;
 
@@ -190,13 +193,19 @@ function queryOf(pool: pg.Pool, run: QueryRunner) {
 export class PgRepository implements Repository {
   readonly #pool: { query: ReturnType<typeof queryOf> };
   readonly #insertTicketSql: string;
+  readonly #cipher: PiiCipher;
 
   readonly #analyticsSql: string;
 
-  constructor(pool: pg.Pool, defects: Pick<Defects, 'query' | 'ticketInsertSql' | 'analyticsSql'>) {
+  constructor(
+    pool: pg.Pool,
+    defects: Pick<Defects, 'query' | 'ticketInsertSql' | 'analyticsSql'>,
+    cipher: PiiCipher,
+  ) {
     this.#pool = { query: queryOf(pool, defects.query) };
     this.#insertTicketSql = defects.ticketInsertSql(INSERT_TICKET_ONCE);
     this.#analyticsSql = defects.analyticsSql(TENANT_ANALYTICS);
+    this.#cipher = cipher;
   }
 
   async searchArticles(search: ArticleSearch): Promise<ArticleHit[]> {
@@ -249,19 +258,20 @@ export class PgRepository implements Repository {
   }
 
   async findCustomer(tenantId: string, customerId: string): Promise<Customer | undefined> {
-    const result = await this.#pool.query<Customer>(
+    const result = await this.#pool.query<SealedCustomerRow>(
       `SELECT ${CUSTOMER_COLUMNS} FROM customers WHERE tenant_id = $1 AND id = $2`,
       [tenantId, customerId],
     );
-    return result.rows[0];
+    const row = result.rows[0];
+    return row === undefined ? undefined : openCustomer(this.#cipher, row);
   }
 
   async listTenantCustomers(tenantId: string): Promise<Customer[]> {
-    const result = await this.#pool.query<Customer>(
+    const result = await this.#pool.query<SealedCustomerRow>(
       `SELECT ${CUSTOMER_COLUMNS} FROM customers WHERE tenant_id = $1 ORDER BY id`,
       [tenantId],
     );
-    return result.rows;
+    return result.rows.map((row) => openCustomer(this.#cipher, row));
   }
 
   async listTenantIds(): Promise<string[]> {

@@ -17,9 +17,13 @@ CREATE TABLE IF NOT EXISTS customers (
   id text PRIMARY KEY,
   tenant_id text NOT NULL REFERENCES tenants(id),
   name text NOT NULL,
-  email text NOT NULL,
+  -- Personal data is sealed by the server (src/pii: AES-256-GCM, key version byte, IV, tag) and
+  -- never stored in plaintext: PostgreSQL, its backups and its logs hold ciphertext only.
+  email bytea NOT NULL,
+  phone bytea,
   tier text NOT NULL
 );
+ALTER TABLE customers ADD COLUMN IF NOT EXISTS phone bytea;
 CREATE INDEX IF NOT EXISTS customers_tenant_idx ON customers (tenant_id, id);
 CREATE TABLE IF NOT EXISTS orders (
   id text PRIMARY KEY,
@@ -43,6 +47,19 @@ CREATE TABLE IF NOT EXISTS tickets (
 -- Exactly-once ticket creation rests on this index: put it back if a build without it (the
 -- idempotency-ignored defect) dropped it from this database. A no-op while the constraint exists.
 CREATE UNIQUE INDEX IF NOT EXISTS ${TICKET_IDEMPOTENCY_INDEX} ON tickets (tenant_id, idempotency_key);
+-- A database created by a build before encryption kept email as text. Its plaintext is not
+-- carried over (the server holds no rows of its own: POST /dataset loads them again, sealed).
+-- Here, once every table above exists, so an older database missing one still converts.
+DO $$
+BEGIN
+  IF (SELECT data_type FROM information_schema.columns
+        WHERE table_schema = current_schema() AND table_name = 'customers' AND column_name = 'email') = 'text' THEN
+    DELETE FROM tickets;
+    DELETE FROM orders;
+    DELETE FROM customers;
+    ALTER TABLE customers ALTER COLUMN email TYPE bytea USING NULL;
+  END IF;
+END $$;
 -- One row per tool call (src/audit): ids only, no argument values.
 CREATE TABLE IF NOT EXISTS audit_log (
   id text PRIMARY KEY,

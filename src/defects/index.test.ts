@@ -1,4 +1,5 @@
 import type pg from 'pg';
+import type { Logger } from 'pino';
 import { describe, expect, it, vi } from 'vitest';
 import type { Repository } from '../db/repository.ts';
 import type { Customer } from '../domain.ts';
@@ -41,6 +42,8 @@ const HOOKS = [
   'analyticsSql',
   'sessionTable',
   'unknownSessionStatus',
+  'logAnswer',
+  'piiCipher',
 ] as const satisfies readonly (keyof Defects)[];
 
 // Each defect breaks exactly one protection: these hooks, and no other, differ from production.
@@ -67,6 +70,8 @@ const CHANGES: Record<(typeof DEFECT_NAMES)[number], readonly (typeof HOOKS)[num
   'analytics-cross-tenant': ['analyticsSql'],
   'sessions-unbounded': ['sessionTable'],
   'session-404-as-500': ['unknownSessionStatus'],
+  'pii-in-logs': ['logAnswer'],
+  'pii-plaintext': ['piiCipher'],
 };
 
 /** A pool with one client whose query settles as told; records what happened to the client. */
@@ -113,6 +118,8 @@ describe('defects', () => {
       'analytics-cross-tenant',
       'sessions-unbounded',
       'session-404-as-500',
+      'pii-in-logs',
+      'pii-plaintext',
     ]);
   });
 
@@ -339,5 +346,24 @@ describe('defects', () => {
     await GOOD.auditSpool(write)([{ id: 'a' }] as never);
     await selectDefects('audit-spool-off').auditSpool(write)([{ id: 'b' }] as never);
     expect(written).toEqual([{ id: 'a' }]);
+  });
+
+  it('pii-in-logs logs each answer in full, in the message; the good build logs nothing of it', () => {
+    const lines: unknown[][] = [];
+    const logger = { warn: (...args: unknown[]) => lines.push(args) } as unknown as Logger;
+    const answer = { customer: c('a1', 'ta') };
+    GOOD.logAnswer(logger, 'lookup_customer', answer);
+    expect(lines).toEqual([]);
+    selectDefects('pii-in-logs').logAnswer(logger, 'lookup_customer', answer);
+    expect(lines).toHaveLength(1);
+    expect(String(lines[0]?.[0])).toContain('a1@x.test');
+  });
+
+  it('pii-plaintext stores the plaintext bytes; the good build keeps the production cipher', () => {
+    const cipher = { seal: () => Buffer.from('sealed'), open: () => 'opened' };
+    expect(GOOD.piiCipher(cipher)).toBe(cipher);
+    const plain = selectDefects('pii-plaintext').piiCipher(cipher);
+    expect(plain.seal('ada@x.test', 'customers.email:a1').toString('utf8')).toBe('ada@x.test');
+    expect(plain.open(Buffer.from('ada@x.test'), 'customers.email:a1')).toBe('ada@x.test');
   });
 });

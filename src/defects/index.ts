@@ -11,16 +11,20 @@
  * timeouts, releasing a client on an error path, idempotent ticket creation, the readiness
  * check, the pool gauges, the JWKS cache, the pool's error listener, the read cache's key, the
  * shutdown's drain, the runtime flags, the audit spool, the backup's table list, the upstream's
- * guards, the role check of update_billing, the tenant filter of analytics_summary.
+ * guards, the role check of update_billing, the tenant filter of analytics_summary, the session
+ * table's bounds, the unknown session's 404, keeping personal data out of the logs, encrypting
+ * it at rest.
  */
 import type { JWTVerifyGetKey } from 'jose';
 import type pg from 'pg';
+import type { Logger } from 'pino';
 import type { SpoolWriter } from '../audit/log.ts';
 import { type CacheKeyParts, fullCacheKey } from '../cache/key.ts';
 import type { Repository } from '../db/repository.ts';
 import type { Customer, Role, ToolName } from '../domain.ts';
 import type { SessionTable } from '../mcp/sessions.ts';
 import type { OverloadGuard } from '../overload/index.ts';
+import type { PiiCipher } from '../pii/cipher.ts';
 import type { UpstreamRunner } from '../upstream/index.ts';
 import { analyticsOfEveryTenant, billingOpenToEveryRole } from './access.ts';
 import { crossTenantCustomer, withInternals, wrongCustomerSameTenant } from './answers.ts';
@@ -35,6 +39,7 @@ import {
 import { keySetPerCall } from './identity.ts';
 import type { DefectName } from './names.ts';
 import { withoutShedding } from './overload.ts';
+import { logAnswerInFull, plaintextCipher } from './pii.ts';
 import { readOnce, readyWithoutChecking } from './probes.ts';
 import { unboundedSessionTable } from './sessions.ts';
 import { withoutUpstreamGuards } from './upstream.ts';
@@ -93,6 +98,10 @@ export interface Defects {
   sessionTable(create: () => SessionTable): SessionTable;
   /** The HTTP status of the answer to an unknown or expired session id, given the spec's (404). */
   unknownSessionStatus(status: number): number;
+  /** Called with every tool answer; production logs nothing of it (answers carry personal data). */
+  logAnswer(logger: Logger, tool: string, answer: unknown): void;
+  /** How personal data is sealed at rest, given the production cipher (AES-256-GCM). */
+  piiCipher(cipher: PiiCipher): PiiCipher;
 }
 
 const PRODUCTION: Omit<Defects, 'name' | 'summary'> = {
@@ -117,6 +126,8 @@ const PRODUCTION: Omit<Defects, 'name' | 'summary'> = {
   analyticsSql: (sql) => sql,
   sessionTable: (create) => create(),
   unknownSessionStatus: (status) => status,
+  logAnswer: () => undefined,
+  piiCipher: (cipher) => cipher,
 };
 
 type Overrides = Pick<Defects, 'summary'> & Partial<Omit<Defects, 'name' | 'summary'>>;
@@ -224,6 +235,14 @@ const DEFECTS: Record<Exclude<DefectName, 'none'>, Overrides> = {
   'session-404-as-500': {
     summary: 'an unknown or expired session is answered 500, not 404: clients cannot tell to re-initialize',
     unknownSessionStatus: () => 500,
+  },
+  'pii-in-logs': {
+    summary: "every tool answer is logged in full at warn: customers' email and phone reach the logs",
+    logAnswer: logAnswerInFull,
+  },
+  'pii-plaintext': {
+    summary: "customers' email and phone are stored in PLAINTEXT (encryption at rest off)",
+    piiCipher: () => plaintextCipher,
   },
 };
 

@@ -22,5 +22,7 @@ export const DEFECT_NAMES = [
   'analytics-cross-tenant',
   'sessions-unbounded',
   'session-404-as-500',
+  'pii-in-logs',
+  'pii-plaintext',
 ] as const;
 export type DefectName = (typeof DEFECT_NAMES)[number];

@@ -117,6 +117,7 @@ export async function dispatchToolCall(
     const retry = mapped.retryAfterMs === undefined ? {} : { retryAfterMs: mapped.retryAfterMs };
     answer = result({ error: { code: mapped.code, message, ...retry } }, meta, true);
   }
+  deps.context.defects.logAnswer(deps.logger, tool.name, answer.structuredContent);
   try {
     const durable = deps.audit.record(
       {
