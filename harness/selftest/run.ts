@@ -18,6 +18,36 @@ export interface SelfTestOptions {
   concurrency?: number;
 }
 
+/**
+ * `work` over `items`: those `alone` says need the machine to themselves first, one at a time,
+ * then the others at most `limit` at a time; results in the items' order.
+ */
+async function inTwoPasses<T, R>(
+  items: readonly T[],
+  alone: (item: T) => boolean,
+  limit: number,
+  work: (item: T, index: number) => Promise<R | undefined>,
+): Promise<R[]> {
+  const results = new Map<number, R>();
+  const indexed = items.map((item, index) => ({ item, index }));
+  const run = async (list: typeof indexed, n: number) => {
+    await mapLimited(list, n, async ({ item, index }) => {
+      const result = await work(item, index);
+      if (result !== undefined) results.set(index, result);
+      return result;
+    });
+  };
+  await run(
+    indexed.filter((x) => alone(x.item)),
+    1,
+  );
+  await run(
+    indexed.filter((x) => !alone(x.item)),
+    limit,
+  );
+  return indexed.flatMap(({ index }) => (results.has(index) ? [results.get(index) as R] : []));
+}
+
 /** `work` over `items`, at most `limit` at a time, results in the items' order. */
 async function mapLimited<T, R>(
   items: readonly T[],
@@ -91,34 +121,44 @@ export async function runSelfTests(
     progress,
   };
   const concurrency = options.concurrency ?? 1;
-  const defects = await mapLimited(cases, concurrency, async (testCase, i) => {
-    if (options.signal?.aborted) return undefined;
-    progress(
-      `selftest ${i + 1}/${cases.length}: ${testCase.scenario.name} against defect ${testCase.defect}`,
-    );
-    const result = await runScenario(testCase.scenario, {
-      ...common,
-      target: testCase.target,
-      reportDir: join(options.reportDir, testCase.defect),
-    });
-    const row = judgeDefect(testCase, result);
-    progress(
-      `selftest: ${row.defect}: ${row.caught ? `caught by ${row.check}` : `NOT caught (${row.check} ${row.status})`}`,
-    );
-    return row;
-  });
+  const defects = await inTwoPasses(
+    cases,
+    (c) => c.scenario.exclusive === true,
+    concurrency,
+    async (testCase, i) => {
+      if (options.signal?.aborted) return undefined;
+      progress(
+        `selftest ${i + 1}/${cases.length}: ${testCase.scenario.name} against defect ${testCase.defect}`,
+      );
+      const result = await runScenario(testCase.scenario, {
+        ...common,
+        target: testCase.target,
+        reportDir: join(options.reportDir, testCase.defect),
+      });
+      const row = judgeDefect(testCase, result);
+      progress(
+        `selftest: ${row.defect}: ${row.caught ? `caught by ${row.check}` : `NOT caught (${row.check} ${row.status})`}`,
+      );
+      return row;
+    },
+  );
   const scenarios = new Map<string, ScenarioDefinition>();
   for (const c of cases) scenarios.set(c.scenario.name, c.scenario);
-  const goodBuild = await mapLimited([...scenarios.values()], concurrency, async (scenario) => {
-    if (options.signal?.aborted) return undefined;
-    progress(`selftest: ${scenario.name} against the good build`);
-    const result = await runScenario(scenario, {
-      ...common,
-      target: options.goodTarget,
-      reportDir: join(options.reportDir, 'good'),
-    });
-    return judgeGoodBuild(result);
-  });
+  const goodBuild = await inTwoPasses(
+    [...scenarios.values()],
+    (s) => s.exclusive === true,
+    concurrency,
+    async (scenario) => {
+      if (options.signal?.aborted) return undefined;
+      progress(`selftest: ${scenario.name} against the good build`);
+      const result = await runScenario(scenario, {
+        ...common,
+        target: options.goodTarget,
+        reportDir: join(options.reportDir, 'good'),
+      });
+      return judgeGoodBuild(result);
+    },
+  );
   const report: SelfTestReport = {
     runtime: options.runtime ?? 'auto',
     seed: common.seed,

@@ -12,6 +12,8 @@ const SESSION_MAX = 100;
 
 export const sessionChurn = defineScenario({
   name: 'session-churn',
+  // Every call opens a session (an initialize round trip more): its latency objective needs the cores.
+  exclusive: true,
   description:
     'Stateful sessions opened and abandoned on every call: the server evicts them (cap, idle TTL); memory and latency stay bounded.',
   steadyState: STEADY,
