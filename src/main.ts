@@ -9,7 +9,7 @@ import { type CachedReadsDeps, ReadCache } from './cache/index.ts';
 import { type Config, ConfigError, loadConfig } from './config.ts';
 import { createPool } from './db/pool.ts';
 import { PgRepository } from './db/repository.ts';
-import { ensureSchemaWithRetry, SCHEMA_SQL, type SchemaState } from './db/schema.ts';
+import { ensureSchemaWithRetry, MIGRATIONS, REPAIR_SQL, type SchemaState } from './db/schema.ts';
 import { selectDefects } from './defects/index.ts';
 import { registerFlagGauge, ToolFlags } from './flags/index.ts';
 import { listen, shutdownGracefully } from './lifecycle.ts';
@@ -93,13 +93,11 @@ async function main(): Promise<void> {
   const schema: SchemaState = { ready: false };
   const metrics = createMetrics(pool, defects);
   const stopSchemaRetry = new AbortController();
-  const schemaDone = ensureSchemaWithRetry(
-    pool,
-    schema,
-    logger,
-    stopSchemaRetry.signal,
-    defects.schemaSql(SCHEMA_SQL),
-  );
+  const schemaDone = ensureSchemaWithRetry(pool, schema, logger, stopSchemaRetry.signal, {
+    migrations: MIGRATIONS,
+    repairSql: defects.schemaSql(REPAIR_SQL),
+    appliedBy: config.buildId,
+  });
 
   const readCache: CachedReadsDeps = {
     cache: new ReadCache(config.cache),

@@ -7,7 +7,8 @@ import pg from 'pg';
 import { z } from 'zod';
 import { DEFECT_NAMES, selectDefects } from '../defects/index.ts';
 import { backup, restore } from './backup.ts';
-import { SCHEMA_SQL } from './schema.ts';
+import { migrate } from './migrate.ts';
+import { MIGRATIONS, REPAIR_SQL } from './migrations.ts';
 
 const USAGE = 'usage: node src/db/backup-cli.ts backup|restore <dir>   (DATABASE_URL must be set)';
 
@@ -41,7 +42,11 @@ async function main(argv: string[]): Promise<number> {
     const result =
       command === 'backup'
         ? await backup(client, dir, { tables: defects.backupTables })
-        : await restore(client, dir, { schemaSql: defects.schemaSql(SCHEMA_SQL) });
+        : await restore(client, dir, {
+            migrate: (c) =>
+              migrate(c, MIGRATIONS, { repairSql: defects.schemaSql(REPAIR_SQL), appliedBy: 'restore' }),
+            schemaVersion: Math.max(...MIGRATIONS.map((m) => m.version)),
+          });
     const { tables } = result;
     const summary =
       command === 'backup'

@@ -9,7 +9,8 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LocalPostgres } from '../../harness/runtime/local/postgres.ts';
 import { Registry } from '../../harness/runtime/local/registry.ts';
-import { SCHEMA_SQL } from './schema.ts';
+import { migrate } from './migrate.ts';
+import { MIGRATIONS } from './migrations.ts';
 
 const run = promisify(execFile);
 const cli = join(import.meta.dirname, 'backup-cli.ts');
@@ -44,7 +45,7 @@ beforeAll(async () => {
   work = await mkdtemp(join(tmpdir(), 'mcp-chaos-backup-test-'));
   client = new pg.Client({ connectionString: postgres.url });
   await client.connect();
-  await client.query(SCHEMA_SQL);
+  await migrate(client, MIGRATIONS);
   await client.query(`
     INSERT INTO tenants VALUES ('t1', 'Tenant one');
     -- email and phone are sealed bytea (src/pii); any bytes do for a backup.
@@ -72,8 +73,11 @@ describe('backup and restore (src/db/backup-cli.ts) on a real PostgreSQL', () =>
     expect(made.code).toBe(0);
     const summary = JSON.parse(made.stdout) as {
       recoveryPoint: number;
+      schemaVersion: number;
       tables: { name: string; rows: number }[];
     };
+    // The schema's version, not its history table: a restore migrates to its own build's schema.
+    expect(summary.schemaVersion).toBe(MIGRATIONS.at(-1)?.version);
     expect(summary.recoveryPoint).toBeGreaterThanOrEqual(before);
     // Referenced tables first: the restore order.
     expect(summary.tables.map((t) => t.name)).toEqual([
@@ -92,7 +96,7 @@ describe('backup and restore (src/db/backup-cli.ts) on a real PostgreSQL', () =>
     await client.query(`INSERT INTO tickets (id, tenant_id, customer_id, subject, body, idempotency_key)
       VALUES ('k2', 't1', 'c2', 's', 'b', 'key-2')`);
     await client.query(
-      'DROP TABLE tickets, orders, kb_articles, billing_updates, billing_profiles, customers, tenants, audit_log CASCADE',
+      'DROP TABLE tickets, orders, kb_articles, billing_updates, billing_profiles, customers, tenants, audit_log, schema_migrations CASCADE',
     );
 
     const restored = await backupCli('restore', join(work, 'b1'));
@@ -135,6 +139,11 @@ describe('backup and restore (src/db/backup-cli.ts) on a real PostgreSQL', () =>
     expect(otherMajor.code).toBe(1);
     expect(otherMajor.stderr).toMatch(
       /backup is of PostgreSQL 15 and this server runs PostgreSQL \d+: restore into a server of the same major version/,
+    );
+
+    await writeFile(manifestPath, JSON.stringify({ ...manifest, schemaVersion: 999 }));
+    expect((await backupCli('restore', join(work, 'b1'))).stderr).toMatch(
+      /the backup's schema is at migration 999 and this build knows migrations up to \d+: restore with a build that knows migration 999/,
     );
 
     await writeFile(manifestPath, '{"format": 1');

@@ -28,6 +28,8 @@ const manifestSchema = z.object({
   lsn: z.string(),
   /** server_version_num of the database backed up: a restore needs the same major version. */
   serverVersionNum: z.number().int(),
+  /** The schema's migration version (schema_migrations): a restore needs a build that knows it. */
+  schemaVersion: z.number().int().nonnegative(),
   /** In restore order: a table after every table it references. */
   tables: z.array(
     z.object({
@@ -61,7 +63,7 @@ async function discoverTables(client: pg.Client): Promise<TableInfo[]> {
            array(SELECT DISTINCT r.relname::text FROM pg_constraint k JOIN pg_class r ON r.oid = k.confrelid
                   WHERE k.conrelid = c.oid AND k.contype = 'f' AND k.confrelid <> c.oid) AS depends_on
       FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
-     WHERE n.nspname = 'public' AND c.relkind = 'r'
+     WHERE n.nspname = current_schema() AND c.relkind = 'r' AND c.relname <> 'schema_migrations'
      ORDER BY c.relname`);
   return rows.map((r) => ({ name: r.name, columns: r.columns, dependsOn: r.depends_on }));
 }
@@ -118,6 +120,18 @@ export async function backup(
     const point = await client.query<{ lsn: string; version: number }>(
       `SELECT pg_current_wal_lsn()::text AS lsn, current_setting('server_version_num')::int AS version`,
     );
+    // The schema is not data: a restore migrates to its own build's schema, then fills it.
+    // (A failed statement would abort the snapshot's transaction: ask whether the table exists.)
+    const history = await client.query<{ present: boolean }>(
+      `SELECT to_regclass('schema_migrations') IS NOT NULL AS present`,
+    );
+    const schemaVersion = history.rows[0]?.present
+      ? ((
+          await client.query<{ version: number }>(
+            'SELECT coalesce(max(version), 0)::int AS version FROM schema_migrations',
+          )
+        ).rows[0]?.version ?? 0)
+      : 0;
     const found = await discoverTables(client);
     const chosen = new Set(
       options.tables ? options.tables(found.map((t) => t.name)) : found.map((t) => t.name),
@@ -137,6 +151,7 @@ export async function backup(
       recoveryPoint,
       lsn: point.rows[0]?.lsn ?? '',
       serverVersionNum: point.rows[0]?.version ?? 0,
+      schemaVersion,
       tables,
       tookMs: now() - recoveryPoint,
     };
@@ -186,15 +201,21 @@ export interface RestoreResult {
 const major = (versionNum: number) => Math.floor(versionNum / 10_000);
 
 /**
- * Restores the backup in `dir` into the database `client` is connected to, in one transaction:
- * the server's schema (`schemaSql`, idempotent), every backed-up table emptied, then filled from
- * its copy. Refuses another PostgreSQL major version. Until it commits, the server's clients see
- * the database as it was (or empty, after a loss); never half-restored.
+ * Restores the backup in `dir` into the database `client` is connected to: the schema brought
+ * to this build's (`migrate`, which must know the backup's schema version), then in one
+ * transaction every backed-up table emptied and filled from its copy (by column name: columns
+ * added since the backup take their defaults). Refuses another PostgreSQL major version. Until it
+ * commits, the server's clients see the database as it was (or empty, after a loss); never half
+ * restored.
  */
 export async function restore(
   client: pg.Client,
   dir: string,
-  options: { schemaSql: string; now?: () => number },
+  options: {
+    migrate: (client: pg.Client) => Promise<{ version: number }>;
+    schemaVersion: number;
+    now?: () => number;
+  },
 ): Promise<RestoreResult> {
   const now = options.now ?? Date.now;
   const started = now();
@@ -208,9 +229,14 @@ export async function restore(
       `the backup is of PostgreSQL ${major(manifest.serverVersionNum)} and this server runs PostgreSQL ${major(version)}: restore into a server of the same major version`,
     );
   }
+  if (manifest.schemaVersion > options.schemaVersion) {
+    throw new BackupError(
+      `the backup's schema is at migration ${manifest.schemaVersion} and this build knows migrations up to ${options.schemaVersion}: restore with a build that knows migration ${manifest.schemaVersion}`,
+    );
+  }
+  await options.migrate(client);
   await client.query('BEGIN');
   try {
-    await client.query(options.schemaSql);
     if (manifest.tables.length > 0) {
       await client.query(`TRUNCATE ${manifest.tables.map((t) => quote(t.name)).join(', ')} CASCADE`);
     }
