@@ -191,6 +191,14 @@ export class StartedEnvironment implements AsyncDisposable {
     this.admin = parts.admin;
   }
 
+  /**
+   * The target's own MCP endpoint, past the `client→target` link (no Toxiproxy hop): for
+   * benchmarks of the target alone. Reachable from the host on the local runtime only.
+   */
+  get directMcpUrl(): string {
+    return `http://${this.#parts.infra.targetUpstream}/mcp`;
+  }
+
   get toxiproxyUrl(): string {
     return this.#parts.infra.toxiproxyUrl;
   }
