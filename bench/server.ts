@@ -11,8 +11,10 @@
 // client and makeCall, as in every scenario) runs fixed arrival rates in steps: the rate grows
 // by half until a step is not sustained, then halves the gap between the last sustained and the
 // first unsustained rate a few times. A step is sustained when its ok calls per second reach 97%
-// of the rate, nothing is dropped at the in-flight cap and the p99 stays under a second (a
-// queue that grows through the step shows there first). Only ok calls count. Then the case runs
+// of the rate, at most 1% of its calls are dropped at the in-flight cap or fail, and the p99
+// stays under a second (a queue that grows through the step shows there first). A step not
+// sustained is measured once more and the second measurement decides: on a shared machine
+// another process can stall one step. Only ok calls count. Then the case runs
 // at 80% of its maximum and reports p50/p99, latency measured from each call's intended start
 // (no coordinated omission).
 //
@@ -64,6 +66,8 @@ const P99_LINE_MS = 20;
 /** What makes a step sustained. */
 const SUSTAINED_SHARE = 0.97;
 const SUSTAINED_P99_MS = 1000;
+/** Calls dropped at the in-flight cap or failed (a shed is a failure), as a share of the step's. */
+const SUSTAINED_LOSS = 0.01;
 /** The search: first rate, growth while sustained, halvings of the last gap, steps at most. */
 const START_RATE = 300;
 const GROWTH = 1.5;
@@ -172,6 +176,8 @@ interface CaseResult {
   ratioToEcho?: number;
   at80?: Step;
   steps: Step[];
+  /** Steps not sustained the first time, measured again (the second decided). */
+  retriedSteps?: Step[];
   cacheHitRatio?: number;
   lines?: { ratio: boolean; p99: boolean };
 }
@@ -257,8 +263,7 @@ async function step(
     p99Ms,
     sustained:
       okPerSecond >= SUSTAINED_SHARE * rate &&
-      summary.dropped === 0 &&
-      failed === 0 &&
+      summary.dropped + failed <= SUSTAINED_LOSS * summary.scheduled &&
       p99Ms <= SUSTAINED_P99_MS,
     codes,
   };
@@ -427,6 +432,8 @@ try {
     search: RateSearch;
     result: CaseResult;
     cache: Record<string, number>;
+    /** Steps measured again (not sustained the first time). */
+    retried: Step[];
   }
   const running: Running[] = [];
   for (const c of cases) {
@@ -444,7 +451,7 @@ try {
     });
     const result: CaseResult = { case: c.name, tool: c.tool, steps: [] };
     results.push(result);
-    running.push({ c, sessions, search: new RateSearch(), result, cache: {} });
+    running.push({ c, sessions, search: new RateSearch(), result, cache: {}, retried: [] });
   }
   let seed = 1000;
   /** One step of a case, its cache reads counted from /metrics around it. */
@@ -460,22 +467,31 @@ try {
     return s;
   };
   // A short warm-up of each case: JIT, connections, the JWKS fetch; not counted.
-  for (const r of running) await step(r.sessions, dataset, START_RATE / 2, 1000, seed++);
+  for (const r of running) await step(r.sessions, dataset, START_RATE, 1500, seed++);
   // The cases' searches take turns, step by step: the load the other helpers of this machine
   // put on it then weighs on every case alike, and the ratios stay side by side.
   for (let round = 1; running.some((r) => !r.search.done); round++) {
     say(`- round ${round}`);
     for (const r of running.filter((x) => !x.search.done)) {
-      const s = await timed(r, r.search.rate, STEP_MS);
-      r.search.record(s);
+      let s = await timed(r, r.search.rate, STEP_MS);
       say(`    ${r.c.name.padEnd(30)} ${fmtStep(s)}`);
-      // A rate not sustained leaves a queue behind: let it drain before the next step.
-      if (!s.sustained) await new Promise((resolve) => setTimeout(resolve, 500));
+      if (!s.sustained) {
+        // A rate not sustained leaves a queue behind: let it drain. Then, as another process of
+        // this shared machine may have stalled the step, measure the rate once more and let the
+        // second measurement decide.
+        await new Promise((resolve) => setTimeout(resolve, 500));
+        r.retried.push(s);
+        s = await timed(r, r.search.rate, STEP_MS);
+        say(`    ${'  (again)'.padEnd(30)} ${fmtStep(s)}`);
+        if (!s.sustained) await new Promise((resolve) => setTimeout(resolve, 500));
+      }
+      r.search.record(s);
     }
   }
   say('- at 80% of each maximum');
   for (const r of running) {
     r.result.steps = r.search.steps;
+    r.result.retriedSteps = r.retried;
     const best = r.search.best;
     if (!best) continue;
     r.result.maxOkPerSecond = best.okPerSecond;
