@@ -73,8 +73,13 @@ const START_RATE = 300;
 const GROWTH = 1.5;
 const HALVINGS = 3;
 const MAX_STEPS = 11;
-/** Sessions per identity: the in-flight cap (a call due while all are busy is dropped). */
-const SESSIONS_PER_IDENTITY = 24;
+/**
+ * Agents per tenant (each its own principal) and sessions each: the in-flight cap (a call due
+ * while all are busy is dropped). 16 stays under the reference server's default per-caller
+ * concurrency limit (half its global one, 40), so what it sheds is its global overload only.
+ */
+const AGENTS_PER_TENANT = 2;
+const SESSIONS_PER_IDENTITY = 16;
 /** 1,000 customers per tenant: cold ids come back after 3,000 calls, well past CACHE_TTL_MS (1 s). */
 const CUSTOMERS_PER_TENANT = 1000;
 /** Hot ids: a few customers per tenant, each asked for many times a second. */
@@ -410,7 +415,15 @@ try {
     )
     .start();
   const dataset = env.dataset;
-  const agents = env.identities.filter((i) => i.role === 'agent') as Identity[];
+  const env_ = env;
+  const agents: Identity[] = await Promise.all(
+    dataset.tenants.flatMap((t) =>
+      Array.from({ length: AGENTS_PER_TENANT }, async () => {
+        const claims = { tenant: t.id, role: 'agent' as const };
+        return { ...claims, token: await env_.token(claims) };
+      }),
+    ),
+  );
   const customersOf = (tenant: string, ids: Ids | undefined) => {
     const all = dataset.customers.filter((c) => c.tenantId === tenant).map((c) => c.id);
     return ids === 'hot' ? all.slice(0, HOT_PER_TENANT) : all;
@@ -444,9 +457,14 @@ try {
       results.push({ case: c.name, tool: c.tool, skipped: 'not available on this build', steps: [] });
       continue;
     }
+    // One counter per tenant: its agents take turns through its customers, so a cold id comes
+    // back only after all of them.
+    const counters = new Map<string, { n: number }>();
     const sessions = connected[c.server].map((group) => {
-      const counter = { n: 0 };
-      const customers = customersOf(group[0]?.identity.tenant ?? '', c.ids);
+      const tenant = group[0]?.identity.tenant ?? '';
+      const counter = counters.get(tenant) ?? { n: 0 };
+      counters.set(tenant, counter);
+      const customers = customersOf(tenant, c.ids);
       return group.map((s) => caseSession(s, c, customers, schema, counter));
     });
     const result: CaseResult = { case: c.name, tool: c.tool, steps: [] };
