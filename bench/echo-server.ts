@@ -25,6 +25,10 @@ const BUILD_KEY = 'mcp-chaos/build-id';
 // ratio is the cost of the reference server's features and not of an SDK default both avoid.
 const jsonSchemaValidator = new AjvJsonSchemaValidator();
 
+// Built once, as the reference server builds its tools' schemas once: a raw shape would be
+// turned into a schema object again by every request's registerTool.
+const EchoInput = z.object({ text: z.string().max(1000) });
+
 function createEchoServer(): McpServer {
   const server = new McpServer(
     { name: 'bench-echo', version: '1.0.0' },
@@ -32,7 +36,7 @@ function createEchoServer(): McpServer {
   );
   server.registerTool(
     'echo',
-    { description: 'Answers with its argument', inputSchema: { text: z.string().max(1000) } },
+    { description: 'Answers with its argument', inputSchema: EchoInput },
     ({ text }, extra) => {
       const correlation = extra._meta?.[CORRELATION_KEY];
       return {
