@@ -1,11 +1,4 @@
-import {
-  createLocalJWKSet,
-  createRemoteJWKSet,
-  decodeProtectedHeader,
-  errors,
-  type JWTVerifyGetKey,
-  jwtVerify,
-} from 'jose';
+import { createLocalJWKSet, createRemoteJWKSet, errors, type JWTVerifyGetKey, jwtVerify } from 'jose';
 import { LRUCache } from 'lru-cache';
 import { z } from 'zod';
 import type { Defects } from '../defects/index.ts';
@@ -90,8 +83,10 @@ const VERIFIED_TOKENS_MAX = 10_000;
 
 interface Verified {
   readonly principal: Principal;
-  /** The key the signature was checked with, as the key set resolved it. */
+  /** The key the signature was checked with, and what the key set resolved it from. */
   readonly key: unknown;
+  readonly header: Parameters<JWTVerifyGetKey>[0];
+  readonly input: Parameters<JWTVerifyGetKey>[1];
   /** The token's `exp`, in ms. */
   readonly expiresAtMs: number;
 }
@@ -101,15 +96,9 @@ interface Verified {
  * identity outage with DEFECT=jwks-no-cache fails here as it did before, and a key the provider
  * has withdrawn resolves no more). False on any failure: the caller then verifies in full.
  */
-async function stillSignedWith(jwks: JWTVerifyGetKey, token: string, key: unknown): Promise<boolean> {
+async function stillSignedWith(jwks: JWTVerifyGetKey, known: Verified): Promise<boolean> {
   try {
-    const [protectedHeader = '', payload = '', signature = ''] = token.split('.');
-    const current = await jwks(decodeProtectedHeader(token) as Parameters<JWTVerifyGetKey>[0], {
-      protected: protectedHeader,
-      payload,
-      signature,
-    });
-    return current === key;
+    return (await jwks(known.header, known.input)) === known.key;
   } catch {
     return false;
   }
@@ -129,16 +118,17 @@ export function createTokenVerifier(
   return async (token) => {
     const known = verified.get(token);
     if (known !== undefined) {
-      if (Date.now() < known.expiresAtMs && (await stillSignedWith(jwks, token, known.key))) {
+      if (Date.now() < known.expiresAtMs && (await stillSignedWith(jwks, known))) {
         return known.principal;
       }
       verified.delete(token);
     }
     let payload: { exp?: unknown };
-    let key: unknown;
+    let resolved: Pick<Verified, 'key' | 'header' | 'input'> | undefined;
     const resolveKey: JWTVerifyGetKey = async (header, input) => {
-      key = await jwks(header, input);
-      return key as Awaited<ReturnType<JWTVerifyGetKey>>;
+      const key = await jwks(header, input);
+      resolved = { key, header, input };
+      return key;
     };
     try {
       ({ payload } = await jwtVerify(token, resolveKey, {
@@ -160,8 +150,8 @@ export function createTokenVerifier(
     const principal: Principal =
       role === 'customer' ? { subject: sub, tenant, role, customer } : { subject: sub, tenant, role };
     // A token without `exp` never expires: it is verified in full every time rather than kept.
-    if (typeof payload.exp === 'number' && key !== undefined) {
-      verified.set(token, { principal, key, expiresAtMs: payload.exp * 1000 });
+    if (typeof payload.exp === 'number' && resolved !== undefined) {
+      verified.set(token, { principal, ...resolved, expiresAtMs: payload.exp * 1000 });
     }
     return principal;
   };
