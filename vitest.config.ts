@@ -6,6 +6,8 @@ import { defineConfig } from 'vitest/config';
 // the thread pool keeps the disk off the event loop. Inherited by every forked worker.
 process.env.UV_USE_IO_URING ??= '0';
 
+const scenarioConcurrency = Math.max(1, Number.parseInt(process.env.MCP_CHAOS_CONCURRENCY ?? '1', 10) || 1);
+
 // Three projects, one command: `unit` needs nothing running; `integration` starts real
 // PostgreSQL, Toxiproxy and Docker; `scenarios` is the built-in suite. Nothing is retried:
 // a flaky scenario is a bug this tool exists to expose.
@@ -40,7 +42,10 @@ export default defineConfig({
         test: {
           name: 'scenarios',
           include: ['scenarios/**/*.scenario.ts'],
-          fileParallelism: false,
+          // Scenarios at once (`mcp-chaos run --concurrency N`): each has its own environment,
+          // so they do not share state, only the machine's cores.
+          fileParallelism: scenarioConcurrency > 1,
+          maxWorkers: scenarioConcurrency,
           // Per-scenario timeouts are derived from each timeline by the scenario DSL.
           testTimeout: 600_000,
           hookTimeout: 300_000,

@@ -15,7 +15,8 @@ export type HarnessErrorCode =
   | 'UNKNOWN_FAULT'
   | 'JOURNAL_INVALID'
   | 'TIMEOUT'
-  | 'LOAD_FAILED';
+  | 'LOAD_FAILED'
+  | 'BACKUP_FAILED';
 
 export class HarnessError extends Error {
   readonly code: HarnessErrorCode;

@@ -2,19 +2,25 @@
  * mcp-chaos: the public API. Scenario authors import from here and never from a deep path.
  */
 export {
+  type AuthorizationTable,
   auditComplete,
+  authorization,
   boundedConnections,
   boundedMemory,
   type Check,
   correctAnswers,
   drainsInFlight,
   driverHealthy,
+  type GaugeBoundedOptions,
+  gaugeBounded,
   gracefulErrors,
   healthTruthful,
   isolation,
   metricsHonest,
   noHangs,
+  piiScan,
   recoversWithin,
+  restoredFromBackup,
   runChecks,
   type ShedsExcessOptions,
   type SloObjectives,
@@ -27,7 +33,14 @@ export {
   type Verdict,
   writesExactlyOnce,
 } from './checks/index.ts';
+export { type ShippingStatus, shippingStatusOf } from './checks/shipping.ts';
 export { type Dataset, generateDataset } from './dataset/generate.ts';
+export {
+  maskValue,
+  type SensitiveKind,
+  type SensitiveValue,
+  sensitiveValues,
+} from './dataset/sensitive.ts';
 export { HarnessError, type HarnessErrorCode } from './errors.ts';
 export {
   type BandwidthOptions,
@@ -43,6 +56,8 @@ export {
   type TimeoutOptions,
   type Timing,
   type ToxicDirection,
+  type UpstreamFailingOptions,
+  type UpstreamSlowOptions,
 } from './faults/index.ts';
 export {
   type CallRecord,
@@ -98,3 +113,4 @@ export {
   type SelfTestReport,
 } from './selftest/index.ts';
 export { type ReferenceOptions, referenceTarget, type TargetDefinition } from './target/definition.ts';
+export type { ShippingMode, ShippingService } from './upstream/index.ts';

@@ -1,6 +1,7 @@
 import { referenceTarget, type SelfTestCase } from '../harness/index.ts';
 import { auditOutage } from './definitions/audit-outage.ts';
 import { backendsTerminated } from './definitions/backends-terminated.ts';
+import { backupRestore } from './definitions/backup-restore.ts';
 import { databaseBlackhole } from './definitions/database-blackhole.ts';
 import { databaseRestart } from './definitions/database-restart.ts';
 import { flagFlip } from './definitions/flag-flip.ts';
@@ -9,8 +10,12 @@ import { identityProvider } from './definitions/identity-provider.ts';
 import { loadSurge } from './definitions/load-surge.ts';
 import { networkDegradation } from './definitions/network-degradation.ts';
 import { noisyNeighbour } from './definitions/noisy-neighbour.ts';
+import { roleMix } from './definitions/role-mix.ts';
+import { sessionChurn } from './definitions/session-churn.ts';
 import { slowDatabase } from './definitions/slow-database.ts';
+import { statefulRestart } from './definitions/stateful-restart.ts';
 import { steadyLoad } from './definitions/steady-load.ts';
+import { upstreamDegradation } from './definitions/upstream-degradation.ts';
 
 type Defect = NonNullable<Parameters<typeof referenceTarget>[0]>['defect'] & string;
 
@@ -43,4 +48,12 @@ export const selfTests: readonly SelfTestCase[] = [
   row('audit-spool-off', auditOutage, 'auditComplete'),
   row('shedding-off', loadSurge, 'shedsExcess'),
   row('shedding-off', noisyNeighbour, 'slo'),
+  row('backup-tables-by-hand', backupRestore, 'restoredFromBackup'),
+  row('upstream-guards-off', upstreamDegradation, 'slo'),
+  row('billing-authz-off', roleMix, 'authorization'),
+  row('analytics-cross-tenant', roleMix, 'correctAnswers'),
+  row('session-404-as-500', statefulRestart, 'recoversWithin'),
+  row('sessions-unbounded', sessionChurn, 'gaugeBounded'),
+  row('pii-in-logs', steadyLoad, 'piiScan'),
+  row('pii-plaintext', steadyLoad, 'piiScan'),
 ];

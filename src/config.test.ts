@@ -5,6 +5,8 @@ const REQUIRED = {
   DATABASE_URL: 'postgres://app:secret@127.0.0.1:5432/app',
   JWKS_URL: 'http://127.0.0.1:9000/jwks',
   ADMIN_TOKEN: 'admin-token',
+  SHIPPING_URL: 'http://127.0.0.1:9100/',
+  PII_ENCRYPTION_KEY: Buffer.alloc(32, 7).toString('base64'),
 };
 
 const errorOf = (env: Record<string, string>): string => {
@@ -38,9 +40,19 @@ describe('loadConfig', () => {
     });
   });
 
+  it('gives each instance its own state directory by default, keyed by its MCP port', () => {
+    const a = loadConfig({ ...REQUIRED, MCP_PORT: '4100' }).audit.spoolPath;
+    const b = loadConfig({ ...REQUIRED, MCP_PORT: '4200' }).audit.spoolPath;
+    expect(a).toMatch(/mcp-reference-server-4100[/\\]audit-spool\.jsonl$/);
+    expect(b).not.toBe(a);
+    expect(loadConfig({ ...REQUIRED, STATE_DIR: '/var/lib/x' }).audit.spoolPath).toBe(
+      '/var/lib/x/audit-spool.jsonl',
+    );
+  });
+
   it('names every missing required variable', () => {
     const message = errorOf({});
-    for (const name of ['DATABASE_URL', 'JWKS_URL', 'ADMIN_TOKEN'])
+    for (const name of ['DATABASE_URL', 'JWKS_URL', 'ADMIN_TOKEN', 'SHIPPING_URL', 'PII_ENCRYPTION_KEY'])
       expect(message).toContain(`${name} is required`);
   });
 
@@ -62,6 +74,41 @@ describe('loadConfig', () => {
 
   it('never echoes a secret back', () => {
     expect(errorOf({ ...REQUIRED, DATABASE_URL: 'mysql://u:hunter2@h/db' })).not.toContain('hunter2');
+  });
+
+  it('reads the PII key, version 1 unless told, with retired keys for reading only', () => {
+    const pii = loadConfig(REQUIRED).pii;
+    expect(pii.current).toBe(1);
+    expect([...pii.keys.keys()]).toEqual([1]);
+    expect(pii.keys.get(1)).toEqual(Buffer.alloc(32, 7));
+    const old = Buffer.alloc(32, 1).toString('base64');
+    const rotated = loadConfig({
+      ...REQUIRED,
+      PII_ENCRYPTION_KEY_VERSION: '2',
+      PII_PREVIOUS_KEYS: `1:${old}`,
+    }).pii;
+    expect(rotated.current).toBe(2);
+    expect(rotated.keys.get(1)).toEqual(Buffer.alloc(32, 1));
+    expect(rotated.keys.get(2)).toEqual(Buffer.alloc(32, 7));
+  });
+
+  it('refuses a PII key that is not 32 bytes of base64, naming the variable but not the value', () => {
+    const short = Buffer.alloc(16, 9).toString('base64');
+    const message = errorOf({ ...REQUIRED, PII_ENCRYPTION_KEY: short });
+    expect(message).toContain('PII_ENCRYPTION_KEY: must be 32 bytes in base64');
+    expect(message).not.toContain(short);
+    expect(errorOf({ ...REQUIRED, PII_ENCRYPTION_KEY: 'not base64 at all!' })).toContain(
+      'PII_ENCRYPTION_KEY: must be 32 bytes in base64',
+    );
+    expect(errorOf({ ...REQUIRED, PII_ENCRYPTION_KEY_VERSION: '0' })).toContain(
+      'PII_ENCRYPTION_KEY_VERSION: must be an integer from 1 to 255',
+    );
+    expect(errorOf({ ...REQUIRED, PII_PREVIOUS_KEYS: `x:${REQUIRED.PII_ENCRYPTION_KEY}` })).toContain(
+      'PII_PREVIOUS_KEYS: must be an integer from 1 to 255',
+    );
+    expect(errorOf({ ...REQUIRED, PII_PREVIOUS_KEYS: `1:${REQUIRED.PII_ENCRYPTION_KEY}` })).toContain(
+      'PII_PREVIOUS_KEYS: must not repeat PII_ENCRYPTION_KEY_VERSION',
+    );
   });
 
   it('treats empty strings as unset', () => {
@@ -152,5 +199,50 @@ describe('loadConfig', () => {
     );
     expect(errorOf({ ...REQUIRED, RATE_LIMIT_BURST: '-1' })).toContain('RATE_LIMIT_BURST: must be');
     expect(errorOf({ ...REQUIRED, BUSY_RETRY_AFTER_MS: '1.5' })).toContain('BUSY_RETRY_AFTER_MS: must be');
+  });
+
+  it('is stateless over HTTP by default; stateful mode with its bounds is chosen by config', () => {
+    expect(loadConfig(REQUIRED)).toMatchObject({
+      transport: 'http',
+      sessions: { mode: 'stateless', max: 1000, idleMs: 600_000 },
+    });
+    expect(
+      loadConfig({
+        ...REQUIRED,
+        MCP_SESSION_MODE: 'stateful',
+        MCP_SESSION_MAX: '50',
+        MCP_SESSION_IDLE_MS: '2000',
+      }).sessions,
+    ).toEqual({ mode: 'stateful', max: 50, idleMs: 2000 });
+    expect(errorOf({ ...REQUIRED, MCP_SESSION_MODE: 'sticky' })).toContain(
+      'MCP_SESSION_MODE="sticky" is not allowed; allowed: stateless | stateful',
+    );
+    expect(errorOf({ ...REQUIRED, MCP_SESSION_MAX: '0' })).toContain('MCP_SESSION_MAX: must be an integer');
+  });
+
+  it('stdio needs STDIO_PRINCIPAL, and neither JWKS_URL nor ADMIN_TOKEN', () => {
+    const stdio = {
+      DATABASE_URL: REQUIRED.DATABASE_URL,
+      SHIPPING_URL: REQUIRED.SHIPPING_URL,
+      PII_ENCRYPTION_KEY: REQUIRED.PII_ENCRYPTION_KEY,
+      MCP_TRANSPORT: 'stdio',
+    };
+    expect(errorOf(stdio)).toContain('STDIO_PRINCIPAL is required with MCP_TRANSPORT=stdio');
+    expect(loadConfig({ ...stdio, STDIO_PRINCIPAL: 't1/agent/a1' }).stdioPrincipal).toEqual({
+      tenant: 't1',
+      role: 'agent',
+      subject: 'a1',
+    });
+    expect(loadConfig({ ...stdio, STDIO_PRINCIPAL: 't1/customer/u1/c-7' }).stdioPrincipal).toEqual({
+      tenant: 't1',
+      role: 'customer',
+      subject: 'u1',
+      customer: 'c-7',
+    });
+    for (const bad of ['t1/admin/a1', 't1/customer/u1', 't1/agent']) {
+      expect(errorOf({ ...stdio, STDIO_PRINCIPAL: bad })).toContain(
+        'STDIO_PRINCIPAL: must be tenant/role/subject',
+      );
+    }
   });
 });

@@ -14,6 +14,7 @@ describe('classifyError', () => {
     [withCode('the database system is starting up', '57P03'), 'DEPENDENCY_UNAVAILABLE'],
     [withCode('connection failure', '08006'), 'DEPENDENCY_UNAVAILABLE'],
     [withCode('sorry, too many clients already', '53300'), 'DEPENDENCY_UNAVAILABLE'],
+    [withCode('database "reference" does not exist', '3D000'), 'DEPENDENCY_UNAVAILABLE'],
     [withCode('relation "customers" does not exist', '42P01'), 'INTERNAL'],
     ['a thrown string', 'INTERNAL'],
   ])('maps %s to %s', (error, code) => {

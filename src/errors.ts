@@ -47,8 +47,10 @@ export const MESSAGES = {
 
 // Connection-level failures: the database could not be reached or dropped us. SQLSTATE class 08
 // is "connection exception"; 57P01-03 are shutdown/crash/starting up; 53300 too many connections;
-// 25P03 is the server closing an idle-in-transaction session.
-const UNAVAILABLE_SQLSTATES = new Set(['57P01', '57P02', '57P03', '53300', '25P03']);
+// 25P03 is the server closing an idle-in-transaction session. 3D000 (the database does not
+// exist) is a database being re-created, as before a restore from backup. A missing table stays
+// INTERNAL: that is this server's bug far more often than the database's state.
+const UNAVAILABLE_SQLSTATES = new Set(['57P01', '57P02', '57P03', '53300', '25P03', '3D000']);
 const UNAVAILABLE_NODE_CODES = new Set([
   'ECONNREFUSED',
   'ECONNRESET',

@@ -15,13 +15,31 @@ import { registerFlagGauge, ToolFlags } from './flags/index.ts';
 import { listen, shutdownGracefully } from './lifecycle.ts';
 import { createLogger } from './logger.ts';
 import { createMcpHttpServer } from './mcp/http.ts';
+import { boundedSessionTable, registerSessionMetrics, type SessionTable } from './mcp/sessions.ts';
+import { serveStdio } from './mcp/stdio.ts';
 import { createMetrics } from './metrics.ts';
 import { createOverloadGuard } from './overload/index.ts';
+import { AesGcmPiiCipher } from './pii/cipher.ts';
+import { registerUpstreamMetrics, ShippingClient } from './upstream/index.ts';
 
 // After the drain: the audit flush and the pool close together stay within ~1.5 s, so the
 // whole shutdown (SHUTDOWN_GRACE_MS, default 3 s, + these) ends before a supervisor's SIGKILL.
 const AUDIT_FLUSH_BUDGET_MS = 500;
 const POOL_CLOSE_BUDGET_MS = 1000;
+
+/** Waits for `work` at most `budgetMs`; its failure is logged by whoever started it. */
+function withinBudget(work: Promise<unknown>, budgetMs: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  return Promise.race([
+    work.then(
+      () => undefined,
+      () => undefined,
+    ),
+    new Promise<void>((resolve) => {
+      timer = setTimeout(resolve, budgetMs);
+    }),
+  ]).finally(() => clearTimeout(timer));
+}
 
 function packageVersion(): string {
   const raw = readFileSync(new URL('../package.json', import.meta.url), 'utf8');
@@ -43,17 +61,24 @@ function refuseWhileStopping(_req: IncomingMessage, res: ServerResponse): void {
 
 function readConfig(): Config {
   try {
-    return loadConfig(process.env);
+    // `--stdio` is MCP_TRANSPORT=stdio for clients that configure servers by command line.
+    const stdio = process.argv.includes('--stdio') ? { MCP_TRANSPORT: 'stdio' } : {};
+    return loadConfig({ ...process.env, ...stdio });
   } catch (error) {
     if (!(error instanceof ConfigError)) throw error;
-    createLogger('info', process.env.BUILD_ID ?? 'unknown').fatal(error.message);
+    const stdio = process.env.MCP_TRANSPORT === 'stdio' || process.argv.includes('--stdio');
+    createLogger('info', process.env.BUILD_ID ?? 'unknown', stdio ? 'stderr' : 'stdout').fatal(error.message);
     process.exit(1);
   }
 }
 
 async function main(): Promise<void> {
   const config = readConfig();
-  const logger = createLogger(config.logLevel, config.buildId);
+  const logger = createLogger(
+    config.logLevel,
+    config.buildId,
+    config.transport === 'stdio' ? 'stderr' : 'stdout',
+  );
   const defects = selectDefects(config.defect);
   if (defects.name !== 'none') {
     logger.warn(
@@ -62,6 +87,8 @@ async function main(): Promise<void> {
     );
   }
 
+  // Personal data is sealed before it reaches PostgreSQL and opened only in this process.
+  const pii = defects.piiCipher(new AesGcmPiiCipher(config.pii.keys, config.pii.current));
   const pool = createPool(config, logger, defects);
   const schema: SchemaState = { ready: false };
   const metrics = createMetrics(pool, defects);
@@ -78,6 +105,13 @@ async function main(): Promise<void> {
     cache: new ReadCache(config.cache),
     onRead: (query, outcome) => metrics.cacheReads.inc({ query, outcome }),
   };
+  let countUpstream: (outcome: Parameters<ReturnType<typeof registerUpstreamMetrics>>[0]) => void = () => {};
+  const shipping = new ShippingClient({
+    settings: config.upstream,
+    chooseRunner: defects.upstreamRunner,
+    onOutcome: (outcome) => countUpstream(outcome),
+  });
+  countUpstream = registerUpstreamMetrics(metrics.registry, 'shipping', () => shipping.breakerState);
   const flags = new ToolFlags(config.disabledTools);
   registerFlagGauge(metrics.registry, flags);
   if (config.disabledTools.length > 0) {
@@ -103,17 +137,43 @@ async function main(): Promise<void> {
     metrics,
     schema,
     audit,
-    context: { repository: new PgRepository(pool, defects), defects, cache: readCache },
+    context: { repository: new PgRepository(pool, defects, pii), defects, cache: readCache, shipping },
     flags,
     overload: defects.overloadGuard(() =>
       createOverloadGuard(config.overload, { onShed: (reason) => metrics.shed.inc({ reason }) }),
     ),
   };
+  if (config.transport === 'stdio' && config.stdioPrincipal) {
+    await serveStdio({
+      dispatch,
+      principal: config.stdioPrincipal,
+      graceMs: config.shutdownGraceMs,
+      logger,
+      stop: async () => {
+        stopSchemaRetry.abort();
+        await withinBudget(audit.close(), AUDIT_FLUSH_BUDGET_MS);
+        await withinBudget(
+          schemaDone.then(() => pool.end()),
+          POOL_CLOSE_BUDGET_MS,
+        );
+      },
+    });
+    return;
+  }
+
+  let sessionTable: SessionTable | undefined;
+  const sessionEnded = registerSessionMetrics(metrics.registry, () => sessionTable);
+  if (config.sessions.mode === 'stateful') {
+    sessionTable = defects.sessionTable(() => boundedSessionTable(config.sessions, sessionEnded));
+  }
   const mcpServer = createMcpHttpServer({
     dispatch,
     verifyToken: createTokenVerifier(config.jwt, defects),
     logger,
     buildId: config.buildId,
+    ...(sessionTable
+      ? { sessions: { table: sessionTable, unknownSessionStatus: defects.unknownSessionStatus(404) } }
+      : {}),
   });
   const adminServer = createAdminServer({
     pool,
@@ -124,6 +184,7 @@ async function main(): Promise<void> {
     version: packageVersion(),
     defects,
     adminToken: config.adminToken,
+    pii,
     flags,
     lifecycle,
     audit,
@@ -177,7 +238,14 @@ async function main(): Promise<void> {
   const mcpPort = await listen(mcpServer, config.mcpPort, config.mcpHost);
   const adminPort = await listen(adminServer, config.adminPort, config.mcpHost);
   logger.info(
-    { host: config.mcpHost, mcpPort, adminPort, defect: defects.name, poolMax: config.pool.max },
+    {
+      host: config.mcpHost,
+      mcpPort,
+      adminPort,
+      defect: defects.name,
+      poolMax: config.pool.max,
+      sessionMode: config.sessions.mode,
+    },
     'mcp-reference-server listening',
   );
 }

@@ -4,17 +4,19 @@
 // The expected table is written out by hand on purpose: deriving it from src/auth/policy.ts would
 // only prove the policy agrees with itself.
 import { type ChildProcess, spawn } from 'node:child_process';
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { createInterface } from 'node:readline';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { generateKeyPair, SignJWT } from 'jose';
+import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Environment, referenceTarget, type StartedEnvironment } from '../harness/index.ts';
+import { Environment, referenceTarget, type StartedEnvironment, shippingStatusOf } from '../harness/index.ts';
 
-type Role = 'agent' | 'auditor' | 'customer';
-type ToolName = 'lookup_customer' | 'list_orders' | 'create_ticket';
+type Role = 'agent' | 'auditor' | 'customer' | 'manager' | 'billing_admin';
+type ToolName = 'lookup_customer' | 'list_orders' | 'create_ticket' | 'get_order_status' | 'update_billing';
+type TenantTool = 'search_knowledge_base' | 'analytics_summary';
 type Target = 'own-customer' | 'same-tenant-other-customer' | 'other-tenant-customer';
 type Expected = 'ok' | 'FORBIDDEN' | 'NOT_FOUND';
 
@@ -32,12 +34,42 @@ const TABLE: ReadonlyArray<readonly [Role, ToolName, Expected, Expected, Expecte
   ['agent',    'lookup_customer', 'ok',         'ok',         'NOT_FOUND'],
   ['agent',    'list_orders',     'ok',         'ok',         'NOT_FOUND'],
   ['agent',    'create_ticket',   'ok',         'ok',         'NOT_FOUND'],
+  ['agent',    'get_order_status','ok',         'ok',         'NOT_FOUND'],
   ['auditor',  'lookup_customer', 'ok',         'ok',         'NOT_FOUND'],
   ['auditor',  'list_orders',     'ok',         'ok',         'NOT_FOUND'],
   ['auditor',  'create_ticket',   'FORBIDDEN',  'FORBIDDEN',  'FORBIDDEN'],
+  ['auditor',  'get_order_status','ok',         'ok',         'NOT_FOUND'],
   ['customer', 'lookup_customer', 'ok',         'NOT_FOUND',  'NOT_FOUND'],
   ['customer', 'list_orders',     'ok',         'NOT_FOUND',  'NOT_FOUND'],
   ['customer', 'create_ticket',   'ok',         'NOT_FOUND',  'NOT_FOUND'],
+  ['customer', 'get_order_status','ok',         'NOT_FOUND',  'NOT_FOUND'],
+  ['manager',  'lookup_customer', 'ok',         'ok',         'NOT_FOUND'],
+  ['manager',  'list_orders',     'ok',         'ok',         'NOT_FOUND'],
+  ['manager',  'create_ticket',   'ok',         'ok',         'NOT_FOUND'],
+  ['manager',  'get_order_status','ok',         'ok',         'NOT_FOUND'],
+  ['billing_admin', 'get_order_status', 'FORBIDDEN', 'FORBIDDEN', 'FORBIDDEN'],
+  ['billing_admin', 'lookup_customer', 'ok',    'ok',         'NOT_FOUND'],
+  ['billing_admin', 'list_orders',  'FORBIDDEN', 'FORBIDDEN', 'FORBIDDEN'],
+  ['billing_admin', 'create_ticket', 'FORBIDDEN', 'FORBIDDEN', 'FORBIDDEN'],
+  ['billing_admin', 'update_billing', 'ok',     'ok',         'NOT_FOUND'],
+  ['agent',    'update_billing',  'FORBIDDEN',  'FORBIDDEN',  'FORBIDDEN'],
+  ['auditor',  'update_billing',  'FORBIDDEN',  'FORBIDDEN',  'FORBIDDEN'],
+  ['customer', 'update_billing',  'FORBIDDEN',  'FORBIDDEN',  'FORBIDDEN'],
+  ['manager',  'update_billing',  'FORBIDDEN',  'FORBIDDEN',  'FORBIDDEN'],
+];
+// The tools that name no customer: one answer per role.
+// biome-ignore format: an aligned table is the point
+const TENANT_TABLE: ReadonlyArray<readonly [Role, TenantTool, Expected]> = [
+  ['agent',         'search_knowledge_base', 'ok'],
+  ['auditor',       'search_knowledge_base', 'ok'],
+  ['customer',      'search_knowledge_base', 'ok'],
+  ['manager',       'search_knowledge_base', 'ok'],
+  ['billing_admin', 'search_knowledge_base', 'FORBIDDEN'],
+  ['agent',         'analytics_summary',     'FORBIDDEN'],
+  ['auditor',       'analytics_summary',     'FORBIDDEN'],
+  ['customer',      'analytics_summary',     'FORBIDDEN'],
+  ['manager',       'analytics_summary',     'ok'],
+  ['billing_admin', 'analytics_summary',     'FORBIDDEN'],
 ];
 const TARGETS: readonly Target[] = ['own-customer', 'same-tenant-other-customer', 'other-tenant-customer'];
 const EXPECTED = TABLE.flatMap(([role, tool, ...answers]) =>
@@ -60,6 +92,36 @@ const DATASET = {
     { id: 'o-2', customerId: 'c-a1', status: 'open', totalCents: 990, createdAt: '2026-02-01T10:00:00Z' },
     { id: 'o-3', customerId: 'c-a2', status: 'open', totalCents: 4200, createdAt: '2026-01-15T10:00:00Z' },
     { id: 'o-4', customerId: 'c-b1', status: 'open', totalCents: 100, createdAt: '2026-01-20T10:00:00Z' },
+  ],
+  articles: [
+    {
+      id: 'kb-a1',
+      tenantId: 't-alpha',
+      title: 'Refunds',
+      body: 'How a refund is issued.',
+      visibility: 'public' as const,
+    },
+    {
+      id: 'kb-a2',
+      tenantId: 't-alpha',
+      title: 'Refund exceptions',
+      body: 'When to refuse refunds.',
+      visibility: 'internal' as const,
+    },
+    {
+      id: 'kb-a3',
+      tenantId: 't-alpha',
+      title: 'Shipping',
+      body: 'Parcels ship in two days.',
+      visibility: 'public' as const,
+    },
+    {
+      id: 'kb-b1',
+      tenantId: 't-beta',
+      title: 'Refunds at Beta',
+      body: 'Beta refunds in a week.',
+      visibility: 'public' as const,
+    },
   ],
 };
 
@@ -164,9 +226,37 @@ async function waitForReady(url: string, timeoutMs: number, logs: () => string):
   throw new Error(`${url} not ready after ${timeoutMs}ms; server log tail:\n${logs()}`);
 }
 
+// get_order_status asks for an order of the target customer instead.
+const ORDER_OF: Record<string, string> = { 'c-a1': 'o-1', 'c-a2': 'o-3', 'c-b1': 'o-4' };
+const CARD = '4000056655665556';
+
 function argumentsFor(tool: ToolName, customerId: string): Record<string, unknown> {
+  if (tool === 'get_order_status') return { orderId: ORDER_OF[customerId] };
+  if (tool === 'update_billing') {
+    const idempotencyKey = `key-${randomUUID()}`;
+    return {
+      customerId,
+      billingEmail: 'billing@alpha.test',
+      plan: 'premium',
+      cardNumber: CARD,
+      idempotencyKey,
+    };
+  }
   if (tool !== 'create_ticket') return { customerId };
   return { customerId, subject: 'Parcel late', body: 'Where is it?', idempotencyKey: `key-${randomUUID()}` };
+}
+
+/** Every row of the reference server's billing tables, as text: what a dump of the database would show. */
+async function billingRows(): Promise<string> {
+  const client = new pg.Client({ connectionString: started().postgresUrl });
+  await client.connect();
+  try {
+    const profiles = await client.query('SELECT * FROM billing_profiles');
+    const updates = await client.query('SELECT * FROM billing_updates');
+    return JSON.stringify([profiles.rows, updates.rows]);
+  } finally {
+    await client.end();
+  }
 }
 
 const outcome = (result: CallToolResult): string =>
@@ -191,6 +281,87 @@ describe('reference server authorization (real stack)', () => {
       const ids = (result.structuredContent as { orders: { id: string }[] }).orders.map((o) => o.id);
       expect(ids).toEqual(customerId === 'c-a1' ? ['o-2', 'o-1'] : ['o-3']);
     }
+    if (expected === 'ok' && tool === 'get_order_status') {
+      const orderId = ORDER_OF[customerId] ?? '';
+      const { carrier, status, eta } = shippingStatusOf(orderId);
+      expect(result.structuredContent).toMatchObject({
+        order: { id: orderId, customerId },
+        shipping: { available: true, carrier, status, eta },
+      });
+    }
+  });
+
+  it.each(TENANT_TABLE)('%s %s → %s', async (role, tool, expected) => {
+    const client = await clientFor(role);
+    const args = tool === 'search_knowledge_base' ? { query: 'refund' } : {};
+    const result = (await client.callTool({ name: tool, arguments: args })) as CallToolResult;
+    expect(outcome(result)).toBe(expected);
+  });
+
+  it("searches the caller's tenant, stemmed and ranked; a customer finds public articles only", async () => {
+    const ids = async (role: Role) => {
+      const client = await clientFor(role);
+      const result = await client.callTool({
+        name: 'search_knowledge_base',
+        arguments: { query: 'refunds' },
+      });
+      return (result.structuredContent as { results: { id: string }[] }).results.map((r) => r.id).sort();
+    };
+    expect(await ids('agent')).toEqual(['kb-a1', 'kb-a2']);
+    expect(await ids('customer')).toEqual(['kb-a1']);
+    const agent = await clientFor('agent');
+    const one = await agent.callTool({
+      name: 'search_knowledge_base',
+      arguments: { query: 'refund', limit: 1 },
+    });
+    expect((one.structuredContent as { results: unknown[] }).results).toHaveLength(1);
+  });
+
+  it("sums the manager's own tenant only", async () => {
+    const manager = await clientFor('manager');
+    const result = await manager.callTool({ name: 'analytics_summary', arguments: {} });
+    const openTickets = (await started().admin.tickets()).filter((t) => t.tenantId === 't-alpha').length;
+    expect(result.structuredContent).toEqual({
+      tenantId: 't-alpha',
+      customers: { total: 2, byTier: { gold: 1, basic: 1 } },
+      orders: {
+        total: 3,
+        byStatus: { shipped: { count: 1, totalCents: 1250 }, open: { count: 2, totalCents: 5190 } },
+      },
+      openTickets,
+      articles: 3,
+    });
+  });
+
+  it('updates billing once per idempotency key and never stores the card number', async () => {
+    const client = await clientFor('billing_admin');
+    const args = argumentsFor('update_billing', 'c-a2');
+    const first = await client.callTool({ name: 'update_billing', arguments: args });
+    const again = await client.callTool({ name: 'update_billing', arguments: args });
+    const a = first.structuredContent as {
+      billing: { card: { token: string; last4: string } };
+      replayed: boolean;
+    };
+    const b = again.structuredContent as typeof a;
+    expect([a.replayed, b.replayed]).toEqual([false, true]);
+    expect(b.billing).toEqual(a.billing);
+    expect(a.billing.card.last4).toBe('5556');
+    expect(JSON.stringify([first, again])).not.toContain(CARD);
+    const rows = await billingRows();
+    expect(rows).not.toContain(CARD);
+    expect(rows.split(String(args.idempotencyKey)).length - 1).toBe(1);
+    // The end-of-run snapshot writesExactlyOnce reads: ids and keys only.
+    const updates = (await started().admin.billingUpdates()) ?? [];
+    expect(updates.filter((u) => u.idempotencyKey === args.idempotencyKey)).toEqual([
+      {
+        id: expect.any(String),
+        tenantId: 't-alpha',
+        customerId: 'c-a2',
+        idempotencyKey: args.idempotencyKey,
+      },
+    ]);
+    const other = await client.callTool({ name: 'update_billing', arguments: { ...args, plan: 'free' } });
+    expect(outcome(other as CallToolResult)).toBe('INVALID_ARGUMENT');
   });
 
   it('answers another tenant’s customer exactly like a customer that does not exist', async () => {
@@ -233,9 +404,13 @@ describe('reference server authorization (real stack)', () => {
     expect(response.headers.get('x-build-id')).toBe(BUILD_ID);
     const { result } = (await response.json()) as { result: { tools: { name: string }[] } };
     expect(result.tools.map((t) => t.name).sort()).toEqual([
+      'analytics_summary',
       'create_ticket',
+      'get_order_status',
       'list_orders',
       'lookup_customer',
+      'search_knowledge_base',
+      'update_billing',
     ]);
   });
 
@@ -307,7 +482,9 @@ describe('reference server authorization (real stack)', () => {
         ADMIN_PORT: '0',
         DATABASE_URL: started().postgresUrl,
         JWKS_URL: 'http://127.0.0.1:9/.well-known/jwks.json',
+        SHIPPING_URL: 'http://127.0.0.1:9',
         ADMIN_TOKEN: randomUUID(),
+        PII_ENCRYPTION_KEY: randomBytes(32).toString('base64'),
         LOG_LEVEL: 'info',
       },
       stdio: ['ignore', 'pipe', 'pipe'],

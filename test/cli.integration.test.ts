@@ -54,6 +54,7 @@ describe.each(testRuntimes())('mcp-chaos env up on %s', (runtime) => {
         'client→target',
         'target→identity',
         'target→postgres',
+        'target→upstream',
       ]);
       expect((await fetch(`${env.toxiproxyUrl}/version`)).ok).toBe(true);
 

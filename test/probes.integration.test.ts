@@ -168,6 +168,7 @@ describe.each(testRuntimes())('probes on %s', (runtime) => {
       'client→target',
       'target→identity',
       'target→postgres',
+      'target→upstream',
     ]);
     expect(proxies.find((p) => p.link === 'target→postgres')).toMatchObject({
       name: 'target-postgres',

@@ -20,6 +20,8 @@ beforeAll(async () => {
     seed: 3,
     reportDir,
     goodTarget: referenceTarget(),
+    // Two environments at a time, as `mcp-chaos selftest` runs by default on two cores.
+    concurrency: 2,
     progress: (line) => process.stderr.write(`[selftest] ${line}\n`),
   });
   process.stderr.write(`${formatSelfTest(report)}\n`);

@@ -4,17 +4,27 @@ import { plural } from './format.ts';
 type Dataset = RecordOf<'dataset'>;
 export type DatasetCustomer = Dataset['customers'][number];
 export type DatasetOrder = Dataset['orders'][number];
+export type DatasetArticle = NonNullable<Dataset['articles']>[number];
 
 /** The seeded ground truth, indexed by id. */
 export interface GroundTruth {
   readonly customers: ReadonlyMap<string, DatasetCustomer>;
   readonly orders: ReadonlyMap<string, DatasetOrder>;
+  readonly articles: ReadonlyMap<string, DatasetArticle>;
+  /** Per tenant: its knowledge-base articles. */
+  readonly articlesByTenant: ReadonlyMap<string, readonly DatasetArticle[]>;
 }
 
 export function indexDataset(record: Dataset): GroundTruth {
+  const articles = record.articles ?? [];
+  const articlesByTenant = new Map<string, DatasetArticle[]>();
+  for (const a of articles)
+    articlesByTenant.set(a.tenantId, [...(articlesByTenant.get(a.tenantId) ?? []), a]);
   return {
     customers: new Map(record.customers.map((c) => [c.id, c])),
     orders: new Map(record.orders.map((o) => [o.id, o])),
+    articles: new Map(articles.map((a) => [a.id, a])),
+    articlesByTenant,
   };
 }
 

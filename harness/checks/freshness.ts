@@ -10,7 +10,11 @@ import { clock } from './probe-series.ts';
 // unmarked ok read answered while PostgreSQL was down claims a freshness it cannot have had.
 
 /** The reads a target can only answer fresh from its database. */
-export const READ_TOOLS: ReadonlySet<string> = new Set(['lookup_customer', 'list_orders']);
+export const READ_TOOLS: ReadonlySet<string> = new Set([
+  'lookup_customer',
+  'list_orders',
+  'get_order_status',
+]);
 
 /**
  * Allowed between the harness's clock and the target's for when a copy was taken: the target

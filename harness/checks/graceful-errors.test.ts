@@ -98,3 +98,26 @@ describe('gracefulErrors', () => {
     );
   });
 });
+
+describe('gracefulErrors and the knowledge base', () => {
+  it("flags an error naming another tenant's article, not the caller's own", () => {
+    const article = (id: string, tenantId: string) => ({
+      id,
+      tenantId,
+      title: 't',
+      body: 'b',
+      visibility: 'public' as const,
+    });
+    const withArticles = { ...dataset(), articles: [article('kb1', 't1'), article('kb9', 't2')] };
+    const [own] = runChecks(
+      [gracefulErrors()],
+      [withArticles, toolError('NOT_FOUND', 'article kb1 is gone')],
+    );
+    expect(own?.status).toBe('pass');
+    const [foreign] = runChecks(
+      [gracefulErrors()],
+      [withArticles, toolError('NOT_FOUND', 'article kb9 is gone')],
+    );
+    expect(foreign?.evidence[0]?.message).toContain("it names another tenant's article kb9");
+  });
+});

@@ -157,7 +157,7 @@ function problemsOf(
   return found;
 }
 
-/** Ids of other tenants' customers and orders that appear in `text`. */
+/** Ids of other tenants' customers, orders and knowledge-base articles that appear in `text`. */
 function foreignIds(text: string, tenant: string, truth: GroundTruth): string[] {
   const ids: string[] = [];
   for (const token of text.match(/[A-Za-z0-9_-]+/g) ?? []) {
@@ -165,6 +165,8 @@ function foreignIds(text: string, tenant: string, truth: GroundTruth): string[] 
     if (customer && customer.tenantId !== tenant) ids.push(`customer ${token}`);
     const order = truth.orders.get(token);
     if (order && truth.customers.get(order.customerId)?.tenantId !== tenant) ids.push(`order ${token}`);
+    const article = truth.articles.get(token);
+    if (article && article.tenantId !== tenant) ids.push(`article ${token}`);
   }
   return [...new Set(ids)];
 }

@@ -14,7 +14,7 @@ interface State extends Gated {
  * What one ok answer shows beyond the caller's scope. The result is walked whole (any tool, any
  * nesting): every object's `customerId`, an `id` that is a dataset customer or order, and any
  * `tenantId` field. Tenancy comes from the dataset, not from the answer; a `tenantId` field naming
- * another tenant is flagged too. A customer-role caller may see only its own customer. Ids the
+ * another tenant is flagged too, and so is a knowledge-base article of another tenant. A customer-role caller may see only its own customer. Ids the
  * dataset does not know (tickets, say) are judged by their `customerId`, never guessed at.
  */
 function leaksOf(call: CallRecord, truth: GroundTruth): Map<string, string | undefined> {
@@ -41,6 +41,9 @@ function leaksOf(call: CallRecord, truth: GroundTruth): Map<string, string | und
       if (truth.customers.has(node.id)) customerShown(node.id);
       const order = truth.orders.get(node.id);
       if (order) customerShown(order.customerId);
+      const article = truth.articles.get(node.id);
+      if (article && article.tenantId !== tenant)
+        leaks.set(`article ${node.id} of tenant ${article.tenantId}`, article.tenantId);
     }
     for (const child of Object.values(node)) visit(child);
   };

@@ -100,13 +100,16 @@ describe('shedsExcess', () => {
     const v = judge(shedsExcess({ phases: ['spike'], stream: 'noisy' }), records);
     expect(v.status).toBe('inconclusive');
     expect(judge(shedsExcess({ phases: ['spike'], stream: 'main' }), records).status).toBe('fail');
-    const mainOnly = judge(shedsExcess({ phases: ['spike'], stream: 'main' }), records.slice(0, -1));
+    const mainOnly = judge(
+      shedsExcess({ phases: ['spike'], stream: 'main', minSheds: 0 }),
+      records.slice(0, -1),
+    );
     expect(mainOnly.status).toBe('pass');
     expect(mainOnly.summary).toMatch(/^In spike, main stream: 50 calls served/);
   });
 
   it('leaves out calls in flight while a fault came or went', () => {
-    const v = judge(shedsExcess({ phases: ['spike'] }), [
+    const v = judge(shedsExcess({ phases: ['spike'], minSheds: 0 }), [
       ...baseline(),
       fault('inject', 1990, 'spike(x4)'),
       call({ at: 1980, ms: 3000, phase: 'spike', outcome: 'timeout' }),
@@ -114,6 +117,17 @@ describe('shedsExcess', () => {
     ]);
     expect(v.status).toBe('pass');
     expect(v.summary).toContain('(1 call in flight while a fault came or went left out)');
+  });
+
+  it('is inconclusive when the overload shed fewer than minSheds calls: shedding was not exercised', () => {
+    const records = [...baseline(), ...served(100, 300)];
+    const v = judge(shedsExcess({ phases: ['spike'] }), records);
+    expect(v.status).toBe('inconclusive');
+    expect(v.summary).toContain('no call shed (at least 1 expected)');
+    expect(judge(shedsExcess({ phases: ['spike'], minSheds: 0 }), records).status).toBe('pass');
+    const few = [...records, ...shed(3)];
+    expect(judge(shedsExcess({ phases: ['spike'], minSheds: 5 }), few).status).toBe('inconclusive');
+    expect(judge(shedsExcess({ phases: ['spike'], minSheds: 3 }), few).status).toBe('pass');
   });
 
   it('is inconclusive without calls to judge or a baseline to compare with', () => {

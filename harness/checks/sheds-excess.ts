@@ -21,6 +21,11 @@ export interface ShedsExcessOptions {
   codes?: readonly string[];
   /** Judge only one stream of calls (default every call). */
   stream?: Stream;
+  /**
+   * Fewer sheds than this in the overload phases means the load never exceeded the target's
+   * limits, so shedding was not exercised: inconclusive (default 1; 0 accepts a run without one).
+   */
+  minSheds?: number;
 }
 
 interface State {
@@ -70,6 +75,7 @@ export function shedsExcess(options: ShedsExcessOptions): Check<State> {
     fastMs = 250,
     codes = ['BUSY', 'RATE_LIMITED'],
     stream,
+    minSheds = 1,
   } = options;
   const phases = new Set(options.phases);
   return {
@@ -173,6 +179,13 @@ export function shedsExcess(options: ShedsExcessOptions): Check<State> {
             evidence.add({ correlationId: s.correlationId, message: `served after ${ms(s.ms)}` });
         }
         return verdict(name, 'fail', `In ${scope}: ${failures.join('; ')}; ${sheds}${left}.`, evidence);
+      }
+      if (state.shedMs.count < minSheds) {
+        return verdict(
+          name,
+          'inconclusive',
+          `In ${scope}: ${sheds} (at least ${count(minSheds)} expected), so the overload never exceeded the target's limits and shedding was not exercised: make the overload larger (Fault.spike) or the target's limits smaller${left}.`,
+        );
       }
       return verdict(
         name,

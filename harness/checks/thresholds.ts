@@ -20,6 +20,7 @@ import type { Check } from './types.ts';
  *     'call_service{tool:lookup_customer}': ['p(99)<800'], // ms from the actual start
  *     'call_failed{phase:baseline}': ['rate<0.01'],      // share of calls that failed
  *     calls: ['count>100'],
+ *     call_reinitialized: ['rate>0'],                    // share of calls that re-initialized their session
  *     call_failed: [{ threshold: 'rate<0.5', abortOnFail: true, delayAbortEval: '10s' }],
  *   })
  *
@@ -39,6 +40,8 @@ const METRICS = {
   call_duration: { unit: 'ms', value: (c: CallRecord) => c.end - c.intendedStart },
   call_service: { unit: 'ms', value: (c: CallRecord) => c.end - c.actualStart },
   call_failed: { unit: 'ratio', value: (c: CallRecord) => (isFailed(c) ? 1 : 0) },
+  // The client met a 404 for its session and opened a new one (stateful targets after a restart).
+  call_reinitialized: { unit: 'ratio', value: (c: CallRecord) => (c.reinitialized ? 1 : 0) },
   calls: { unit: 'count', value: () => 1 },
 } as const;
 type MetricName = keyof typeof METRICS;

@@ -54,3 +54,49 @@ describe('writesExactlyOnce', () => {
     );
   });
 });
+
+describe('writesExactlyOnce: billing updates', () => {
+  const update = (key: string, outcome: CallRecord['outcome'] = 'ok', customerId = 'c1') =>
+    call({ tool: 'update_billing', args: { customerId, idempotencyKey: key }, outcome });
+  const billing = (list: { key: string; customerId?: string }[]) => ({
+    type: 'snapshot' as const,
+    name: 'billing' as const,
+    at: 1e6,
+    updates: list.map((u, i) => ({
+      id: `bu${i}`,
+      tenantId: 't1',
+      customerId: u.customerId ?? 'c1',
+      idempotencyKey: u.key,
+    })),
+  });
+
+  it('accounts billing updates beside tickets', () => {
+    const journal = [
+      create('t1'),
+      update('b1'),
+      update('b2', 'timeout'),
+      update('b2'), // the retry, acknowledged
+      update('b3', 'error'), // refused: never applied
+      tickets([{ key: 't1' }]),
+      billing([{ key: 'b1' }, { key: 'b2' }]),
+    ];
+    const [v] = runChecks([writesExactlyOnce()], journal);
+    expect(v?.status).toBe('pass');
+    expect(v?.summary).toBe(
+      'All 1 acknowledged ticket write appear exactly once in the final snapshot. All 2 acknowledged billing updates applied exactly once, and none of the 1 unacknowledged one more than once (0 of them landed).',
+    );
+  });
+
+  it('fails on a billing update applied twice or lost, and is inconclusive without its snapshot', () => {
+    const journal = [update('b1'), update('b2'), tickets([]), billing([{ key: 'b1' }, { key: 'b1' }])];
+    const [v] = runChecks([writesExactlyOnce()], journal);
+    expect(v?.status).toBe('fail');
+    expect(v?.evidence.map((e) => e.message)).toEqual([
+      'acknowledged write with key b1 is stored 2 times',
+      'acknowledged write with key b2 is missing from the final snapshot',
+    ]);
+    const [missing] = runChecks([writesExactlyOnce()], [update('b1'), tickets([])]);
+    expect(missing?.status).toBe('inconclusive');
+    expect(missing?.summary).toContain('no billing snapshot');
+  });
+});

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { HarnessError } from '../errors.ts';
-import { parseCommand } from './args.ts';
+import { defaultConcurrency, parseCommand } from './args.ts';
 
 describe('parseCommand', () => {
   it('parses run with defaults and flags', () => {
@@ -45,6 +45,25 @@ describe('parseCommand', () => {
     });
   });
 
+  it('parses --concurrency for run and selftest', () => {
+    expect(parseCommand(['run', '--concurrency', '3'])).toMatchObject({
+      kind: 'run',
+      options: { concurrency: 3 },
+    });
+    expect(parseCommand(['selftest', '--concurrency', '2'])).toMatchObject({
+      kind: 'selftest',
+      options: { concurrency: 2 },
+    });
+  });
+
+  it('runs two quick scenarios at once on a machine with two cores or more, else one', () => {
+    expect(defaultConcurrency('quick', 2)).toBe(2);
+    expect(defaultConcurrency('quick', 16)).toBe(2);
+    expect(defaultConcurrency('quick', 1)).toBe(1);
+    expect(defaultConcurrency('nightly', 16)).toBe(1);
+    expect(defaultConcurrency('soak', 16)).toBe(1);
+  });
+
   it('parses env up --json', () => {
     expect(parseCommand(['env', 'up', '--json', '--runtime', 'containers'])).toEqual({
       kind: 'env-up',
@@ -58,6 +77,8 @@ describe('parseCommand', () => {
     [['run', '--bogus'], "Unknown option '--bogus'"],
     [['run', '--profile', 'weekly'], '--profile weekly is not a profile: use quick, nightly or soak'],
     [['run', '--grep', 'a(b'], '--grep is not a regular expression'],
+    [['run', '--concurrency', '0'], '--concurrency must be a whole number from 1 to 8'],
+    [['selftest', '--concurrency', 'two'], '--concurrency must be a whole number from 1 to 8'],
     [['deploy'], 'unknown command: deploy'],
   ])('rejects %j with a message that says what to do', (argv, message) => {
     expect(() => parseCommand(argv)).toThrow(HarnessError);

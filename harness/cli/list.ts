@@ -28,6 +28,12 @@ export const FAULT_LINES: Readonly<Record<keyof typeof Fault, string>> = {
   noisyUser: 'noisyUser({ rate })                 one user flooding beside the others',
   disableTool:
     "disableTool('create_ticket')        a tool switched off at run time (admin /flags), on on heal",
+  backup: "backup('postgres')                  a backup taken under load with the target's backup tool",
+  restoreBackup:
+    "restoreBackup('postgres')           the database dropped, created empty, restored from the backup",
+  upstreamSlow: 'upstreamSlow({ delayMs })           the shipping service (upstream) answers after delayMs',
+  upstreamFailing: 'upstreamFailing({ status })         the shipping service answers 5xx (default 503)',
+  upstreamHang: 'upstreamHang()                      the shipping service holds every request until healed',
 };
 
 /** One line per check of `Expect`; a unit test keeps it in step. */
@@ -37,6 +43,8 @@ export const CHECK_LINES: Readonly<Record<string, string>> = {
   recoversWithin: 'calls succeed again within the budget after the last heal',
   correctAnswers: 'answers agree with the seeded data; stale ones marked with a plausible age',
   isolation: "nobody sees another tenant's records",
+  authorization:
+    'calls the role table forbids refused with FORBIDDEN, never served; allowed ones not refused',
   writesExactlyOnce: 'acknowledged writes exactly once, failed ones at most once',
   slo: 'latency percentiles and error rate per phase, k6-style',
   thresholds: 'k6 thresholds on call_duration, call_service, call_failed, calls',
@@ -48,7 +56,12 @@ export const CHECK_LINES: Readonly<Record<string, string>> = {
   driverHealthy: 'the load driver kept its schedule (else the run is inconclusive)',
   drainsInFlight: 'on SIGTERM the calls in flight are answered, then the target exits 0 in time',
   auditComplete: "every call in the target's audit log exactly once (spooled through outages)",
+  degradesAndRecovers: 'answers degraded (not failed) while the upstream is away, full again after heal',
+  gaugeBounded: 'a sampled series (e.g. mcp_sessions_open) never above its bound',
+  piiScan: 'no seeded plaintext email/phone in any column of the database, STATE_DIR or the logs',
   shedsExcess: 'under overload only fast sheds fail (retry-after given); served p99 within N x baseline',
+  restoredFromBackup:
+    'after a restore, every write acknowledged before the recovery point there exactly once; the loss window reported',
 };
 
 /** `mcp-chaos list`: scenarios, faults and checks, one line each. */

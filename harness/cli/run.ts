@@ -1,10 +1,12 @@
 import { existsSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
+import { readdir, readFile } from 'node:fs/promises';
+import { availableParallelism } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createVitest } from 'vitest/node';
 import { HarnessError } from '../errors.ts';
 import { reportFromJournal, type ScenarioReport, writeReport } from '../report/index.ts';
+import { defaultConcurrency } from './args.ts';
 import { childPids } from './children.ts';
 import { formatSummary, useColor } from './summary.ts';
 
@@ -17,11 +19,12 @@ const projectRoot = resolve(fileURLToPath(new URL('../..', import.meta.url)));
  */
 export async function run(options: {
   runtime: string;
-  profile: string;
+  profile: 'quick' | 'nightly' | 'soak';
   seed: number;
   reportDir: string;
   scenarios: string[];
   grep?: string | undefined;
+  concurrency?: number | undefined;
 }): Promise<number> {
   const reportDir = resolve(options.reportDir);
   const { files, testNamePattern } = await selection(options.scenarios, options.grep);
@@ -29,13 +32,13 @@ export async function run(options: {
   process.env.MCP_CHAOS_PROFILE = options.profile;
   process.env.MCP_CHAOS_SEED = String(options.seed);
   process.env.MCP_CHAOS_REPORT_DIR = reportDir;
-  const vitest = await createVitest({
-    root: projectRoot,
-    project: ['scenarios'],
-    run: true,
-    watch: false,
-    ...(testNamePattern ? { testNamePattern } : {}),
-  });
+  const concurrency = options.concurrency ?? defaultConcurrency(options.profile, availableParallelism());
+  const passes = await planPasses(files, concurrency);
+  if (concurrency > 1 && passes.some((p) => p.concurrency > 1)) {
+    process.stderr.write(
+      `mcp-chaos: ${concurrency} scenarios at a time, those that need the machine alone first (--concurrency 1 for one)\n`,
+    );
+  }
   // First Ctrl-C: each scenario heals its faults, stops its environment and ends inconclusive,
   // and the report is still written; a second one exits at once (the next run sweeps whatever
   // is left). vitest's own cancellation is not used: it marks the running test skipped and kills
@@ -57,17 +60,36 @@ export async function run(options: {
       }
     }
   };
-  // vitest's reporter exits the process on SIGINT/SIGTERM, which would kill the workers before
-  // their clean-up: ours replace its handlers.
-  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-    for (const listener of process.listeners(signal)) process.off(signal, listener);
-    process.on(signal, interrupt);
-  }
   try {
-    await vitest.start(files);
-    const names = vitest.state
-      .getFiles()
-      .flatMap((file) => file.tasks.filter((task) => task.mode === 'run').map((task) => task.name));
+    const names: string[] = [];
+    for (const pass of passes) {
+      if (interrupts > 0) break;
+      // Read by vitest.config.ts (loaded anew by each createVitest): the scenarios project's workers.
+      process.env.MCP_CHAOS_CONCURRENCY = String(pass.concurrency);
+      const vitest = await createVitest({
+        root: projectRoot,
+        project: ['scenarios'],
+        run: true,
+        watch: false,
+        ...(testNamePattern ? { testNamePattern } : {}),
+      });
+      // vitest's reporter exits the process on SIGINT/SIGTERM, which would kill the workers
+      // before their clean-up: ours replace its handlers.
+      for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+        for (const listener of process.listeners(signal)) process.off(signal, listener);
+        process.on(signal, interrupt);
+      }
+      try {
+        await vitest.start(pass.files);
+        names.push(
+          ...vitest.state
+            .getFiles()
+            .flatMap((file) => file.tasks.filter((task) => task.mode === 'run').map((task) => task.name)),
+        );
+      } finally {
+        await vitest.close();
+      }
+    }
     if (names.length === 0) {
       process.stderr.write(
         'mcp-chaos: no scenario matched: see `mcp-chaos list` for the names, or check --grep\n',
@@ -97,8 +119,38 @@ export async function run(options: {
   } finally {
     process.off('SIGINT', interrupt);
     process.off('SIGTERM', interrupt);
-    await vitest.close();
   }
+}
+
+interface Pass {
+  files: string[];
+  concurrency: number;
+}
+
+/**
+ * One vitest run, or two when scenarios run at once: first the built-in scenarios marked
+ * `exclusive`, one at a time, then the others `concurrency` at a time. `files` empty means the
+ * whole built-in suite (then listed here, to be split).
+ */
+export async function planPasses(files: string[], concurrency: number): Promise<Pass[]> {
+  if (concurrency <= 1) return [{ files, concurrency: 1 }];
+  const all = files.length > 0 ? files : await builtInFiles();
+  const exclusive = new Set(
+    (await builtInDefinitions())
+      .filter((d) => d.exclusive)
+      .map((d) => join(projectRoot, 'scenarios', `${d.name}.scenario.ts`)),
+  );
+  const alone = all.filter((f) => exclusive.has(resolve(f)));
+  const rest = all.filter((f) => !exclusive.has(resolve(f)));
+  return [
+    ...(alone.length > 0 ? [{ files: alone, concurrency: 1 }] : []),
+    ...(rest.length > 0 ? [{ files: rest, concurrency }] : []),
+  ];
+}
+
+async function builtInFiles(): Promise<string[]> {
+  const dir = join(projectRoot, 'scenarios');
+  return (await readdir(dir)).filter((f) => f.endsWith('.scenario.ts')).map((f) => join(dir, f));
 }
 
 /**
@@ -139,11 +191,15 @@ async function selection(
   };
 }
 
-async function builtInNames(): Promise<string[]> {
+async function builtInDefinitions(): Promise<{ name: string; exclusive?: boolean }[]> {
   const module = (await import(join(projectRoot, 'scenarios', 'definitions', 'index.ts'))) as {
-    builtInScenarios: { name: string }[];
+    builtInScenarios: { name: string; exclusive?: boolean }[];
   };
-  return module.builtInScenarios.map((s) => s.name);
+  return module.builtInScenarios;
+}
+
+async function builtInNames(): Promise<string[]> {
+  return (await builtInDefinitions()).map((s) => s.name);
 }
 
 /**

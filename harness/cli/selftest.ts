@@ -1,10 +1,12 @@
 import { mkdir } from 'node:fs/promises';
+import { availableParallelism } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { HarnessError } from '../errors.ts';
 import type { RuntimeChoice } from '../runtime/select.ts';
 import { formatSelfTest, runSelfTests, type SelfTestCase } from '../selftest/index.ts';
 import { referenceTarget } from '../target/definition.ts';
+import { defaultConcurrency } from './args.ts';
 
 const projectRoot = resolve(fileURLToPath(new URL('../..', import.meta.url)));
 
@@ -22,6 +24,7 @@ export async function selftest(options: {
   seed: number;
   reportDir: string;
   defects: string[];
+  concurrency?: number | undefined;
 }): Promise<number> {
   const all = await builtInSelfTests();
   const unknown = options.defects.filter((d) => !all.some((c) => c.defect === d));
@@ -50,6 +53,7 @@ export async function selftest(options: {
       reportDir,
       goodTarget: referenceTarget(),
       signal: cancel.signal,
+      concurrency: options.concurrency ?? defaultConcurrency('quick', availableParallelism()),
       progress: (line) => process.stderr.write(`[mcp-chaos] ${line}\n`),
     });
     process.stdout.write(`\n${formatSelfTest(report)}\n  (journals and selftest.json in ${reportDir})\n`);

@@ -17,7 +17,10 @@ export interface Fault {
    * measured from its completion rather than from the end of its phase.
    */
   readonly instant?: boolean;
-  /** A string it resolves to becomes the detail of the journal's inject event ("terminated 4 backends"). */
+  /**
+   * A string it resolves to becomes the detail of the journal's inject event ("terminated 4
+   * backends"); `{ detail, data }` adds figures a check reads back (numbers by name).
+   */
   inject(env: StartedEnvironment): Promise<unknown>;
   heal(env: StartedEnvironment): Promise<void>;
 }

@@ -14,3 +14,4 @@ export type {
 export { isLoadFault, type LoadEffect, type LoadFault, type NoisyUserOptions } from './load-faults.ts';
 export type { KillOptions, KillSignal } from './target-faults.ts';
 export type { Timing } from './timing.ts';
+export type { UpstreamFailingOptions, UpstreamSlowOptions } from './upstream-faults.ts';

@@ -85,7 +85,7 @@ describe('link fault options', () => {
     ],
     [
       () => Fault.latency('target→nowhere' as LinkName, { latencyMs: 1 }),
-      /"target→nowhere" is not a link \(links: client→target, target→postgres, target→identity\)/,
+      /"target→nowhere" is not a link \(links: client→target, target→postgres, target→identity, target→upstream\)/,
     ],
     [
       () => Fault.bandwidth(PG, { kbPerSecond: 0 }),

@@ -60,7 +60,7 @@ describe('load faults', () => {
       ],
       [
         () => loose.noisyUser?.({ rate: 5, role: 'admin' }),
-        /role must be one of agent, auditor, customer, got "admin"/,
+        /role must be one of agent, auditor, customer, manager, billing_admin, got "admin"/,
       ],
       [
         () => loose.noisyUser?.({ rate: 5, maxInFlight: 1.5 }),

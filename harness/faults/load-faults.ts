@@ -1,9 +1,9 @@
+import { ROLES } from '../journal/index.ts';
 import type { Role } from '../load/index.ts';
 import type { Fault as FaultSpec } from './fault.ts';
 import type { Timing } from './timing.ts';
 import { checkOptions, checkTiming, invalid } from './validate.ts';
 
-const ROLES = ['agent', 'auditor', 'customer'] as const;
 const MAX_MULTIPLIER = 1000;
 const MAX_RATE = 100_000;
 

@@ -6,9 +6,13 @@ import { z } from 'zod';
  * high-resolution clock) so that a journal read offline orders exactly as it was written.
  */
 
+/** The roles a target's identities may have (the reference server knows each). */
+export const ROLES = ['agent', 'auditor', 'customer', 'manager', 'billing_admin'] as const;
+export type Role = (typeof ROLES)[number];
+
 export const identitySchema = z.object({
   tenant: z.string(),
-  role: z.enum(['agent', 'auditor', 'customer']),
+  role: z.enum(ROLES),
   customer: z.string().optional(),
 });
 export type IdentityClaims = z.infer<typeof identitySchema>;
@@ -29,7 +33,15 @@ export const datasetRecord = z.object({
   type: z.literal('dataset'),
   tenants: z.array(z.object({ id: z.string(), name: z.string() })),
   customers: z.array(
-    z.object({ id: z.string(), tenantId: z.string(), name: z.string(), email: z.string(), tier: z.string() }),
+    z.object({
+      id: z.string(),
+      tenantId: z.string(),
+      name: z.string(),
+      email: z.string(),
+      // Optional: journals recorded before phones were seeded have none.
+      phone: z.string().optional(),
+      tier: z.string(),
+    }),
   ),
   orders: z.array(
     z.object({
@@ -40,6 +52,18 @@ export const datasetRecord = z.object({
       createdAt: z.string(),
     }),
   ),
+  /** Knowledge-base articles (absent in journals from before the knowledge base). */
+  articles: z
+    .array(
+      z.object({
+        id: z.string(),
+        tenantId: z.string(),
+        title: z.string(),
+        body: z.string(),
+        visibility: z.enum(['public', 'internal']),
+      }),
+    )
+    .optional(),
 });
 
 export const phaseRecord = z.object({
@@ -88,6 +112,13 @@ export const callRecord = z.object({
    */
   attempt: z.number().int().min(2).optional(),
   retryOf: z.string().optional(),
+  /**
+   * The target answered 404 for the client's session (it had forgotten it: a restart, an
+   * eviction), and the client did what the MCP spec asks: a new session (initialize), then the
+   * same call once more on it. The outcome is that second sending's; absent when nothing of the
+   * kind happened.
+   */
+  reinitialized: z.literal(true).optional(),
 });
 export type CallRecord = z.infer<typeof callRecord>;
 
@@ -103,6 +134,8 @@ export const faultRecord = z.object({
   at: z.number(),
   link: z.string().optional(),
   detail: z.string().optional(),
+  /** Figures a check reads back (a backup's recovery point, a restore's duration), by name. */
+  data: z.record(z.string(), z.number()).optional(),
 });
 
 /**
@@ -201,6 +234,34 @@ export function seriesKey(name: string, labels: Readonly<Record<string, string>>
   return `${name}{${names.map((label) => `${label}="${quote(labels[label] ?? '')}"`).join(',')}}`;
 }
 
+export const piiSource = z.enum(['database', 'state', 'logs']);
+export type PiiSource = z.infer<typeof piiSource>;
+
+/** What one source of a PII scan covered, or why it could not be read. */
+export const piiSourceScan = z.object({
+  source: piiSource,
+  /** What was searched, in words: `12 columns of 5 tables`, `2 files`, `1234 lines`. */
+  scanned: z.string(),
+  /** Set when the source could not be searched (in full): the scan is then incomplete. */
+  error: z.string().optional(),
+});
+export type PiiSourceScan = z.infer<typeof piiSourceScan>;
+
+/** One place a plaintext value was found. */
+export const piiHit = z.object({
+  source: piiSource,
+  /** `customers.email`, `audit-spool.jsonl line 3`, `log line 1234`. */
+  location: z.string(),
+  kind: z.string(),
+  /** The record the value belongs to (a customer id). */
+  owner: z.string(),
+  /** The value masked (first two characters and the length): never the value itself. */
+  masked: z.string(),
+  /** How many rows (database) or occurrences there were at this location. */
+  occurrences: z.number().int(),
+});
+export type PiiHit = z.infer<typeof piiHit>;
+
 /** State read from the target at the end of the run (through its admin contract). */
 export const snapshotRecord = z.discriminatedUnion('name', [
   z.object({
@@ -211,12 +272,37 @@ export const snapshotRecord = z.discriminatedUnion('name', [
       z.object({ id: z.string(), tenantId: z.string(), customerId: z.string(), idempotencyKey: z.string() }),
     ),
   }),
+  /** The billing updates the target applied (update_billing): ids and idempotency keys only. */
+  z.object({
+    type: z.literal('snapshot'),
+    name: z.literal('billing'),
+    at: z.number(),
+    updates: z.array(
+      z.object({ id: z.string(), tenantId: z.string(), customerId: z.string(), idempotencyKey: z.string() }),
+    ),
+  }),
   /** The target's audit log: one row per audited tool call (no personal data). */
   z.object({
     type: z.literal('snapshot'),
     name: z.literal('audit'),
     at: z.number(),
     audit: z.array(z.object({ correlationId: z.string().nullable(), tool: z.string(), outcome: z.string() })),
+  }),
+  /**
+   * Where the seeded plaintext sensitive values (emails, phones) were found after the run: the
+   * target's database, its STATE_DIR files, its logs. Values appear masked only (first two
+   * characters and the length), with the record they belong to.
+   */
+  z.object({
+    type: z.literal('snapshot'),
+    name: z.literal('piiScan'),
+    at: z.number(),
+    /** How many distinct values were searched for. */
+    values: z.number().int(),
+    sources: z.array(piiSourceScan),
+    hits: z.array(piiHit),
+    /** Hits found, before the list was capped. */
+    hitsTotal: z.number().int(),
   }),
 ]);
 

@@ -3,7 +3,13 @@ import type { RecordOf } from '../journal/records.ts';
 import { classifyResult, classifyThrown } from './classify.ts';
 import type { Clock } from './clock.ts';
 import type { WorkloadContext } from './executor.ts';
-import { BUILD_KEY, CORRELATION_KEY, type McpSession, type ToolResult } from './mcp-contract.ts';
+import {
+  BUILD_KEY,
+  type CallNotes,
+  CORRELATION_KEY,
+  type McpSession,
+  type ToolResult,
+} from './mcp-contract.ts';
 import type { PlannedCall } from './workload.ts';
 
 /**
@@ -30,8 +36,9 @@ export async function makeCall(
   const phase = ctx.phase();
   let result: ToolResult | undefined;
   let classified: ReturnType<typeof classifyResult>;
+  const notes: CallNotes = {};
   try {
-    result = await session.call(plan.tool, plan.args, call.correlationId, call.timeoutMs);
+    result = await session.call(plan.tool, plan.args, call.correlationId, call.timeoutMs, notes);
     classified = classifyResult(result);
   } catch (error) {
     classified = classifyThrown(error);
@@ -57,6 +64,7 @@ export async function makeCall(
     ...(typeof meta[CORRELATION_KEY] === 'string' ? { echoedCorrelationId: meta[CORRELATION_KEY] } : {}),
     ...(result ? { resultDigest: digest(result), result: result.structuredContent } : {}),
     ...(call.retry ? { attempt: call.retry.attempt, retryOf: call.retry.retryOf } : {}),
+    ...(notes.reinitialized ? { reinitialized: true as const } : {}),
   };
   ctx.append(record);
   return record;

@@ -8,7 +8,13 @@ import {
 import { Agent, type Dispatcher } from 'undici';
 import type { IdentityClaims } from '../journal/records.ts';
 import { harnessVersion } from '../version.ts';
-import { CORRELATION_KEY, MalformedResponse, type McpSession, type ToolResult } from './mcp-contract.ts';
+import {
+  type CallNotes,
+  CORRELATION_KEY,
+  MalformedResponse,
+  type McpSession,
+  type ToolResult,
+} from './mcp-contract.ts';
 
 /**
  * A lean MCP client over Streamable HTTP on undici: the load driver's default, because the SDK's
@@ -26,24 +32,34 @@ export class McpHttpSession implements McpSession {
   readonly #url: URL;
   readonly #headers: Record<string, string>;
   readonly #dispatcher: Dispatcher;
+  readonly #churn: boolean;
   #nextId = 0;
+  /** The re-initialization under way, if any: concurrent calls that met the same 404 share it. */
+  #reinit: Promise<void> | undefined;
 
   private constructor(
     identity: IdentityClaims,
     url: URL,
     headers: Record<string, string>,
     dispatcher: Dispatcher,
+    churn: boolean,
   ) {
     this.identity = identity;
     this.#url = url;
     this.#headers = headers;
     this.#dispatcher = dispatcher;
+    this.#churn = churn;
   }
 
+  /**
+   * `churn`: every call opens a new session first and abandons the old one without a DELETE, as
+   * a crashing or careless client does (the session-churn workload); the target must evict them.
+   */
   static async connect(
     mcpUrl: string,
     identity: IdentityClaims & { token: string },
     timeoutMs = 10_000,
+    churn = false,
   ): Promise<McpHttpSession> {
     const { token, ...claims } = identity;
     const headers: Record<string, string> = {
@@ -51,8 +67,17 @@ export class McpHttpSession implements McpSession {
       'content-type': 'application/json',
       accept: 'application/json, text/event-stream',
     };
-    const session = new McpHttpSession(claims, new URL(mcpUrl), headers, sharedAgent());
-    const init = (await session.#request(
+    const session = new McpHttpSession(claims, new URL(mcpUrl), headers, sharedAgent(), churn);
+    await session.#initialize(timeoutMs);
+    return session;
+  }
+
+  /** The initialize handshake; a session id the target gives is kept for every later request. */
+  async #initialize(timeoutMs: number): Promise<void> {
+    const headers = this.#headers;
+    delete headers['mcp-session-id'];
+    delete headers['mcp-protocol-version'];
+    const init = (await this.#request(
       'initialize',
       {
         protocolVersion: LATEST_PROTOCOL_VERSION,
@@ -66,8 +91,7 @@ export class McpHttpSession implements McpSession {
       throw new Error(`Server's protocol version is not supported: ${String(version)}`);
     }
     headers['mcp-protocol-version'] = version;
-    await session.#notify('notifications/initialized', undefined);
-    return session;
+    await this.#notify('notifications/initialized', undefined);
   }
 
   async call(
@@ -75,13 +99,34 @@ export class McpHttpSession implements McpSession {
     args: Record<string, unknown>,
     correlationId: string,
     timeoutMs: number,
+    notes?: CallNotes,
   ): Promise<ToolResult> {
-    const result = await this.#request(
-      'tools/call',
-      { name: tool, arguments: args, _meta: { [CORRELATION_KEY]: correlationId } },
-      timeoutMs,
-    );
-    return checkToolResult(result);
+    const deadline = performance.now() + timeoutMs;
+    const left = () => Math.max(1, Math.round(deadline - performance.now()));
+    if (this.#churn) await this.#initialize(timeoutMs);
+    const params = { name: tool, arguments: args, _meta: { [CORRELATION_KEY]: correlationId } };
+    const sessionId = this.#headers['mcp-session-id'];
+    try {
+      return checkToolResult(await this.#request('tools/call', params, timeoutMs));
+    } catch (error) {
+      // 404 on a session: the target no longer knows it (restarted, evicted), so the call was
+      // never processed and is safe to send again. The spec's client starts a new session with
+      // initialize; one retry only, so a target that answers 404 forever still fails the call.
+      if (!(error instanceof StreamableHTTPError && error.code === 404 && sessionId !== undefined))
+        throw error;
+      await this.#reinitialize(sessionId, left());
+      if (notes) notes.reinitialized = true;
+      return checkToolResult(await this.#request('tools/call', params, left()));
+    }
+  }
+
+  /** Opens a new session unless another call already replaced `staleId`. */
+  async #reinitialize(staleId: string, timeoutMs: number): Promise<void> {
+    if (this.#headers['mcp-session-id'] !== staleId && this.#reinit === undefined) return;
+    this.#reinit ??= this.#initialize(timeoutMs).finally(() => {
+      this.#reinit = undefined;
+    });
+    await this.#reinit;
   }
 
   async close(): Promise<void> {

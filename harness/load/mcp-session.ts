@@ -5,6 +5,7 @@ import { SdkSession } from './mcp-sdk-session.ts';
 
 export {
   BUILD_KEY,
+  type CallNotes,
   CORRELATION_KEY,
   MalformedResponse,
   type ToolResult,
@@ -20,6 +21,8 @@ export interface ConnectOptions {
   client?: McpClientKind;
   /** Budget for the initialize handshake. */
   timeoutMs?: number;
+  /** Open a new session before every call and abandon the old one (session churn; `http` client only). */
+  churn?: boolean;
 }
 
 export type McpSession = Session;
@@ -32,6 +35,6 @@ export const McpSession = {
     options: ConnectOptions = {},
   ): Promise<Session> {
     if (options.client === 'sdk') return SdkSession.connect(mcpUrl, identity, options.timeoutMs);
-    return McpHttpSession.connect(mcpUrl, identity, options.timeoutMs);
+    return McpHttpSession.connect(mcpUrl, identity, options.timeoutMs, options.churn);
   },
 };

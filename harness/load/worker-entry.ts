@@ -45,7 +45,10 @@ async function main(port: NonNullable<typeof parentPort>, input: WorkerInput): P
     input.identities.map((identity) =>
       Promise.all(
         Array.from({ length: input.sessionsPerIdentity }, () =>
-          McpSession.connect(input.mcpUrl, identity, { client: input.client }),
+          McpSession.connect(input.mcpUrl, identity, {
+            client: input.client,
+            ...(input.churn ? { churn: true } : {}),
+          }),
         ),
       ),
     ),

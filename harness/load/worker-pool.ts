@@ -17,6 +17,7 @@ export interface WorkerPoolOptions {
   identities: Identity[];
   sessionsPerIdentity: number;
   client: McpClientKind;
+  churn?: boolean;
   profile: RateProfile;
   mix: ToolMix;
   callTimeoutMs: number;
@@ -51,6 +52,7 @@ export async function runInWorkers(
       identities: options.identities,
       sessionsPerIdentity: Math.max(1, Math.ceil(share(options.sessionsPerIdentity))),
       client: options.client,
+      ...(options.churn ? { churn: true } : {}),
       profile,
       mix: options.mix,
       callTimeoutMs: options.callTimeoutMs,

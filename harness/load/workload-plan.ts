@@ -22,6 +22,8 @@ export interface ResolvedWorkload {
   mix: ToolMix;
   callTimeoutMs: number;
   client: McpClientKind;
+  /** Every call opens a new session and abandons the previous one (see CommonWorkload.churnSessions). */
+  churn: boolean;
   roles: Role[];
   /** Sessions per identity of the main stream: the in-flight cap (open model) or the VUs per identity. */
   sessionsPerIdentity(identities: number): number;
@@ -49,6 +51,7 @@ export function resolveWorkload(spec: WorkloadSpec, timelineMs: number): Resolve
     mix: spec.mix ?? DEFAULT_MIX,
     callTimeoutMs: parseDuration(spec.callTimeout ?? '15s'),
     client: spec.client ?? 'http',
+    churn: spec.churnSessions ?? false,
     roles: spec.roles ?? ['agent'],
     workers: 1,
     retry: resolveRetry(spec.retry),

@@ -70,6 +70,7 @@ export async function runWorkload(
             identities: workers.identities,
             sessionsPerIdentity: workload.sessionsPerIdentity(workers.identities.length),
             client: workload.client,
+            churn: workload.churn,
             profile,
             endMs: timelineMs,
             maxInFlightPerIdentity: spec.maxInFlightPerIdentity ?? 32,

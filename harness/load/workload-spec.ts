@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ROLES, type Role } from '../journal/records.ts';
 import type { McpClientKind } from './mcp-session.ts';
 import { RETRY_OUTCOMES, type RetrySpec } from './retry.ts';
 import { parseDuration, type Stage } from './schedule.ts';
@@ -6,7 +7,7 @@ import { TOOLS, type ToolMix } from './workload.ts';
 
 /** A k6 duration (`500ms`, `10s`, `2m`, `1h`) or milliseconds. */
 export type Duration = string | number;
-export type Role = 'agent' | 'auditor' | 'customer';
+export type { Role };
 
 interface CommonWorkload {
   /** Relative weights of the tools (default: lookup_customer 50, list_orders 35, create_ticket 15). */
@@ -25,6 +26,12 @@ interface CommonWorkload {
    * only where the target answered them the same way.
    */
   retry?: RetrySpec;
+  /**
+   * Session churn: every call opens a new MCP session (initialize) first and abandons the one
+   * before without closing it, as crashed or careless clients do; a stateful target must evict
+   * what they leave behind. `http` client only.
+   */
+  churnSessions?: boolean;
 }
 
 interface OpenModel {
@@ -113,10 +120,7 @@ const common = {
     .partialRecord(z.enum(TOOLS), z.number().min(0))
     .refine((m) => Object.values(m).some((w) => (w ?? 0) > 0), 'give at least one tool a weight above 0')
     .optional(),
-  roles: z
-    .array(z.enum(['agent', 'auditor', 'customer']))
-    .min(1)
-    .optional(),
+  roles: z.array(z.enum(ROLES)).min(1).optional(),
   // Checks rely on calls ending at most 5 minutes after they start (recoversWithin's reordering window).
   callTimeout: duration
     .refine((v) => {
@@ -129,6 +133,7 @@ const common = {
     }, 'give a call budget from 100ms to 5m')
     .optional(),
   client: z.enum(['http', 'sdk']).optional(),
+  churnSessions: z.boolean().optional(),
   retry: z
     .object({
       attempts: z.number().int().min(1, 'give 1 to 5 extra attempts').max(5, 'give 1 to 5 extra attempts'),
@@ -163,7 +168,7 @@ const openModel = {
   noisy: z
     .object({
       rate: z.number().positive().max(MAX_RATE),
-      role: z.enum(['agent', 'auditor', 'customer']).optional(),
+      role: z.enum(ROLES).optional(),
       maxInFlight: z.number().int().min(1).max(1000).optional(),
       at: duration.optional(),
       duration: duration.optional(),
@@ -233,6 +238,9 @@ export function workloadIssues(value: unknown, timelineMs: number): string[] {
   }
   const spec = value as WorkloadSpec;
   const issues: string[] = [];
+  if (spec.churnSessions && spec.client === 'sdk') {
+    issues.push(`churnSessions: only the 'http' client churns sessions; drop client: 'sdk'`);
+  }
   if ('stages' in spec) {
     const total = spec.stages.reduce((sum, s) => sum + parseDuration(s.duration), 0);
     if (total > timelineMs) {

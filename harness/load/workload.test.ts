@@ -1,10 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { generateDataset } from '../dataset/generate.ts';
+import { ARTICLE_TOPICS, generateDataset } from '../dataset/generate.ts';
 import { HarnessError } from '../errors.ts';
 import type { JournalRecord, RecordOf } from '../journal/index.ts';
+import { Random } from '../random.ts';
 import { FakeClock } from './fake-clock.ts';
 import type { McpSession, ToolResult } from './mcp-contract.ts';
 import { profileMs, rampingArrivals } from './schedule.ts';
+import { DEFAULT_MIX, planCall, testCardNumber, UNMATCHED_QUERY } from './workload.ts';
 import { noisyProfile, plannedSequenceDigest, resolveWorkload } from './workload-plan.ts';
 import { runWorkload } from './workload-run.ts';
 import { type WorkloadSpec, workloadIssues } from './workload-spec.ts';
@@ -251,5 +253,93 @@ describe('runWorkload on a virtual clock', () => {
     // Two VUs, a 5 ms call and no think time: 400 calls a second each, for 3 s, not 1 s.
     expect(calls.filter((c) => c.intendedStart - t0 >= 2000)).toHaveLength(400);
     expect((calls.at(-1)?.intendedStart ?? t0) - t0).toBeGreaterThan(2990);
+  });
+});
+
+describe('planCall for get_order_status', () => {
+  const dataset = generateDataset(7);
+  const tenant = dataset.tenants[0]?.id ?? '';
+
+  it("asks only for orders the identity may see: its tenant's, or a customer's own", () => {
+    const random = new Random(3);
+    const agent = { tenant, role: 'agent' as const };
+    const tenantCustomers = new Set(dataset.customers.filter((c) => c.tenantId === tenant).map((c) => c.id));
+    for (let i = 0; i < 200; i++) {
+      const planned = planCall(random, agent, dataset, { get_order_status: 1 }, `k${i}`);
+      expect(planned.tool).toBe('get_order_status');
+      const order = dataset.orders.find((o) => o.id === planned.args.orderId);
+      expect(order && tenantCustomers.has(order.customerId)).toBe(true);
+    }
+    const owner = dataset.orders.find((o) => tenantCustomers.has(o.customerId))?.customerId ?? '';
+    const customer = { tenant, role: 'customer' as const, customer: owner };
+    for (let i = 0; i < 50; i++) {
+      const planned = planCall(random, customer, dataset, { get_order_status: 1 }, `c${i}`);
+      const order = dataset.orders.find((o) => o.id === planned.args.orderId);
+      expect(order?.customerId).toBe(owner);
+    }
+  });
+
+  it('asks a customer without orders for its order list instead', () => {
+    const lonely = dataset.customers.find((c) => !dataset.orders.some((o) => o.customerId === c.id));
+    expect(lonely).toBeDefined();
+    const identity = {
+      tenant: lonely?.tenantId ?? '',
+      role: 'customer' as const,
+      customer: lonely?.id ?? '',
+    };
+    const planned = planCall(new Random(1), identity, dataset, { get_order_status: 1 }, 'k');
+    expect(planned).toEqual({ tool: 'list_orders', args: { customerId: lonely?.id, limit: 20 } });
+  });
+
+  it('is not in the default mix: scenarios opt in', () => {
+    expect(DEFAULT_MIX).not.toHaveProperty('get_order_status');
+  });
+});
+
+describe('planCall: the role-mix tools', () => {
+  const luhn = (digits: string) =>
+    [...digits].reverse().reduce((sum, ch, i) => {
+      const d = Number(ch) * (i % 2 === 1 ? 2 : 1);
+      return sum + (d > 9 ? d - 9 : d);
+    }, 0) %
+      10 ===
+    0;
+
+  it('makes Luhn-valid test card numbers', () => {
+    const random = new Random(11);
+    for (let i = 0; i < 200; i++) {
+      const number = testCardNumber(random);
+      expect(number).toMatch(/^4000\d{12}$/);
+      expect(luhn(number)).toBe(true);
+    }
+  });
+
+  it('plans searches for a topic (or the unmatched word), billing updates and analytics', () => {
+    const dataset = generateDataset(1);
+    const identity = { tenant: dataset.tenants[0]?.id ?? '', role: 'billing_admin' as const };
+    const random = new Random(5);
+    const seen = new Set<string>();
+    for (let i = 0; i < 300; i++) {
+      const { tool, args } = planCall(
+        random,
+        identity,
+        dataset,
+        { search_knowledge_base: 1, update_billing: 1, analytics_summary: 1 },
+        `key-${i}`,
+      );
+      seen.add(tool);
+      if (tool === 'search_knowledge_base') {
+        expect([...ARTICLE_TOPICS, UNMATCHED_QUERY]).toContain(args.query);
+        expect([3, 10, 20]).toContain(args.limit);
+      } else if (tool === 'update_billing') {
+        const owner = dataset.customers.find((c) => c.id === args.customerId);
+        expect(owner?.tenantId).toBe(identity.tenant);
+        expect(args).toMatchObject({
+          idempotencyKey: `key-${i}`,
+          cardNumber: expect.stringMatching(/^\d{16}$/),
+        });
+      } else expect(args).toEqual({});
+    }
+    expect(seen).toEqual(new Set(['search_knowledge_base', 'update_billing', 'analytics_summary']));
   });
 });

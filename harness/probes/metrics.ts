@@ -24,6 +24,9 @@ export const DEFAULT_METRICS: readonly string[] = [
   'nodejs_eventloop_lag_p99_seconds',
   'nodejs_active_handles_total',
   'nodejs_active_requests_total',
+  // Stateful MCP sessions held, and how they ended (closed, idle, capacity, shutdown).
+  'mcp_sessions_open',
+  'mcp_sessions_ended_total',
 ];
 
 /** GET /metrics from the target's admin port; the selected families' series become `values`. */

@@ -3,13 +3,13 @@
  * with the parts that are the same everywhere (identity issuer, Toxiproxy proxies, dataset):
  *
  *   startInfra() → PostgreSQL + Toxiproxy running
- *   (environment starts the identity issuer on infra.hostAddress, creates the proxies)
+ *   (environment starts the identity issuer and the shipping service on infra.hostAddress, creates the proxies)
  *   startTarget(env) → one target instance running, dialling its dependencies through the proxies
  */
 
 export type RuntimeName = 'local' | 'containers';
 
-export const LINKS = ['client→target', 'target→postgres', 'target→identity'] as const;
+export const LINKS = ['client→target', 'target→postgres', 'target→identity', 'target→upstream'] as const;
 export type LinkName = (typeof LINKS)[number];
 
 /** Receives one human-readable line per step of long work (environment start, image builds). */
@@ -66,11 +66,30 @@ export interface TargetExitEvent extends TargetExit {
 
 export type TargetExitListener = (exit: TargetExitEvent) => void;
 
+/** One file of a target instance's STATE_DIR. */
+export interface StateFile {
+  /** Its path relative to STATE_DIR. */
+  path: string;
+  content: Buffer;
+}
+
 export interface StartedTarget {
   /** Admin port URL (healthz/readyz/metrics/version/dataset), reached directly from the harness. */
   readonly adminUrl: string;
   /** Last lines the target printed, for error messages. */
   logs(): string;
+  /**
+   * Calls `listener` with the lines still kept of what the target printed so far (its start-up),
+   * then every line it prints from now on, across its restarts (all of them, where logs() keeps
+   * only the last few). Returns the unsubscribe. Optional: a runtime
+   * that cannot follow the output leaves it out, and what reads logs says so.
+   */
+  onLog?(listener: (line: string) => void): () => void;
+  /**
+   * The files in the instance's STATE_DIR (the target contract's local state: the reference
+   * server's audit spool), read now. Optional, like onLog.
+   */
+  stateFiles?(): Promise<StateFile[]>;
   /** Its memory and CPU now; rejects (HarnessError) while the instance is not running. */
   resourceUsage(): Promise<ResourceUsage>;
   /**
@@ -102,7 +121,7 @@ export interface StartedInfra {
   readonly postgresUrl: string;
   /** host:port where Toxiproxy dials PostgreSQL. */
   readonly postgresUpstream: string;
-  /** Address host-side services (the identity issuer) bind to so that Toxiproxy can reach them. */
+  /** Address host-side services (the identity issuer, the shipping service) bind to so that Toxiproxy can reach them. */
   readonly hostAddress: string;
   /** host:port where Toxiproxy dials the target's MCP port. */
   readonly targetUpstream: string;

@@ -6,6 +6,7 @@ import { IdentityIssuer } from '../identity/issuer.ts';
 import type { IdentityClaims } from '../journal/records.ts';
 import { Links } from '../links/index.ts';
 import { referenceTarget, type TargetDefinition } from '../target/definition.ts';
+import { ShippingService } from '../upstream/index.ts';
 import {
   LINKS,
   type LinkName,
@@ -20,6 +21,7 @@ import {
   type TargetExitListener,
 } from './backend.ts';
 import { localRuntime } from './local/index.ts';
+import { TargetLogFollower } from './log-follower.ts';
 import { type RuntimeChoice, resolveRuntime } from './select.ts';
 import { TargetAdmin } from './target-admin.ts';
 import { httpOk, waitFor } from './wait.ts';
@@ -75,9 +77,12 @@ export class Environment {
     const started = Date.now();
     const infra = await backend.startInfra(progress);
     let identity: IdentityIssuer | undefined;
+    let shipping: ShippingService | undefined;
     let target: StartedTarget | undefined;
+    let targetLogs: TargetLogFollower | undefined;
     try {
       identity = await IdentityIssuer.start(infra.hostAddress);
+      shipping = await ShippingService.start(infra.hostAddress);
       const address = Object.fromEntries(
         await Promise.all(LINKS.map(async (link) => [link, await infra.proxyAddress(link)] as const)),
       ) as Record<LinkName, Awaited<ReturnType<StartedInfra['proxyAddress']>>>;
@@ -85,6 +90,7 @@ export class Environment {
         'client→target': infra.targetUpstream,
         'target→postgres': infra.postgresUpstream,
         'target→identity': identity.address,
+        'target→upstream': shipping.address,
       };
       const links = await Links.create(
         infra.toxiproxyUrl,
@@ -92,13 +98,20 @@ export class Environment {
       );
       progress(`links: ${LINKS.map((l) => `${l} (${address[l].listen} → ${upstream[l]})`).join(', ')}`);
       const adminToken = randomBytes(16).toString('hex');
+      // A key of its own per environment, passed like the admin token: the target contract's
+      // data protection (personal data encrypted at rest) needs one, and none outlives the run.
+      // A target definition may fix it (another process sharing the database needs the same).
+      const piiKey = this.#target.env.PII_ENCRYPTION_KEY ?? randomBytes(32).toString('base64');
       const t = Date.now();
       target = await infra.startTarget({
         ...this.#target.env,
         DATABASE_URL: `postgres://${POSTGRES_USER}:${POSTGRES_PASSWORD}@${address['target→postgres'].fromTarget}/${POSTGRES_DB}`,
         JWKS_URL: `http://${address['target→identity'].fromTarget}/.well-known/jwks.json`,
+        SHIPPING_URL: `http://${address['target→upstream'].fromTarget}`,
         ADMIN_TOKEN: adminToken,
+        PII_ENCRYPTION_KEY: piiKey,
       });
+      targetLogs = new TargetLogFollower(target);
       const admin = new TargetAdmin(() => target?.adminUrl ?? '', adminToken);
       const started_ = target;
       await waitFor('target /readyz', () => httpOk(`${started_.adminUrl}/readyz`), {
@@ -110,7 +123,7 @@ export class Environment {
       const dataset = generateDataset(this.#seed, this.#dataset);
       await admin.loadDataset(dataset);
       progress(
-        `dataset loaded: ${dataset.tenants.length} tenants, ${dataset.customers.length} customers, ${dataset.orders.length} orders`,
+        `dataset loaded: ${dataset.tenants.length} tenants, ${dataset.customers.length} customers, ${dataset.orders.length} orders, ${dataset.articles?.length ?? 0} articles`,
       );
       const identities = await mintIdentities(identity, dataset);
       progress(`environment up in ${Date.now() - started} ms`);
@@ -118,6 +131,7 @@ export class Environment {
         runtime,
         infra,
         identity,
+        shipping,
         links,
         target,
         admin,
@@ -125,10 +139,13 @@ export class Environment {
         identities,
         mcpUrl: `http://${address['client→target'].fromHost}/mcp`,
         targetDefinition: this.#target,
+        targetLogs,
       });
     } catch (error) {
+      targetLogs?.stop();
       await target?.stop().catch(() => undefined);
       await identity?.stop().catch(() => undefined);
+      await shipping?.stop().catch(() => undefined);
       await infra.stop().catch(() => undefined);
       throw error;
     }
@@ -142,11 +159,19 @@ async function backendFor(runtime: RuntimeName, target: TargetDefinition): Promi
   return containersRuntime({ images: { target: target.image } });
 }
 
-/** Per tenant: an agent, an auditor, and a customer-role identity for its first customer. */
+/**
+ * Per tenant: one identity of each staff role (agent, auditor, manager, billing_admin) and a
+ * customer-role identity for its first customer.
+ */
 async function mintIdentities(issuer: IdentityIssuer, dataset: Dataset): Promise<Identity[]> {
   const claims: IdentityClaims[] = [];
   for (const tenant of dataset.tenants) {
-    claims.push({ tenant: tenant.id, role: 'agent' }, { tenant: tenant.id, role: 'auditor' });
+    claims.push(
+      { tenant: tenant.id, role: 'agent' },
+      { tenant: tenant.id, role: 'auditor' },
+      { tenant: tenant.id, role: 'manager' },
+      { tenant: tenant.id, role: 'billing_admin' },
+    );
     const first = dataset.customers.find((c) => c.tenantId === tenant.id);
     if (first) claims.push({ tenant: tenant.id, role: 'customer', customer: first.id });
   }
@@ -157,6 +182,7 @@ interface Parts {
   runtime: RuntimeName;
   infra: StartedInfra;
   identity: IdentityIssuer;
+  shipping: ShippingService;
   links: Links;
   target: StartedTarget;
   admin: TargetAdmin;
@@ -164,6 +190,7 @@ interface Parts {
   identities: Identity[];
   mcpUrl: string;
   targetDefinition: TargetDefinition;
+  targetLogs: TargetLogFollower;
 }
 
 /** A running environment. Stop it (or `await using` it): every link healed, everything stopped. */
@@ -199,6 +226,14 @@ export class StartedEnvironment implements AsyncDisposable {
     return `http://${this.#parts.infra.targetUpstream}/mcp`;
   }
 
+  /**
+   * The target's upstream (the shipping-status service, behind `target→upstream`): its controls
+   * are the upstream faults (Fault.upstreamSlow, upstreamFailing, upstreamHang).
+   */
+  get shipping(): ShippingService {
+    return this.#parts.shipping;
+  }
+
   get toxiproxyUrl(): string {
     return this.#parts.infra.toxiproxyUrl;
   }
@@ -216,6 +251,14 @@ export class StartedEnvironment implements AsyncDisposable {
    */
   onTargetExit(listener: TargetExitListener): () => void {
     return this.target.onExit(listener);
+  }
+
+  /**
+   * Every line the target prints during the run, numbered from its start (lines printed before the
+   * first subscription are replayed to it). Undefined when the runtime cannot follow the output.
+   */
+  get targetLogs(): TargetLogFollower | undefined {
+    return this.#parts.targetLogs.followed ? this.#parts.targetLogs : undefined;
   }
 
   /** Mint a token for any identity (also ones outside `identities`). */
@@ -263,10 +306,14 @@ export class StartedEnvironment implements AsyncDisposable {
       }
     };
     await attempt(() => this.links.healAll());
+    // Upstream calls held by a hung shipping service would hold up the target's own drain.
+    await attempt(async () => this.#parts.shipping.heal());
     // A frozen database would hold up the target's own shutdown (its pool waits on it).
     await attempt(() => this.#parts.infra.resumePostgres());
+    this.#parts.targetLogs.stop();
     await attempt(() => this.target.stop());
     await attempt(() => this.#parts.identity.stop());
+    await attempt(() => this.#parts.shipping.stop());
     await attempt(() => this.#parts.infra.stop());
     if (errors.length > 0) {
       throw new HarnessError(

@@ -8,6 +8,12 @@ const ticketsResponse = z.object({
   ),
 });
 
+const billingResponse = z.object({
+  updates: z.array(
+    z.object({ id: z.string(), tenantId: z.string(), customerId: z.string(), idempotencyKey: z.string() }),
+  ),
+});
+
 const auditResponse = z.object({
   audit: z.array(z.object({ correlationId: z.string().nullable(), tool: z.string(), outcome: z.string() })),
 });
@@ -56,6 +62,20 @@ export class TargetAdmin {
     });
     if (!response.ok) throw new Error(`GET /dataset/tickets answered HTTP ${response.status}`);
     return ticketsResponse.parse(await response.json()).tickets;
+  }
+
+  /**
+   * The billing updates the target applied (`GET /dataset/billing`: ids and idempotency keys),
+   * or undefined when the target has none (404): an optional part of the target contract.
+   */
+  async billingUpdates(): Promise<z.infer<typeof billingResponse>['updates'] | undefined> {
+    const response = await fetch(`${this.#baseUrl()}/dataset/billing`, {
+      headers: { authorization: `Bearer ${this.#token}` },
+      signal: AbortSignal.timeout(10_000),
+    });
+    if (response.status === 404) return undefined;
+    if (!response.ok) throw new Error(`GET /dataset/billing answered HTTP ${response.status}`);
+    return billingResponse.parse(await response.json()).updates;
   }
 
   /**

@@ -58,6 +58,18 @@ export interface ScenarioDefinition {
     /** Which probes (default all): readyz, metrics, postgres, process, toxiproxy. */
     include?: ProbeName[];
   };
+  /**
+   * Settings the scenario needs the target started with, merged over the target definition's
+   * (a self-test's defect stays): e.g. `{ MCP_SESSION_MODE: 'stateful' }` for the reference
+   * server. Names and values are the target's own configuration (its environment).
+   */
+  targetEnv?: Record<string, string>;
+  /**
+   * Runs alone even when scenarios run at once (`mcp-chaos run --concurrency N`): its load or
+   * what it measures (an overload's latency, a flood beside other users) needs the machine's
+   * cores to itself. Exclusive scenarios run first, one at a time, then the others.
+   */
+  exclusive?: boolean;
   /** Overrides of a profile's scale for this scenario, e.g. `{ soak: { load: 0.5 } }`. */
   profiles?: Partial<Record<ProfileName, Partial<ProfileScale>>>;
 }
@@ -85,6 +97,10 @@ const definitionSchema = z.object({
     .min(1),
   expect: z.array(z.object({ name: z.string(), update: fn, finish: fn }).loose()).min(1),
   steadyState: z.record(z.string(), z.string()).optional(),
+  targetEnv: z
+    .record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'must be an environment variable name'), z.string())
+    .optional(),
+  exclusive: z.boolean().optional(),
   thresholds: z.record(z.string(), z.array(z.unknown())).optional(),
   profiles: z
     .partialRecord(

@@ -3,18 +3,23 @@
 // written with them or as object literals, and both validate the same way.
 import {
   auditComplete,
+  authorization,
   boundedConnections,
   boundedMemory,
   correctAnswers,
+  degradesAndRecovers,
   drainsInFlight,
   driverHealthy,
+  gaugeBounded,
   gracefulErrors,
   healthTruthful,
   isolation,
   metricsHonest,
   type NoHangsOptions,
   noHangs,
+  piiScan,
   recoversWithin,
+  restoredFromBackup,
   shedsExcess,
   slo,
   targetStayedUp,
@@ -78,10 +83,17 @@ export const Expect = {
   correctAnswers,
   /** Nobody sees a record of another tenant. */
   isolation,
+  /** Calls the role table forbids are refused with FORBIDDEN, never served; permitted ones are not refused. */
+  authorization,
   /** Acknowledged writes exactly once; writes of failed calls at most once. */
   writesExactlyOnce,
   /** Every call in the target's audit log exactly once (by correlation id); needs GET /dataset/audit. */
   auditComplete,
+  /**
+   * No seeded plaintext personal data (emails, phones) in the target's database (any text, json or
+   * bytea column), its STATE_DIR files (the audit spool) or its logs of the run.
+   */
+  piiScan,
   /** Latency percentiles and error rate, over the phases named (default all). */
   slo,
   /** k6 thresholds, e.g. `{ 'call_duration{phase:fault}': ['p(99)<3000'] }`. */
@@ -100,8 +112,23 @@ export const Expect = {
   driverHealthy,
   /** A SIGTERM drains the target: the calls in flight are answered, then it exits 0 in time. */
   drainsInFlight,
+  /** A series the probes sample never exceeds `max`, e.g. `gaugeBounded('mcp_sessions_open', { max: 200 })`. */
+  gaugeBounded,
   /** Under overload every failure is a fast shed with a retry-after, and served calls keep their baseline latency. */
   shedsExcess,
+  /**
+   * After Fault.restoreBackup: every write acknowledged before the backup's recovery point, and
+   * after the restore, there exactly once; the writes in between counted as the restore's loss.
+   */
+  restoredFromBackup,
+  /**
+   * A tool's answers degrade (`shipping.available: false`) while its upstream is away and are
+   * full again `within` after the last heal (`Expect.degradesAndRecovers('5s')`).
+   */
+  degradesAndRecovers: (
+    within: Duration,
+    options: Omit<Parameters<typeof degradesAndRecovers>[0], 'withinMs'> = {},
+  ) => degradesAndRecovers({ ...options, withinMs: parseDuration(within) }),
 };
 
 type Common<W> = Omit<W, 'executor' | 'rate' | 'vus' | 'stages'>;

@@ -20,6 +20,7 @@ import {
   runWorkload,
   type WorkloadSummary,
 } from '../load/index.ts';
+import { PiiScanCollector } from '../pii/index.ts';
 import { type RunningProbes, startProbes } from '../probes/index.ts';
 import type { RuntimeName } from '../runtime/backend.ts';
 import { Environment, type StartedEnvironment } from '../runtime/environment.ts';
@@ -72,7 +73,8 @@ export async function runScenario(
   const definition = { ...scaled, workload: applyLoadFaults(scaled.workload, scaled.timeline) };
   const seed = options.seed ?? 1;
   const runId = randomUUID().slice(0, 8);
-  const target = options.target ?? referenceTarget();
+  const base = options.target ?? referenceTarget();
+  const target = definition.targetEnv ? { ...base, env: { ...base.env, ...definition.targetEnv } } : base;
   const progress = options.progress ?? (() => {});
   const dir = join(options.reportDir ?? 'reports', definition.name);
   await mkdir(dir, { recursive: true });
@@ -118,6 +120,7 @@ export async function runScenario(
         profile,
         workload: definition.workload,
         client: workload.client,
+        ...(definition.targetEnv ? { targetEnv: definition.targetEnv } : {}),
         timelineMs: timelineMs(definition),
         ...(workload.peakRate !== undefined ? { peakRate: workload.peakRate } : {}),
         ...(thresholdsConfig ? { thresholds: thresholdsConfig } : {}),
@@ -189,11 +192,15 @@ export async function runScenario(
     append({ type: 'dataset', ...env.dataset });
     // Every exit of the target, the harness's own kills and any crash alike, with its last log lines.
     journalTargetExits(env, append);
+    // Only when a check reads it: from here on, every line the target logs is searched.
+    const pii = checks.some((check) => check.name === 'piiScan')
+      ? new PiiScanCollector(env).start()
+      : undefined;
     const perIdentity = workload.sessionsPerIdentity(mainIdentities.length);
     const connect = (identity: (typeof callers)[number], count: number) =>
       Promise.all(
         Array.from({ length: count }, () =>
-          McpSession.connect(started.mcpUrl, identity, { client: workload.client }),
+          McpSession.connect(started.mcpUrl, identity, { client: workload.client, churn: workload.churn }),
         ),
       ).then((group) => {
         sessions.push(...group);
@@ -258,6 +265,21 @@ export async function runScenario(
       return undefined;
     });
     if (tickets) append({ type: 'snapshot', name: 'tickets', at: now(), tickets });
+    // Only when the mix updates billing: writesExactlyOnce accounts those writes too.
+    if ((workload.mix.update_billing ?? 0) > 0) {
+      const updates = await env.admin.billingUpdates().catch((error: unknown) => {
+        progress(`${definition.name}: the final billing snapshot could not be read: ${message(error)}`);
+        return undefined;
+      });
+      if (updates) append({ type: 'snapshot', name: 'billing', at: now(), updates });
+    }
+    if (pii) {
+      const scan = await pii.finish(now());
+      append(scan);
+      progress(
+        `${definition.name}: PII scan: ${scan.hitsTotal} plaintext hits; ${scan.sources.map((s) => `${s.source} ${s.scanned}`).join(', ')}`,
+      );
+    }
     // Only when a check reads it: the audit has a row per call, which a long run makes large.
     if (checks.some((check) => check.needs.includes('snapshot') && check.name === 'auditComplete')) {
       const audit = await env.admin.audit().catch((error: unknown) => {
@@ -314,7 +336,7 @@ function message(error: unknown): string {
 }
 
 /** Checks whose failure is a fact however the run ended: what was seen was seen. */
-const FACTS = new Set(['isolation', 'correctAnswers', 'gracefulErrors']);
+const FACTS = new Set(['isolation', 'correctAnswers', 'gracefulErrors', 'authorization']);
 
 /**
  * The verdicts of a run cut short: a check judging how the run ended (recovery, connections or

@@ -88,11 +88,28 @@ export class TimelinePlayer {
     // The beginning too: a kill takes effect long before it is complete (the target has exited).
     this.#append({ ...base, event: event === 'inject' ? 'injecting' : 'healing', at: now() });
     try {
-      const detail = await action();
-      this.#append({ ...base, event, at: now(), ...(typeof detail === 'string' ? { detail } : {}) });
+      const outcome = await action();
+      this.#append({ ...base, event, at: now(), ...outcomeFields(outcome) });
     } catch (error) {
       this.#append({ ...base, event: 'error', at: now(), detail: `${event} failed: ${String(error)}` });
       throw error;
     }
   }
+}
+
+/** What a fault's action resolved to, as journal fields: a detail string, or `{ detail, data }`. */
+function outcomeFields(outcome: unknown): { detail?: string; data?: Record<string, number> } {
+  if (typeof outcome === 'string') return { detail: outcome };
+  if (typeof outcome !== 'object' || outcome === null) return {};
+  const { detail, data } = outcome as { detail?: unknown; data?: unknown };
+  const numbers =
+    typeof data === 'object' && data !== null
+      ? Object.fromEntries(
+          Object.entries(data).filter(([, v]) => typeof v === 'number' && Number.isFinite(v)),
+        )
+      : {};
+  return {
+    ...(typeof detail === 'string' ? { detail } : {}),
+    ...(Object.keys(numbers).length > 0 ? { data: numbers as Record<string, number> } : {}),
+  };
 }

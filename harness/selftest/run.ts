@@ -14,6 +14,56 @@ export interface SelfTestOptions {
   goodTarget: TargetDefinition;
   progress?: (line: string) => void;
   signal?: AbortSignal;
+  /** Runs at once, each in its own environment (default 1). The table keeps its order. */
+  concurrency?: number;
+}
+
+/**
+ * `work` over `items`: those `alone` says need the machine to themselves first, one at a time,
+ * then the others at most `limit` at a time; results in the items' order.
+ */
+async function inTwoPasses<T, R>(
+  items: readonly T[],
+  alone: (item: T) => boolean,
+  limit: number,
+  work: (item: T, index: number) => Promise<R | undefined>,
+): Promise<R[]> {
+  const results = new Map<number, R>();
+  const indexed = items.map((item, index) => ({ item, index }));
+  const run = async (list: typeof indexed, n: number) => {
+    await mapLimited(list, n, async ({ item, index }) => {
+      const result = await work(item, index);
+      if (result !== undefined) results.set(index, result);
+      return result;
+    });
+  };
+  await run(
+    indexed.filter((x) => alone(x.item)),
+    1,
+  );
+  await run(
+    indexed.filter((x) => !alone(x.item)),
+    limit,
+  );
+  return indexed.flatMap(({ index }) => (results.has(index) ? [results.get(index) as R] : []));
+}
+
+/** `work` over `items`, at most `limit` at a time, results in the items' order. */
+async function mapLimited<T, R>(
+  items: readonly T[],
+  limit: number,
+  work: (item: T, index: number) => Promise<R | undefined>,
+): Promise<R[]> {
+  const results: (R | undefined)[] = new Array(items.length);
+  let next = 0;
+  const lane = async () => {
+    while (next < items.length) {
+      const index = next++;
+      results[index] = await work(items[index] as T, index);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, lane));
+  return results.filter((r): r is R => r !== undefined);
 }
 
 /** The detection row of one defect run: caught when its named check failed with evidence. */
@@ -56,7 +106,7 @@ export function selfTestExitCode(defects: DefectResult[], good: GoodBuildResult[
 
 /**
  * Runs each defect's scenario against its broken build, then every scenario of the table
- * against the good build, one environment at a time; writes selftest.json. A self-test
+ * against the good build, `concurrency` environments at a time (default one); writes selftest.json. A self-test
  * measures the harness, not the target: its report stands apart from scenario verdicts.
  */
 export async function runSelfTests(
@@ -70,36 +120,45 @@ export async function runSelfTests(
     ...(options.signal ? { signal: options.signal } : {}),
     progress,
   };
-  const defects: DefectResult[] = [];
-  for (const [i, testCase] of cases.entries()) {
-    if (options.signal?.aborted) break;
-    progress(
-      `selftest ${i + 1}/${cases.length}: ${testCase.scenario.name} against defect ${testCase.defect}`,
-    );
-    const result = await runScenario(testCase.scenario, {
-      ...common,
-      target: testCase.target,
-      reportDir: join(options.reportDir, testCase.defect),
-    });
-    const row = judgeDefect(testCase, result);
-    progress(
-      `selftest: ${row.defect}: ${row.caught ? `caught by ${row.check}` : `NOT caught (${row.check} ${row.status})`}`,
-    );
-    defects.push(row);
-  }
+  const concurrency = options.concurrency ?? 1;
+  const defects = await inTwoPasses(
+    cases,
+    (c) => c.scenario.exclusive === true,
+    concurrency,
+    async (testCase, i) => {
+      if (options.signal?.aborted) return undefined;
+      progress(
+        `selftest ${i + 1}/${cases.length}: ${testCase.scenario.name} against defect ${testCase.defect}`,
+      );
+      const result = await runScenario(testCase.scenario, {
+        ...common,
+        target: testCase.target,
+        reportDir: join(options.reportDir, testCase.defect),
+      });
+      const row = judgeDefect(testCase, result);
+      progress(
+        `selftest: ${row.defect}: ${row.caught ? `caught by ${row.check}` : `NOT caught (${row.check} ${row.status})`}`,
+      );
+      return row;
+    },
+  );
   const scenarios = new Map<string, ScenarioDefinition>();
   for (const c of cases) scenarios.set(c.scenario.name, c.scenario);
-  const goodBuild: GoodBuildResult[] = [];
-  for (const scenario of scenarios.values()) {
-    if (options.signal?.aborted) break;
-    progress(`selftest: ${scenario.name} against the good build`);
-    const result = await runScenario(scenario, {
-      ...common,
-      target: options.goodTarget,
-      reportDir: join(options.reportDir, 'good'),
-    });
-    goodBuild.push(judgeGoodBuild(result));
-  }
+  const goodBuild = await inTwoPasses(
+    [...scenarios.values()],
+    (s) => s.exclusive === true,
+    concurrency,
+    async (scenario) => {
+      if (options.signal?.aborted) return undefined;
+      progress(`selftest: ${scenario.name} against the good build`);
+      const result = await runScenario(scenario, {
+        ...common,
+        target: options.goodTarget,
+        reportDir: join(options.reportDir, 'good'),
+      });
+      return judgeGoodBuild(result);
+    },
+  );
   const report: SelfTestReport = {
     runtime: options.runtime ?? 'auto',
     seed: common.seed,

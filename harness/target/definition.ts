@@ -12,6 +12,12 @@ export interface TargetDefinition {
   readonly image: string;
   /** Configuration for the target (env vars). Defects and negative-control settings go here. */
   readonly env: Record<string, string>;
+  /**
+   * The target's backup tool, run on the harness's host by the backup faults as
+   * `command ...args backup|restore <dir>` with DATABASE_URL (and the target's DEFECT) set; it
+   * prints one JSON line: `recoveryPoint` (ms since the epoch) and `tookMs` at least.
+   */
+  readonly backup?: { command: string; args: string[]; cwd?: string };
 }
 
 const projectRoot = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -36,7 +42,15 @@ export type ReferenceDefect =
   | 'no-drain'
   | 'flags-ignored'
   | 'audit-spool-off'
-  | 'shedding-off';
+  | 'shedding-off'
+  | 'backup-tables-by-hand'
+  | 'upstream-guards-off'
+  | 'billing-authz-off'
+  | 'analytics-cross-tenant'
+  | 'sessions-unbounded'
+  | 'session-404-as-500'
+  | 'pii-in-logs'
+  | 'pii-plaintext';
 
 export interface ReferenceOptions {
   /** A deliberately broken build of the reference server, for self-tests. */
@@ -57,6 +71,11 @@ export function referenceTarget(options: ReferenceOptions = {}): TargetDefinitio
   return {
     name: options.defect && options.defect !== 'none' ? `reference (defect: ${options.defect})` : 'reference',
     local: { command: process.execPath, args: [join(projectRoot, 'src', 'main.ts')], cwd: projectRoot },
+    backup: {
+      command: process.execPath,
+      args: [join(projectRoot, 'src', 'db', 'backup-cli.ts')],
+      cwd: projectRoot,
+    },
     image: options.image ?? process.env.MCP_CHAOS_TARGET_IMAGE ?? 'mcp-chaos/target:latest',
     env,
   };

@@ -4,7 +4,8 @@ import { agents, STEADY } from './common.ts';
 /**
  * PostgreSQL stops for 5 s while tickets are being written. Every call the server answers —
  * the writes before and after, the clean errors during — must be in its audit log exactly
- * once: spooled to a local file while the database is away, flushed once it is back.
+ * once: spooled to a local file while the database is away, flushed once it is back. And no
+ * personal data in plaintext anywhere: not in the spool, the database or the logs.
  */
 export const auditOutage = defineScenario({
   name: 'audit-outage',
@@ -23,5 +24,6 @@ export const auditOutage = defineScenario({
     Expect.gracefulErrors(),
     Expect.noHangs('5s'),
     Expect.recoversWithin('5s'),
+    Expect.piiScan(),
   ],
 });

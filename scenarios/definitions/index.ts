@@ -1,6 +1,7 @@
 import type { ScenarioDefinition } from '../../harness/index.ts';
 import { auditOutage } from './audit-outage.ts';
 import { backendsTerminated } from './backends-terminated.ts';
+import { backupRestore } from './backup-restore.ts';
 import { compoundFault } from './compound-fault.ts';
 import { connectionExhaustion } from './connection-exhaustion.ts';
 import { databaseBlackhole } from './database-blackhole.ts';
@@ -13,9 +14,13 @@ import { loadSurge } from './load-surge.ts';
 import { networkDegradation } from './network-degradation.ts';
 import { noisyNeighbour } from './noisy-neighbour.ts';
 import { postgresPause } from './postgres-pause.ts';
+import { roleMix } from './role-mix.ts';
+import { sessionChurn } from './session-churn.ts';
 import { slowDatabase } from './slow-database.ts';
+import { statefulRestart } from './stateful-restart.ts';
 import { steadyLoad } from './steady-load.ts';
 import { targetCrash } from './target-crash.ts';
+import { upstreamDegradation } from './upstream-degradation.ts';
 
 /** Every built-in scenario, in the order the suite runs them (the benchmark reads their rates). */
 export const builtInScenarios: readonly ScenarioDefinition[] = [
@@ -36,4 +41,9 @@ export const builtInScenarios: readonly ScenarioDefinition[] = [
   gracefulShutdown,
   auditOutage,
   noisyNeighbour,
+  backupRestore,
+  upstreamDegradation,
+  roleMix,
+  statefulRestart,
+  sessionChurn,
 ];

@@ -13,6 +13,8 @@ const slowDatabase = () => Fault.latency('target→postgres', { latencyMs: 150 }
  */
 export const loadSurge = defineScenario({
   name: 'load-surge',
+  // An overload's latency is what it judges: another scenario's load beside it would be part of it.
+  exclusive: true,
   description:
     'A 4x traffic spike on a slow database: the excess shed fast, served calls at baseline latency, memory bounded.',
   // Normal here includes the slow database: a call makes two round trips of 150 ms, and a new

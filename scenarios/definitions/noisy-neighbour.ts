@@ -17,6 +17,8 @@ const SLO = { 'p(95)': '<1s', errorRate: '<1%' } as const;
  */
 export const noisyNeighbour = defineScenario({
   name: 'noisy-neighbour',
+  // A flood of 100 calls/s beside the others: another scenario's load beside it would be part of it.
+  exclusive: true,
   description:
     "One user floods at 100 calls/s on a slow database: it is rate limited, the others' SLO holds.",
   steadyState: SLO,

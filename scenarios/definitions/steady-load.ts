@@ -22,5 +22,6 @@ export const steadyLoad = defineScenario({
     Expect.boundedConnections(),
     Expect.boundedMemory(),
     Expect.metricsHonest(),
+    Expect.piiScan(),
   ],
 });

@@ -5,6 +5,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { type DefectName, selectDefects } from '../defects/index.ts';
 import { ToolFlags } from '../flags/index.ts';
 import { createMetrics } from '../metrics.ts';
+import { AesGcmPiiCipher } from '../pii/cipher.ts';
 import { createAdminServer } from './server.ts';
 
 const servers: ReturnType<typeof createAdminServer>[] = [];
@@ -36,6 +37,7 @@ async function adminOverDeadDatabase(
     version: '0.0.0',
     defects,
     adminToken: 'admin',
+    pii: new AesGcmPiiCipher(new Map([[1, Buffer.alloc(32, 1)]]), 1),
     ...extra,
   });
   servers.push(server);
@@ -100,6 +102,10 @@ describe('admin /flags', () => {
         lookup_customer: { enabled: true },
         list_orders: { enabled: false },
         create_ticket: { enabled: true },
+        get_order_status: { enabled: true },
+        search_knowledge_base: { enabled: true },
+        update_billing: { enabled: true },
+        analytics_summary: { enabled: true },
       },
     });
     const off = await send(`${base}/flags/create_ticket`, {

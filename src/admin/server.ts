@@ -2,13 +2,14 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type pg from 'pg';
 import type { Logger } from 'pino';
 import { listAudit } from '../audit/store.ts';
-import { DatasetSchema, listTickets, loadDataset } from '../db/dataset.ts';
+import { DatasetSchema, listBillingUpdates, listTickets, loadDataset } from '../db/dataset.ts';
 import type { SchemaState } from '../db/schema.ts';
 import type { Defects } from '../defects/index.ts';
 import { classifyError } from '../errors.ts';
 import { ToolFlags } from '../flags/index.ts';
 import { withinMs } from '../lifecycle.ts';
 import type { Metrics } from '../metrics.ts';
+import type { PiiCipher } from '../pii/cipher.ts';
 import { BodyTooLargeError, hasAdminToken, readBody, sendJson } from './http-util.ts';
 
 export interface AdminDeps {
@@ -20,6 +21,8 @@ export interface AdminDeps {
   readonly version: string;
   readonly defects: Pick<Defects, 'name' | 'checkReady'>;
   readonly adminToken: string;
+  /** Seals customers' contact details as POST /dataset loads them. */
+  readonly pii: PiiCipher;
   /** The tools' runtime switches, behind /flags (absent: no /flags endpoint). */
   readonly flags?: ToolFlags;
   /** Set once a shutdown has begun: /readyz then says not ready, so no new traffic is sent here. */
@@ -79,7 +82,7 @@ async function postDataset(deps: AdminDeps, req: IncomingMessage, res: ServerRes
     return;
   }
   try {
-    await loadDataset(deps.pool, dataset);
+    await loadDataset(deps.pool, dataset, deps.pii);
   } catch (error) {
     const code = (error as { code?: unknown }).code;
     // Class 23 is an integrity violation (duplicate id and the like): the dataset's fault.
@@ -182,13 +185,20 @@ async function route(deps: AdminDeps, req: IncomingMessage, res: ServerResponse)
     res.end(body);
     return;
   }
-  if (path === '/dataset' || path === '/dataset/tickets' || path === '/dataset/audit') {
+  if (
+    path === '/dataset' ||
+    path === '/dataset/tickets' ||
+    path === '/dataset/billing' ||
+    path === '/dataset/audit'
+  ) {
     if (!hasAdminToken(req, deps.adminToken)) {
       return sendJson(res, 401, { error: { code: 'UNAUTHENTICATED', message: 'admin token required' } });
     }
     if (method === 'POST' && path === '/dataset') return postDataset(deps, req, res);
     if (method === 'GET' && path === '/dataset/tickets')
       return sendJson(res, 200, { tickets: await listTickets(deps.pool) });
+    if (method === 'GET' && path === '/dataset/billing')
+      return sendJson(res, 200, { updates: await listBillingUpdates(deps.pool) });
     if (method === 'GET' && path === '/dataset/audit') {
       // A snapshot missing entries still on their way (spooled, or in a group commit) would blame
       // the server for them: say "not now" instead, and the harness reports it inconclusive.

@@ -82,6 +82,14 @@ describe('token verifier', () => {
     expect(await kindOf(verify(token))).toBe('unavailable');
   });
 
+  it('knows the manager and billing_admin roles (a customer claim on them is ignored)', async () => {
+    const verify = createTokenVerifier({ ...OPTIONS, jwksUrl }, GOOD);
+    for (const role of ['manager', 'billing_admin'] as const) {
+      const token = await sign({ sub: 'u2', tenant: 't1', role, customer: 'c1' });
+      expect(await verify(token)).toEqual({ subject: 'u2', tenant: 't1', role });
+    }
+  });
+
   it('rejects bad tokens and bad claims as unauthenticated', async () => {
     const verify = createTokenVerifier({ ...OPTIONS, jwksUrl }, GOOD);
     expect(await kindOf(verify('garbage'))).toBe('unauthenticated');

@@ -1,4 +1,4 @@
-import type { Repository } from '../db/repository.ts';
+import type { OrderOwner, Repository } from '../db/repository.ts';
 import type { Customer, Order } from '../domain.ts';
 import { type CacheKeyParts, fullCacheKey } from './key.ts';
 import type { ReadCache, ReadOutcome } from './read-cache.ts';
@@ -9,7 +9,7 @@ export interface CachedReadsDeps {
   readonly onRead?: (query: CachedQuery, outcome: ReadOutcome) => void;
 }
 
-export type CachedQuery = 'customer' | 'orders';
+export type CachedQuery = 'customer' | 'orders' | 'order';
 
 /** How an answer was served: absent when every read was fresh, else the oldest stale read's age. */
 export interface StaleMark {
@@ -41,6 +41,13 @@ export class CallReads {
   findCustomer(tenantId: string, customerId: string): Promise<Customer | undefined> {
     return this.#read('customer', { tenant: tenantId, customer: customerId, query: 'customer' }, () =>
       this.#repository.findCustomer(tenantId, customerId),
+    );
+  }
+
+  /** One order by id, cached per tenant (the policy judges its owner whatever it came from). */
+  findOrder(tenantId: string, orderId: string): Promise<OrderOwner | undefined> {
+    return this.#read('order', { tenant: tenantId, customer: '', query: `order?id=${orderId}` }, () =>
+      this.#repository.findOrder(tenantId, orderId),
     );
   }
 

@@ -29,7 +29,22 @@ describe('DatasetSchema', () => {
 
   it('ignores unknown keys such as a journal record type', () => {
     const result = DatasetSchema.safeParse({ type: 'dataset', ...valid });
-    expect(result.success && Object.keys(result.data)).toEqual(['tenants', 'customers', 'orders']);
+    expect(result.success && Object.keys(result.data)).toEqual([
+      'tenants',
+      'customers',
+      'orders',
+      'articles',
+    ]);
+  });
+
+  it('loads a dataset without articles as one with none, and refuses an article of an unknown tenant', () => {
+    expect(DatasetSchema.parse(valid).articles).toEqual([]);
+    const article = { id: 'a1', tenantId: 't404', title: 'T', body: 'B', visibility: 'public' };
+    const result = DatasetSchema.safeParse({ ...valid, articles: [article] });
+    expect(result.error?.issues.map((i) => i.path.join('.'))).toEqual(['articles.0.tenantId']);
+    expect(DatasetSchema.safeParse({ ...valid, articles: [{ ...article, tenantId: 't1' }] }).success).toBe(
+      true,
+    );
   });
 
   it('rejects a non-ISO date and a fractional total', () => {

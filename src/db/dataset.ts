@@ -1,6 +1,8 @@
 import type pg from 'pg';
 import { z } from 'zod';
-import { CustomerSchema, OrderSchema } from '../domain.ts';
+import { ArticleSchema, CustomerSchema, OrderSchema } from '../domain.ts';
+import type { PiiCipher } from '../pii/cipher.ts';
+import { sealContact } from '../pii/customer.ts';
 
 // What the harness loads before a run: its generated ground truth. Validated so a bad generator
 // fails loudly at load time instead of as confusing answers mid-run; unknown keys (a journal
@@ -10,6 +12,8 @@ export const DatasetSchema = z
     tenants: z.array(z.object({ id: z.string().min(1), name: z.string() })),
     customers: z.array(CustomerSchema),
     orders: z.array(OrderSchema.extend({ createdAt: z.iso.datetime({ offset: true }) })),
+    // Optional: a dataset from before the knowledge base loads with none.
+    articles: z.array(ArticleSchema).max(100_000).default([]),
   })
   .superRefine((dataset, ctx) => {
     const tenantIds = new Set(dataset.tenants.map((t) => t.id));
@@ -24,6 +28,11 @@ export const DatasetSchema = z
         ctx.addIssue({ code: 'custom', path: ['orders', index, 'customerId'], message: 'unknown customer' });
       }
     });
+    dataset.articles.forEach((article, index) => {
+      if (!tenantIds.has(article.tenantId)) {
+        ctx.addIssue({ code: 'custom', path: ['articles', index, 'tenantId'], message: 'unknown tenant' });
+      }
+    });
   });
 export type Dataset = z.infer<typeof DatasetSchema>;
 
@@ -35,8 +44,12 @@ export interface DatasetTicket {
   readonly subject: string;
 }
 
-/** Replaces every row in one transaction: a half-loaded dataset would poison a whole run. */
-export async function loadDataset(pool: pg.Pool, dataset: Dataset): Promise<void> {
+/**
+ * Replaces every row in one transaction: a half-loaded dataset would poison a whole run. Contact
+ * details are sealed here, before they leave the process: PostgreSQL only ever sees ciphertext.
+ */
+export async function loadDataset(pool: pg.Pool, dataset: Dataset, cipher: PiiCipher): Promise<void> {
+  const sealed = dataset.customers.map((c) => sealContact(cipher, c));
   const client = await pool.connect();
   // A checked-out client that loses its connection between statements emits 'error'; unhandled,
   // that would crash the process. The failing statement reports the error to the caller anyway.
@@ -45,6 +58,9 @@ export async function loadDataset(pool: pg.Pool, dataset: Dataset): Promise<void
   try {
     await client.query('BEGIN');
     await client.query('DELETE FROM tickets');
+    await client.query('DELETE FROM billing_updates');
+    await client.query('DELETE FROM billing_profiles');
+    await client.query('DELETE FROM kb_articles');
     await client.query('DELETE FROM orders');
     await client.query('DELETE FROM customers');
     await client.query('DELETE FROM tenants');
@@ -54,13 +70,14 @@ export async function loadDataset(pool: pg.Pool, dataset: Dataset): Promise<void
       dataset.tenants.map((t) => t.name),
     ]);
     await client.query(
-      `INSERT INTO customers (id, tenant_id, name, email, tier)
-       SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[])`,
+      `INSERT INTO customers (id, tenant_id, name, email, phone, tier)
+       SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::bytea[], $5::bytea[], $6::text[])`,
       [
         dataset.customers.map((c) => c.id),
         dataset.customers.map((c) => c.tenantId),
         dataset.customers.map((c) => c.name),
-        dataset.customers.map((c) => c.email),
+        sealed.map((s) => s.email),
+        sealed.map((s) => s.phone),
         dataset.customers.map((c) => c.tier),
       ],
     );
@@ -75,6 +92,17 @@ export async function loadDataset(pool: pg.Pool, dataset: Dataset): Promise<void
         dataset.orders.map((o) => o.createdAt),
       ],
     );
+    await client.query(
+      `INSERT INTO kb_articles (id, tenant_id, title, body, visibility)
+       SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[])`,
+      [
+        dataset.articles.map((a) => a.id),
+        dataset.articles.map((a) => a.tenantId),
+        dataset.articles.map((a) => a.title),
+        dataset.articles.map((a) => a.body),
+        dataset.articles.map((a) => a.visibility),
+      ],
+    );
     await client.query('COMMIT');
     client.off('error', ignore);
     client.release();
@@ -85,6 +113,22 @@ export async function loadDataset(pool: pg.Pool, dataset: Dataset): Promise<void
     client.release(error instanceof Error ? error : true);
     throw error;
   }
+}
+
+/** An applied billing update, as the end-of-run snapshot shows it: ids only, no billing details. */
+export interface DatasetBillingUpdate {
+  readonly id: string;
+  readonly tenantId: string;
+  readonly customerId: string;
+  readonly idempotencyKey: string;
+}
+
+export async function listBillingUpdates(pool: pg.Pool): Promise<DatasetBillingUpdate[]> {
+  const result = await pool.query<DatasetBillingUpdate>(
+    `SELECT id, tenant_id AS "tenantId", customer_id AS "customerId", idempotency_key AS "idempotencyKey"
+       FROM billing_updates ORDER BY applied_at, id`,
+  );
+  return result.rows;
 }
 
 export async function listTickets(pool: pg.Pool): Promise<DatasetTicket[]> {

@@ -3,6 +3,8 @@ import type { Logger } from 'pino';
 
 /** The unique (tenant, idempotency key) constraint's name: its index has the same name. */
 export const TICKET_IDEMPOTENCY_INDEX = 'tickets_tenant_id_idempotency_key_key';
+/** The unique (tenant, idempotency key) constraint of billing updates: one update per key. */
+export const BILLING_IDEMPOTENCY_INDEX = 'billing_updates_tenant_id_idempotency_key_key';
 
 // Idempotent DDL run at every start: the reference server owns its schema and must come up on an
 // empty database as well as on one it created before.
@@ -15,9 +17,13 @@ CREATE TABLE IF NOT EXISTS customers (
   id text PRIMARY KEY,
   tenant_id text NOT NULL REFERENCES tenants(id),
   name text NOT NULL,
-  email text NOT NULL,
+  -- Personal data is sealed by the server (src/pii: AES-256-GCM, key version byte, IV, tag) and
+  -- never stored in plaintext: PostgreSQL, its backups and its logs hold ciphertext only.
+  email bytea NOT NULL,
+  phone bytea,
   tier text NOT NULL
 );
+ALTER TABLE customers ADD COLUMN IF NOT EXISTS phone bytea;
 CREATE INDEX IF NOT EXISTS customers_tenant_idx ON customers (tenant_id, id);
 CREATE TABLE IF NOT EXISTS orders (
   id text PRIMARY KEY,
@@ -41,6 +47,19 @@ CREATE TABLE IF NOT EXISTS tickets (
 -- Exactly-once ticket creation rests on this index: put it back if a build without it (the
 -- idempotency-ignored defect) dropped it from this database. A no-op while the constraint exists.
 CREATE UNIQUE INDEX IF NOT EXISTS ${TICKET_IDEMPOTENCY_INDEX} ON tickets (tenant_id, idempotency_key);
+-- A database created by a build before encryption kept email as text. Its plaintext is not
+-- carried over (the server holds no rows of its own: POST /dataset loads them again, sealed).
+-- Here, once every table above exists, so an older database missing one still converts.
+DO $$
+BEGIN
+  IF (SELECT data_type FROM information_schema.columns
+        WHERE table_schema = current_schema() AND table_name = 'customers' AND column_name = 'email') = 'text' THEN
+    DELETE FROM tickets;
+    DELETE FROM orders;
+    DELETE FROM customers;
+    ALTER TABLE customers ALTER COLUMN email TYPE bytea USING NULL;
+  END IF;
+END $$;
 -- One row per tool call (src/audit): ids only, no argument values.
 CREATE TABLE IF NOT EXISTS audit_log (
   id text PRIMARY KEY,
@@ -54,6 +73,42 @@ CREATE TABLE IF NOT EXISTS audit_log (
   correlation_id text
 );
 CREATE INDEX IF NOT EXISTS audit_log_correlation_idx ON audit_log (correlation_id);
+-- The tenants' knowledge base (search_knowledge_base). The search vector is generated, so an
+-- article can never be found by words it no longer has; 'english' stems (refunds finds refund).
+CREATE TABLE IF NOT EXISTS kb_articles (
+  id text PRIMARY KEY,
+  tenant_id text NOT NULL REFERENCES tenants(id),
+  title text NOT NULL,
+  body text NOT NULL,
+  visibility text NOT NULL CHECK (visibility IN ('public', 'internal')),
+  search tsvector GENERATED ALWAYS AS (to_tsvector('english', title || ' ' || body)) STORED
+);
+CREATE INDEX IF NOT EXISTS kb_articles_search_idx ON kb_articles USING gin (search);
+CREATE INDEX IF NOT EXISTS kb_articles_tenant_idx ON kb_articles (tenant_id);
+-- Billing details (update_billing). A card is a token and its last four digits: the number itself
+-- is never stored, not even hashed (a hash of a 16-digit number falls to brute force).
+CREATE TABLE IF NOT EXISTS billing_profiles (
+  customer_id text PRIMARY KEY REFERENCES customers(id),
+  tenant_id text NOT NULL REFERENCES tenants(id),
+  billing_email text NOT NULL,
+  plan text NOT NULL,
+  card_token text NOT NULL,
+  card_last4 text NOT NULL CHECK (card_last4 ~ '^[0-9]{4}$'),
+  updated_at timestamptz NOT NULL
+);
+-- One row per applied update: its (tenant, idempotency key) makes a retry a replay, not a second update.
+CREATE TABLE IF NOT EXISTS billing_updates (
+  id text PRIMARY KEY,
+  tenant_id text NOT NULL REFERENCES tenants(id),
+  customer_id text NOT NULL REFERENCES customers(id),
+  idempotency_key text NOT NULL,
+  billing_email text NOT NULL,
+  plan text NOT NULL,
+  card_token text NOT NULL,
+  card_last4 text NOT NULL CHECK (card_last4 ~ '^[0-9]{4}$'),
+  applied_at timestamptz NOT NULL DEFAULT now(),
+  CONSTRAINT ${BILLING_IDEMPOTENCY_INDEX} UNIQUE (tenant_id, idempotency_key)
+);
 `;
 
 /** Tracks whether the schema exists yet, so tools and /readyz can answer honestly before it does. */

@@ -1,4 +1,5 @@
 import type pg from 'pg';
+import type { Logger } from 'pino';
 import { describe, expect, it, vi } from 'vitest';
 import type { Repository } from '../db/repository.ts';
 import type { Customer } from '../domain.ts';
@@ -35,6 +36,14 @@ const HOOKS = [
   'toolEnabled',
   'auditSpool',
   'overloadGuard',
+  'backupTables',
+  'upstreamRunner',
+  'toolAllowed',
+  'analyticsSql',
+  'sessionTable',
+  'unknownSessionStatus',
+  'logAnswer',
+  'piiCipher',
 ] as const satisfies readonly (keyof Defects)[];
 
 // Each defect breaks exactly one protection: these hooks, and no other, differ from production.
@@ -55,6 +64,14 @@ const CHANGES: Record<(typeof DEFECT_NAMES)[number], readonly (typeof HOOKS)[num
   'flags-ignored': ['toolEnabled'],
   'audit-spool-off': ['auditSpool'],
   'shedding-off': ['overloadGuard'],
+  'backup-tables-by-hand': ['backupTables'],
+  'upstream-guards-off': ['upstreamRunner'],
+  'billing-authz-off': ['toolAllowed'],
+  'analytics-cross-tenant': ['analyticsSql'],
+  'sessions-unbounded': ['sessionTable'],
+  'session-404-as-500': ['unknownSessionStatus'],
+  'pii-in-logs': ['logAnswer'],
+  'pii-plaintext': ['piiCipher'],
 };
 
 /** A pool with one client whose query settles as told; records what happened to the client. */
@@ -95,7 +112,66 @@ describe('defects', () => {
       'flags-ignored',
       'audit-spool-off',
       'shedding-off',
+      'backup-tables-by-hand',
+      'upstream-guards-off',
+      'billing-authz-off',
+      'analytics-cross-tenant',
+      'sessions-unbounded',
+      'session-404-as-500',
+      'pii-in-logs',
+      'pii-plaintext',
     ]);
+  });
+
+  it('backup-tables-by-hand backs up only the tables once listed; production backs up every table', () => {
+    const found = ['audit_log', 'customers', 'orders', 'tenants', 'tickets'];
+    expect(selectDefects('backup-tables-by-hand').backupTables(found)).toEqual([
+      'customers',
+      'orders',
+      'tenants',
+    ]);
+    expect(GOOD.backupTables(found)).toEqual(found);
+  });
+
+  it('upstream-guards-off asks the upstream bare: the guarded runner is never used', () => {
+    const guarded = vi.fn();
+    const bare = vi.fn();
+    expect(selectDefects('upstream-guards-off').upstreamRunner(guarded, bare)).toBe(bare);
+    expect(GOOD.upstreamRunner(guarded, bare)).toBe(guarded);
+  });
+
+  it('billing-authz-off lets every role update billing, and changes nothing else of the policy', () => {
+    const open = selectDefects('billing-authz-off').toolAllowed;
+    expect(open(false, 'agent', 'update_billing')).toBe(true);
+    expect(open(false, 'customer', 'update_billing')).toBe(true);
+    expect(open(false, 'auditor', 'create_ticket')).toBe(false);
+    expect(open(false, 'agent', 'analytics_summary')).toBe(false);
+    expect(GOOD.toolAllowed(false, 'agent', 'update_billing')).toBe(false);
+  });
+
+  it('analytics-cross-tenant drops every tenant filter but keeps $1 referenced', () => {
+    const sql =
+      'SELECT (SELECT count(*) FROM customers WHERE tenant_id = $1), (SELECT 1 FROM o JOIN c ON x WHERE c.tenant_id = $1)';
+    const broken = selectDefects('analytics-cross-tenant').analyticsSql(sql);
+    expect(broken).not.toContain('tenant_id');
+    expect(broken.match(/\$1::text IS NOT NULL/g)).toHaveLength(2);
+    expect(GOOD.analyticsSql(sql)).toBe(sql);
+  });
+
+  it('sessions-unbounded keeps every session; production bounds them', () => {
+    const create = vi.fn(() => ({ bounded: true }) as never);
+    const table = selectDefects('sessions-unbounded').sessionTable(create);
+    expect(create).not.toHaveBeenCalled();
+    const entry = { closed: false } as never;
+    for (let i = 0; i < 5000; i++) table.set(`s${i}`, entry);
+    expect(table.size).toBe(5000);
+    expect(table.get('s0')).toBe(entry);
+    expect(GOOD.sessionTable(create)).toEqual({ bounded: true });
+  });
+
+  it('session-404-as-500 answers an unknown session 500; production 404', () => {
+    expect(selectDefects('session-404-as-500').unknownSessionStatus(404)).toBe(500);
+    expect(GOOD.unknownSessionStatus(404)).toBe(404);
   });
 
   it('shedding-off admits every call: no guard is created at all', async () => {
@@ -270,5 +346,24 @@ describe('defects', () => {
     await GOOD.auditSpool(write)([{ id: 'a' }] as never);
     await selectDefects('audit-spool-off').auditSpool(write)([{ id: 'b' }] as never);
     expect(written).toEqual([{ id: 'a' }]);
+  });
+
+  it('pii-in-logs logs each answer in full, in the message; the good build logs nothing of it', () => {
+    const lines: unknown[][] = [];
+    const logger = { warn: (...args: unknown[]) => lines.push(args) } as unknown as Logger;
+    const answer = { customer: c('a1', 'ta') };
+    GOOD.logAnswer(logger, 'lookup_customer', answer);
+    expect(lines).toEqual([]);
+    selectDefects('pii-in-logs').logAnswer(logger, 'lookup_customer', answer);
+    expect(lines).toHaveLength(1);
+    expect(String(lines[0]?.[0])).toContain('a1@x.test');
+  });
+
+  it('pii-plaintext stores the plaintext bytes; the good build keeps the production cipher', () => {
+    const cipher = { seal: () => Buffer.from('sealed'), open: () => 'opened' };
+    expect(GOOD.piiCipher(cipher)).toBe(cipher);
+    const plain = selectDefects('pii-plaintext').piiCipher(cipher);
+    expect(plain.seal('ada@x.test', 'customers.email:a1').toString('utf8')).toBe('ada@x.test');
+    expect(plain.open(Buffer.from('ada@x.test'), 'customers.email:a1')).toBe('ada@x.test');
   });
 });

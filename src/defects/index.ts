@@ -10,16 +10,25 @@
  * answered. The others switch one protection off where the production code uses it: the pool's
  * timeouts, releasing a client on an error path, idempotent ticket creation, the readiness
  * check, the pool gauges, the JWKS cache, the pool's error listener, the read cache's key, the
- * shutdown's drain, the runtime flags, the audit spool.
+ * shutdown's drain, the runtime flags, the audit spool, the backup's table list, the upstream's
+ * guards, the role check of update_billing, the tenant filter of analytics_summary, the session
+ * table's bounds, the unknown session's 404, keeping personal data out of the logs, encrypting
+ * it at rest.
  */
 import type { JWTVerifyGetKey } from 'jose';
 import type pg from 'pg';
+import type { Logger } from 'pino';
 import type { SpoolWriter } from '../audit/log.ts';
 import { type CacheKeyParts, fullCacheKey } from '../cache/key.ts';
 import type { Repository } from '../db/repository.ts';
-import type { Customer } from '../domain.ts';
+import type { Customer, Role, ToolName } from '../domain.ts';
+import type { SessionTable } from '../mcp/sessions.ts';
 import type { OverloadGuard } from '../overload/index.ts';
+import type { PiiCipher } from '../pii/cipher.ts';
+import type { UpstreamRunner } from '../upstream/index.ts';
+import { analyticsOfEveryTenant, billingOpenToEveryRole } from './access.ts';
 import { crossTenantCustomer, withInternals, wrongCustomerSameTenant } from './answers.ts';
+import { tablesListedByHand } from './backup.ts';
 import { keyWithoutOwner } from './cache.ts';
 import {
   insertTicketEveryTime,
@@ -30,7 +39,10 @@ import {
 import { keySetPerCall } from './identity.ts';
 import type { DefectName } from './names.ts';
 import { withoutShedding } from './overload.ts';
+import { logAnswerInFull, plaintextCipher } from './pii.ts';
 import { readOnce, readyWithoutChecking } from './probes.ts';
+import { unboundedSessionTable } from './sessions.ts';
+import { withoutUpstreamGuards } from './upstream.ts';
 
 export { DEFECT_NAMES, type DefectName } from './names.ts';
 
@@ -74,6 +86,22 @@ export interface Defects {
   auditSpool(write: SpoolWriter): SpoolWriter;
   /** The overload guard of tool calls, given a factory of the production one (limits on). */
   overloadGuard(create: () => OverloadGuard): OverloadGuard;
+  /** The tables a backup copies, given every table of the schema (src/db/backup.ts). */
+  backupTables(found: readonly string[]): readonly string[];
+  /** How the shipping upstream is asked, given the guarded runner (cockatiel's policies) and a bare one. */
+  upstreamRunner(guarded: UpstreamRunner, bare: UpstreamRunner): UpstreamRunner;
+  /** Whether a role may call a tool, given the policy's answer. */
+  toolAllowed(allowed: boolean, role: Role, tool: ToolName): boolean;
+  /** The statement of analytics_summary, given the production one (every figure of one tenant). */
+  analyticsSql(sql: string): string;
+  /** The stateful session table, given a factory of the production one (bounded: cap and idle TTL). */
+  sessionTable(create: () => SessionTable): SessionTable;
+  /** The HTTP status of the answer to an unknown or expired session id, given the spec's (404). */
+  unknownSessionStatus(status: number): number;
+  /** Called with every tool answer; production logs nothing of it (answers carry personal data). */
+  logAnswer(logger: Logger, tool: string, answer: unknown): void;
+  /** How personal data is sealed at rest, given the production cipher (AES-256-GCM). */
+  piiCipher(cipher: PiiCipher): PiiCipher;
 }
 
 const PRODUCTION: Omit<Defects, 'name' | 'summary'> = {
@@ -92,6 +120,14 @@ const PRODUCTION: Omit<Defects, 'name' | 'summary'> = {
   toolEnabled: (flag) => flag,
   auditSpool: (write) => write,
   overloadGuard: (create) => create(),
+  backupTables: (found) => found,
+  upstreamRunner: (guarded) => guarded,
+  toolAllowed: (allowed) => allowed,
+  analyticsSql: (sql) => sql,
+  sessionTable: (create) => create(),
+  unknownSessionStatus: (status) => status,
+  logAnswer: () => undefined,
+  piiCipher: (cipher) => cipher,
 };
 
 type Overrides = Pick<Defects, 'summary'> & Partial<Omit<Defects, 'name' | 'summary'>>;
@@ -167,6 +203,46 @@ const DEFECTS: Record<Exclude<DefectName, 'none'>, Overrides> = {
   'shedding-off': {
     summary: 'no concurrency limit and no rate limits: overload queues on the pool instead of shedding',
     overloadGuard: withoutShedding,
+  },
+  // The backup script written when the schema had three tables and never updated: it runs,
+  // reports success every night, and the tickets and the audit log are in no backup.
+  'backup-tables-by-hand': {
+    summary:
+      'the backup copies a hand-written list of tables (tenants, customers, orders): tickets and the audit log are not backed up',
+    backupTables: tablesListedByHand,
+  },
+  // The upstream call with no timeout, no breaker and no bulkhead: a hung shipping service holds
+  // every get_order_status call, and with them the server's call slots.
+  'upstream-guards-off': {
+    summary:
+      'the shipping upstream is asked with no timeout, breaker or bulkhead: a hung upstream holds call slots',
+    upstreamRunner: withoutUpstreamGuards,
+  },
+  'billing-authz-off': {
+    summary: "update_billing is open to every role: an agent or a customer may change a customer's card",
+    toolAllowed: billingOpenToEveryRole,
+  },
+  'analytics-cross-tenant': {
+    summary: "analytics_summary counts every tenant's records: a manager sees other tenants' figures",
+    analyticsSql: analyticsOfEveryTenant,
+  },
+  'sessions-unbounded': {
+    summary: 'stateful sessions are never evicted (no cap, no idle TTL): abandoned sessions grow memory',
+    sessionTable: unboundedSessionTable,
+  },
+  // The server forgets a session (a restart, an eviction) and says 500: a client that follows the
+  // spec re-initializes only on 404, so it retries the dead session until it gives up.
+  'session-404-as-500': {
+    summary: 'an unknown or expired session is answered 500, not 404: clients cannot tell to re-initialize',
+    unknownSessionStatus: () => 500,
+  },
+  'pii-in-logs': {
+    summary: "every tool answer is logged in full at warn: customers' email and phone reach the logs",
+    logAnswer: logAnswerInFull,
+  },
+  'pii-plaintext': {
+    summary: "customers' email and phone are stored in PLAINTEXT (encryption at rest off)",
+    piiCipher: () => plaintextCipher,
   },
 };
 

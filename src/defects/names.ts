@@ -16,5 +16,13 @@ export const DEFECT_NAMES = [
   'flags-ignored',
   'audit-spool-off',
   'shedding-off',
+  'backup-tables-by-hand',
+  'upstream-guards-off',
+  'billing-authz-off',
+  'analytics-cross-tenant',
+  'sessions-unbounded',
+  'session-404-as-500',
+  'pii-in-logs',
+  'pii-plaintext',
 ] as const;
 export type DefectName = (typeof DEFECT_NAMES)[number];

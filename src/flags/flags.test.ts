@@ -25,6 +25,10 @@ describe('ToolFlags', () => {
       lookup_customer: { enabled: true },
       list_orders: { enabled: true },
       create_ticket: { enabled: true, changedAt: '2026-01-01T00:00:00.000Z' },
+      get_order_status: { enabled: true },
+      search_knowledge_base: { enabled: true },
+      update_billing: { enabled: true },
+      analytics_summary: { enabled: true },
     });
   });
 

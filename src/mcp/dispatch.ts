@@ -47,9 +47,9 @@ function result(
   };
 }
 
-function customerIdOf(rawArgs: unknown): string | undefined {
+function customerIdOf(rawArgs: unknown, field = 'customerId'): string | undefined {
   if (typeof rawArgs !== 'object' || rawArgs === null) return undefined;
-  const id = (rawArgs as Record<string, unknown>).customerId;
+  const id = (rawArgs as Record<string, unknown>)[field];
   return typeof id === 'string' ? id.slice(0, 200) : undefined;
 }
 
@@ -58,13 +58,15 @@ function customerIdOf(rawArgs: unknown): string | undefined {
 const storable = (text: string): string => text.replaceAll('\u0000', '').toWellFormed();
 
 /**
- * The records a call touched, for the audit: the customer asked for (unless the arguments were
+ * The records a call touched, for the audit: the customer or order asked for (unless the arguments were
  * refused: then it may be free text, not an id) and anything it created.
  */
 function recordIdsOf(rawArgs: unknown, answer: CallToolResult, code: string): string[] {
   const ids: string[] = [];
   const customerId = code === 'INVALID_ARGUMENT' ? undefined : customerIdOf(rawArgs);
   if (customerId !== undefined) ids.push(storable(customerId));
+  const orderId = code === 'INVALID_ARGUMENT' ? undefined : customerIdOf(rawArgs, 'orderId');
+  if (orderId !== undefined) ids.push(storable(orderId));
   const ticket = (answer.structuredContent as { ticket?: { id?: unknown } } | undefined)?.ticket;
   if (typeof ticket?.id === 'string') ids.push(ticket.id);
   return ids;
@@ -90,7 +92,7 @@ export async function dispatchToolCall(
   let answer: CallToolResult;
   let internalReason: string | undefined;
   try {
-    if (!mayUseTool(principal, tool.name)) {
+    if (!deps.context.defects.toolAllowed(mayUseTool(principal, tool.name), principal.role, tool.name)) {
       throw new ToolError('FORBIDDEN', `role ${principal.role} may not call ${tool.name}`);
     }
     if (deps.flags && !deps.context.defects.toolEnabled(deps.flags.isEnabled(tool.name))) {
@@ -115,6 +117,7 @@ export async function dispatchToolCall(
     const retry = mapped.retryAfterMs === undefined ? {} : { retryAfterMs: mapped.retryAfterMs };
     answer = result({ error: { code: mapped.code, message, ...retry } }, meta, true);
   }
+  deps.context.defects.logAnswer(deps.logger, tool.name, answer.structuredContent);
   try {
     const durable = deps.audit.record(
       {

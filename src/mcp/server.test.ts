@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import type { AuditEntry } from '../audit/entry.ts';
 import type { Repository } from '../db/repository.ts';
 import { selectDefects } from '../defects/index.ts';
-import type { Principal } from '../domain.ts';
+import { type Principal, ROLES, TOOL_NAMES } from '../domain.ts';
 import { createMetrics } from '../metrics.ts';
 import { createOverloadGuard, type OverloadGuard, UNGUARDED } from '../overload/index.ts';
 import type { DispatchDeps } from './dispatch.ts';
@@ -23,6 +23,12 @@ function stubRepository(calls: string[], failWith?: Error): Repository {
     if (failWith) throw failWith;
   };
   return {
+    async findOrder(tenantId, orderId) {
+      guard('findOrder');
+      if (tenantId !== 't1' || orderId !== 'o1') return undefined;
+      const order = { id: 'o1', customerId: 'c1', status: 'shipped', totalCents: 100, createdAt: 'now' };
+      return { tenantId: 't1', order };
+    },
     async findCustomer(tenantId, customerId) {
       guard('findCustomer');
       return tenantId === ada.tenantId && customerId === ada.id ? ada : undefined;
@@ -39,9 +45,25 @@ function stubRepository(calls: string[], failWith?: Error): Repository {
       guard('listOrders');
       return [];
     },
-    async createTicket() {
+    async createTicket(ticket) {
       guard('createTicket');
-      throw new Error('not used');
+      const { body, ...rest } = ticket;
+      const stored = { ...rest, id: 'tk1', status: 'open' as const, createdAt: 'now' };
+      return { stored: { ticket: stored, body }, replayed: false };
+    },
+    async searchArticles() {
+      guard('searchArticles');
+      return [];
+    },
+    async updateBilling(update) {
+      guard('updateBilling');
+      const { customerId, billingEmail, plan, cardToken: token, cardLast4: last4 } = update;
+      const profile = { customerId, billingEmail, plan, card: { token, last4 }, updatedAt: 'now' };
+      return { profile, replayed: false };
+    },
+    async tenantAnalytics() {
+      guard('tenantAnalytics');
+      return { customers: 1, customersByTier: { gold: 1 }, ordersByStatus: {}, openTickets: 0, articles: 0 };
     },
   };
 }
@@ -94,11 +116,100 @@ const auditor: Principal = { subject: 'u', tenant: 't1', role: 'auditor' };
 const errorOf = (result: CallToolResult) =>
   (result.structuredContent as { error: { code: string; message: string } }).error;
 
+// Every role × every tool, written out by hand (deriving it from the policy would only prove the
+// policy agrees with itself): 'ok' where the role may call the tool, FORBIDDEN where it may not.
+const VALID_ARGS: Record<string, Record<string, unknown>> = {
+  lookup_customer: { customerId: 'c1' },
+  list_orders: { customerId: 'c1' },
+  create_ticket: { customerId: 'c1', subject: 's', body: 'b', idempotencyKey: 'key-00000001' },
+  get_order_status: { orderId: 'o1' },
+  search_knowledge_base: { query: 'refund' },
+  update_billing: {
+    customerId: 'c1',
+    billingEmail: 'billing@x.test',
+    plan: 'premium',
+    cardNumber: '4242424242424242',
+    idempotencyKey: 'key-00000002',
+  },
+  analytics_summary: {},
+};
+// biome-ignore format: an aligned table is the point
+const AUTHORIZATION: ReadonlyArray<readonly [Principal['role'], string, 'ok' | 'FORBIDDEN']> = [
+  ['agent',         'lookup_customer',       'ok'],
+  ['agent',         'list_orders',           'ok'],
+  ['agent',         'create_ticket',         'ok'],
+  ['agent',         'get_order_status',      'ok'],
+  ['agent',         'search_knowledge_base', 'ok'],
+  ['agent',         'update_billing',        'FORBIDDEN'],
+  ['agent',         'analytics_summary',     'FORBIDDEN'],
+  ['auditor',       'lookup_customer',       'ok'],
+  ['auditor',       'list_orders',           'ok'],
+  ['auditor',       'create_ticket',         'FORBIDDEN'],
+  ['auditor',       'get_order_status',      'ok'],
+  ['auditor',       'search_knowledge_base', 'ok'],
+  ['auditor',       'update_billing',        'FORBIDDEN'],
+  ['auditor',       'analytics_summary',     'FORBIDDEN'],
+  ['customer',      'lookup_customer',       'ok'],
+  ['customer',      'list_orders',           'ok'],
+  ['customer',      'create_ticket',         'ok'],
+  ['customer',      'get_order_status',      'ok'],
+  ['customer',      'search_knowledge_base', 'ok'],
+  ['customer',      'update_billing',        'FORBIDDEN'],
+  ['customer',      'analytics_summary',     'FORBIDDEN'],
+  ['manager',       'lookup_customer',       'ok'],
+  ['manager',       'list_orders',           'ok'],
+  ['manager',       'create_ticket',         'ok'],
+  ['manager',       'get_order_status',      'ok'],
+  ['manager',       'search_knowledge_base', 'ok'],
+  ['manager',       'update_billing',        'FORBIDDEN'],
+  ['manager',       'analytics_summary',     'ok'],
+  ['billing_admin', 'lookup_customer',       'ok'],
+  ['billing_admin', 'list_orders',           'FORBIDDEN'],
+  ['billing_admin', 'create_ticket',         'FORBIDDEN'],
+  ['billing_admin', 'get_order_status',      'FORBIDDEN'],
+  ['billing_admin', 'search_knowledge_base', 'FORBIDDEN'],
+  ['billing_admin', 'update_billing',        'ok'],
+  ['billing_admin', 'analytics_summary',     'FORBIDDEN'],
+];
+
+describe('authorization table', () => {
+  it('covers every role and every tool', () => {
+    const pairs = AUTHORIZATION.map(([role, tool]) => `${role} ${tool}`);
+    const every = ROLES.flatMap((role) => TOOL_NAMES.map((tool) => `${role} ${tool}`));
+    expect([...pairs].sort()).toEqual([...every].sort());
+  });
+
+  it.each(AUTHORIZATION)('%s calling %s: %s', async (role, tool, expected) => {
+    const principal: Principal =
+      role === 'customer'
+        ? { subject: 'u', tenant: 't1', role, customer: 'c1' }
+        : { subject: 'u', tenant: 't1', role };
+    const { call, calls, audited } = await connect(principal);
+    const result = await call(tool, VALID_ARGS[tool] ?? {});
+    if (expected === 'FORBIDDEN') {
+      expect(errorOf(result)).toEqual({ code: 'FORBIDDEN', message: `role ${role} may not call ${tool}` });
+      expect(calls).toEqual([]); // refused before any lookup
+    } else {
+      expect(result.isError, JSON.stringify(result.structuredContent)).toBeUndefined();
+      expect(calls.length).toBeGreaterThan(0);
+    }
+    expect(audited.map((e) => e.outcome)).toEqual([expected === 'ok' ? 'OK' : 'FORBIDDEN']);
+  });
+});
+
 describe('MCP layer', () => {
-  it('advertises the three tools with their input schemas', async () => {
+  it('advertises the tools with their input schemas', async () => {
     const { client } = await connect(agent);
     const { tools } = await client.listTools();
-    expect(tools.map((t) => t.name)).toEqual(['lookup_customer', 'list_orders', 'create_ticket']);
+    expect(tools.map((t) => t.name)).toEqual([
+      'lookup_customer',
+      'list_orders',
+      'create_ticket',
+      'get_order_status',
+      'search_knowledge_base',
+      'update_billing',
+      'analytics_summary',
+    ]);
     expect(tools[2]?.inputSchema.required).toEqual(['customerId', 'subject', 'body', 'idempotencyKey']);
   });
 

@@ -5,6 +5,12 @@ import type { Principal } from '../domain.ts';
 import { TOOLS, type Tool } from '../tools/index.ts';
 import { type DispatchDeps, dispatchToolCall } from './dispatch.ts';
 
+// One JSON Schema validator for every request's server. Left to itself, each McpServer builds
+// its own Ajv instance (formats, meta-schemas, vocabularies), and with a server per request that
+// was the largest single cost of a call: about a tenth of the CPU of a cache-hit lookup_customer
+// (`npm run bench:server`, profiled). The validator holds nothing of a caller: only compiled schemas.
+const jsonSchemaValidator = new AjvJsonSchemaValidator();
+
 /**
  * One McpServer per HTTP request (stateless mode), bound to the caller it was authenticated as.
  *
@@ -15,12 +21,6 @@ import { type DispatchDeps, dispatchToolCall } from './dispatch.ts';
  * advertised: SDK clients validate `structuredContent` against an advertised output schema even
  * when `isError` is set, which would turn every `{error}` result into a client-side exception.
  */
-// One JSON Schema validator for every request's server. Left to itself, each McpServer builds
-// its own Ajv instance (formats, meta-schemas, vocabularies), and with a server per request that
-// was the largest single cost of a call: about a tenth of the CPU of a cache-hit lookup_customer
-// (`npm run bench:server`, profiled). The validator holds nothing of a caller: only compiled schemas.
-const jsonSchemaValidator = new AjvJsonSchemaValidator();
-
 export function createMcpServer(deps: DispatchDeps, principal: Principal): McpServer {
   const server = new McpServer(
     { name: 'mcp-reference-server', version: deps.buildId },

@@ -5,6 +5,7 @@ import type { Repository } from '../db/repository.ts';
 import type { Defects } from '../defects/index.ts';
 import type { Customer, Principal, ToolName } from '../domain.ts';
 import { notFound, ToolError } from '../errors.ts';
+import type { ShippingClient } from '../upstream/index.ts';
 
 export interface ToolContext {
   readonly principal: Principal;
@@ -12,6 +13,8 @@ export interface ToolContext {
   readonly defects: Defects;
   /** The read cache of lookup_customer and list_orders; without it every read goes to the database. */
   readonly cache?: CachedReadsDeps;
+  /** get_order_status's upstream; without it every answer says shipping is unavailable. */
+  readonly shipping?: Pick<ShippingClient, 'lookup'>;
 }
 
 /** A tool with its types erased, as the MCP layer sees it. */

@@ -11,6 +11,7 @@ export class LogTail {
   readonly #maxLines: number;
   readonly #lines: string[] = [];
   #partial = '';
+  readonly #listeners = new Set<(line: string) => void>();
   #stream: Readable | undefined;
 
   constructor(client: ContainerRuntimeClient, id: string, maxLines = 50) {
@@ -40,6 +41,16 @@ export class LogTail {
     this.#flush();
   }
 
+  /**
+   * Calls `listener` with the lines kept so far, then every line from now on, across re-attaches.
+   * Returns the unsubscribe.
+   */
+  onLine(listener: (line: string) => void): () => void {
+    for (const line of this.#lines) listener(line);
+    this.#listeners.add(listener);
+    return () => this.#listeners.delete(listener);
+  }
+
   text(): string {
     const lines = this.#partial ? [...this.#lines, this.#partial] : this.#lines;
     return lines.join('\n');
@@ -57,6 +68,7 @@ export class LogTail {
   }
 
   #append(line: string): void {
+    for (const listener of this.#listeners) listener(line);
     this.#lines.push(line);
     if (this.#lines.length > this.#maxLines) this.#lines.splice(0, this.#lines.length - this.#maxLines);
   }

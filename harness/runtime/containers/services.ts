@@ -9,6 +9,7 @@ export const PROXY_PORTS = {
   'client→target': 18000,
   'target→postgres': 15432,
   'target→identity': 18080,
+  'target→upstream': 18090,
 } as const satisfies Record<LinkName, number>;
 
 export function proxyAddress(link: LinkName, toxiproxy: ContainerHandle): ProxyAddress {

@@ -145,6 +145,7 @@ export async function startTargetContainer(spec: TargetSpec): Promise<StartedTar
       return adminUrl();
     },
     logs: () => tail.text(),
+    onLog: (listener) => tail.onLine(listener),
     async resourceUsage() {
       return { ...(await handle.resourceUsage()), instance: `${name} start ${incarnation}` };
     },

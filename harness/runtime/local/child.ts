@@ -1,11 +1,13 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
+import { StringDecoder } from 'node:string_decoder';
 
 /** A child process with its recent output kept for error messages and a staged, idempotent stop. */
 export class Child {
   readonly name: string;
   readonly process: ChildProcess;
   #tail: string[] = [];
+  readonly #lineListeners = new Set<(line: string) => void>();
   #exited = false;
   /** Settles once the process has exited and its output streams have closed (all output kept). */
   readonly closed: Promise<void>;
@@ -19,15 +21,19 @@ export class Child {
     this.name = name;
     // Own process group: a terminal's Ctrl-C reaches only the harness, which then stops children in order.
     this.process = spawn(command, args, { ...options, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
-    const keep = (chunk: Buffer) => {
-      for (const line of chunk.toString('utf8').split('\n')) {
-        if (line.trim() === '') continue;
-        this.#tail.push(line);
-        if (this.#tail.length > 300) this.#tail.shift();
-      }
+    // Per stream: a line (or a character) split across two chunks is joined before anyone sees it.
+    const keep = (stream: NodeJS.ReadableStream | null) => {
+      const decoder = new StringDecoder('utf8');
+      let partial = '';
+      stream?.on('data', (chunk: Buffer) => {
+        const pieces = (partial + decoder.write(chunk)).split('\n');
+        partial = pieces.pop() ?? '';
+        for (const line of pieces) this.#keep(line);
+      });
+      stream?.on('end', () => this.#keep(partial + decoder.end()));
     };
-    this.process.stdout?.on('data', keep);
-    this.process.stderr?.on('data', keep);
+    keep(this.process.stdout);
+    keep(this.process.stderr);
     this.closed = new Promise((resolve) => {
       this.process.once('close', () => resolve());
       this.process.once('error', () => resolve());
@@ -42,12 +48,30 @@ export class Child {
     });
   }
 
+  #keep(line: string): void {
+    if (line.trim() === '') return;
+    this.#tail.push(line);
+    if (this.#tail.length > 300) this.#tail.shift();
+    for (const listener of this.#lineListeners) listener(line);
+  }
+
+  /** Calls `listener` with every line printed from now on (all of them, not only the tail kept). */
+  onLine(listener: (line: string) => void): () => void {
+    this.#lineListeners.add(listener);
+    return () => this.#lineListeners.delete(listener);
+  }
+
   get pid(): number | undefined {
     return this.process.pid;
   }
 
   get exited(): boolean {
     return this.#exited || this.process.exitCode !== null || this.process.signalCode !== null;
+  }
+
+  /** The lines kept (the last 300). */
+  lines(): string[] {
+    return [...this.#tail];
   }
 
   logs(lines = 40): string {

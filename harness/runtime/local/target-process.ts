@@ -1,5 +1,7 @@
+import { readdir, readFile, stat } from 'node:fs/promises';
+import { join } from 'node:path';
 import { HarnessError } from '../../errors.ts';
-import type { ResourceUsage, StartedTarget, TargetExit, TargetExitListener } from '../backend.ts';
+import type { ResourceUsage, StartedTarget, StateFile, TargetExit, TargetExitListener } from '../backend.ts';
 import { ExitReports, epochNow, logTail } from '../exit-reports.ts';
 import { httpOk, waitFor } from '../wait.ts';
 import { Child } from './child.ts';
@@ -24,6 +26,7 @@ export class LocalTarget implements StartedTarget {
   /** Incarnations the harness itself is ending (kill, restart, stop): their exits are expected. */
   readonly #ending = new WeakSet<Child>();
   readonly #exits = new ExitReports();
+  readonly #logListeners = new Set<(line: string) => void>();
 
   constructor(spec: TargetCommand, env: Record<string, string>, adminPort: number, registry: Registry) {
     this.#spec = spec;
@@ -39,6 +42,9 @@ export class LocalTarget implements StartedTarget {
       cwd: this.#spec.cwd,
     });
     this.#child = child;
+    child.onLine((line) => {
+      for (const listener of this.#logListeners) listener(line);
+    });
     // Listening before the first turn of the event loop: no exit can slip past.
     child.process.once('exit', () => this.#exited(child, epochNow()));
     await this.#registry.addPid(child.pid, this.#spec.args[0] ?? this.#spec.command);
@@ -56,6 +62,30 @@ export class LocalTarget implements StartedTarget {
 
   logs(): string {
     return this.#child?.logs() ?? '';
+  }
+
+  onLog(listener: (line: string) => void): () => void {
+    // What it printed while starting (before anyone could subscribe) comes first.
+    for (const line of this.#child?.lines() ?? []) listener(line);
+    this.#logListeners.add(listener);
+    return () => this.#logListeners.delete(listener);
+  }
+
+  async stateFiles(): Promise<StateFile[]> {
+    const dir = this.#env.STATE_DIR;
+    if (dir === undefined) return [];
+    const files: StateFile[] = [];
+    // Recursive: a target may keep its state in subfolders. Files that vanish meanwhile (a spool
+    // renamed aside and removed by a flush) are simply not there any more.
+    const entries = await readdir(dir, { recursive: true }).catch(() => [] as string[]);
+    for (const path of entries.sort()) {
+      const full = join(dir, path);
+      const info = await stat(full).catch(() => undefined);
+      if (!info?.isFile()) continue;
+      const content = await readFile(full).catch(() => undefined);
+      if (content) files.push({ path, content });
+    }
+    return files;
   }
 
   async resourceUsage(): Promise<ResourceUsage> {

@@ -1,0 +1,1 @@
+export { type ShippingMode, ShippingService } from './shipping-service.ts';

@@ -1,0 +1,4 @@
+import { scenario } from '../harness/index.ts';
+import { roleMix } from './definitions/role-mix.ts';
+
+scenario(roleMix);

@@ -1,0 +1,4 @@
+import { scenario } from '../harness/index.ts';
+import { upstreamDegradation } from './definitions/upstream-degradation.ts';
+
+scenario(upstreamDegradation);
