@@ -219,6 +219,14 @@ export class StartedEnvironment implements AsyncDisposable {
   }
 
   /**
+   * The target's own MCP endpoint, past the `client→target` link (no Toxiproxy hop): for
+   * benchmarks of the target alone. Reachable from the host on the local runtime only.
+   */
+  get directMcpUrl(): string {
+    return `http://${this.#parts.infra.targetUpstream}/mcp`;
+  }
+
+  /**
    * The target's upstream (the shipping-status service, behind `target→upstream`): its controls
    * are the upstream faults (Fault.upstreamSlow, upstreamFailing, upstreamHang).
    */

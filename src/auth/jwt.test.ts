@@ -1,6 +1,13 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { exportJWK, generateKeyPair, SignJWT } from 'jose';
+import {
+  createLocalJWKSet,
+  exportJWK,
+  generateKeyPair,
+  type JSONWebKeySet,
+  type JWTVerifyGetKey,
+  SignJWT,
+} from 'jose';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { selectDefects } from '../defects/index.ts';
 import { AuthError, bearerToken, createTokenVerifier } from './jwt.ts';
@@ -40,6 +47,39 @@ describe('token verifier', () => {
     const verify = createTokenVerifier({ ...OPTIONS, jwksUrl }, GOOD);
     const token = await sign({ sub: 'u1', tenant: 't1', role: 'customer', customer: 'c1' });
     expect(await verify(token)).toEqual({ subject: 'u1', tenant: 't1', role: 'customer', customer: 'c1' });
+  });
+
+  it('remembers a verified token only while its key set still resolves the same key', async () => {
+    const other = await generateKeyPair('ES256');
+    const current = createLocalJWKSet((await (await fetch(jwksUrl)).json()) as JSONWebKeySet);
+    let resolutions = 0;
+    let keySet: JWTVerifyGetKey = current;
+    const verify = createTokenVerifier(
+      { ...OPTIONS, jwksUrl },
+      {
+        keySet: () => (header, token) => {
+          resolutions++;
+          return keySet(header, token);
+        },
+      },
+    );
+    const token = await sign({ sub: 'u', tenant: 't', role: 'agent' });
+    expect(await kindOf(verify(token))).toBe('ok');
+    expect(await kindOf(verify(token))).toBe('ok');
+    // The key is resolved on every call, remembered or not.
+    expect(resolutions).toBe(2);
+    // A tampered copy is another token: verified in full, refused.
+    expect(await kindOf(verify(`${token.slice(0, -4)}AAAA`))).toBe('unauthenticated');
+    // The provider now resolves that kid to another key: the remembered token is verified again.
+    keySet = async () => other.publicKey;
+    expect(await kindOf(verify(token))).toBe('unauthenticated');
+    // The provider unreachable: as before any token was remembered.
+    keySet = current;
+    expect(await kindOf(verify(token))).toBe('ok');
+    keySet = async () => {
+      throw new Error('connect ECONNREFUSED');
+    };
+    expect(await kindOf(verify(token))).toBe('unavailable');
   });
 
   it('knows the manager and billing_admin roles (a customer claim on them is ignored)', async () => {
