@@ -27,7 +27,8 @@ export default defineConfig({
         test: {
           name: 'integration',
           include: ['**/*.integration.test.ts'],
-          exclude: ['**/node_modules/**'],
+          // .cache holds copies of src/ (the target image's build context): never tests of ours.
+          exclude: ['**/node_modules/**', '.cache/**', 'reports/**'],
           fileParallelism: false,
           testTimeout: 240_000,
           hookTimeout: 240_000,

@@ -137,6 +137,8 @@ target_image() {
   rm -rf "$ctx" && mkdir -p "$ctx"
   cp -al "$deps/node_modules" "$ctx/node_modules"
   cp -a "$target_src" "$ctx/src"
+  # The server, not its tests (nor a test runner's view of them: vitest ignores .cache anyway).
+  find "$ctx/src" -name '*.test.ts' -delete
   cp "$root/package.json" "$root/package-lock.json" "$here/target/Dockerfile" "$ctx/"
   cp "$node_pkg/bin/node" "$ctx/node"
   build "$TARGET:latest" "$hash" "$ctx" -t "$TARGET:$hash"

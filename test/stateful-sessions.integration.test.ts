@@ -19,6 +19,18 @@ const metric = async (name: string) => {
   return Number(new RegExp(`^${name} (\\S+)$`, 'm').exec(text)?.[1]);
 };
 
+async function untilReady(): Promise<void> {
+  for (const deadline = Date.now() + 20_000; Date.now() < deadline; ) {
+    const ready = await fetch(`${env.target.adminUrl}/readyz`).then(
+      (r) => r.ok,
+      () => false,
+    );
+    if (ready) return;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error('the restarted target never became ready');
+}
+
 describe('stateful sessions on the reference server', () => {
   it.each<McpClientKind>(['http', 'sdk'])(
     'the %s client re-initializes after a restart',
@@ -35,6 +47,8 @@ describe('stateful sessions on the reference server', () => {
       expect(await metric('mcp_sessions_open')).toBeGreaterThanOrEqual(1);
 
       await env.target.restart();
+      // Up is not ready: the restarted server migrates its schema first (as Fault.restartTarget does).
+      await untilReady();
       const result = await lookup();
       expect(result.isError).toBeFalsy();
       expect(notes.reinitialized).toBe(true);
