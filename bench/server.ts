@@ -31,6 +31,7 @@ import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
@@ -173,6 +174,15 @@ interface Step {
   dropped: number;
   p50Ms: number;
   p99Ms: number;
+  /**
+   * The driver's own event-loop delay over the step (p99 and max): a call's latency runs from its
+   * intended start, so a stalled driver shows in every case's tail alike.
+   */
+  driverLagP99Ms: number;
+  driverLagMaxMs: number;
+  /** The reference server's event-loop delay max and GC time over the step (from /metrics). */
+  serverLagMaxMs?: number;
+  serverGcMs?: Record<string, number>;
   sustained: boolean;
   codes: Record<string, number>;
 }
@@ -239,6 +249,8 @@ async function step(
   const codes: Record<string, number> = {};
   let ok = 0;
   let failed = 0;
+  const lag = monitorEventLoopDelay({ resolution: 1 });
+  lag.enable();
   const summary = await runArrivals(
     {
       arrivals: constantArrivals(rate, durationMs),
@@ -266,6 +278,7 @@ async function step(
       },
     },
   );
+  lag.disable();
   const sorted = Float64Array.from(durations).sort();
   const okPerSecond = ok / (durationMs / 1000);
   const p99Ms = quantile(sorted, 0.99);
@@ -278,6 +291,8 @@ async function step(
     dropped: summary.dropped,
     p50Ms: quantile(sorted, 0.5),
     p99Ms,
+    driverLagP99Ms: lag.percentile(99) / 1e6,
+    driverLagMaxMs: lag.max / 1e6,
     sustained:
       okPerSecond >= SUSTAINED_SHARE * rate &&
       summary.dropped + failed <= SUSTAINED_LOSS * summary.scheduled &&
@@ -289,6 +304,13 @@ async function step(
 const fmtStep = (s: Step) =>
   `${String(Math.round(s.rate)).padStart(6)}/s: ${s.okPerSecond.toFixed(0).padStart(6)} ok/s, ` +
   `p50 ${s.p50Ms.toFixed(1)} ms, p99 ${s.p99Ms.toFixed(1)} ms` +
+  `, driver lag p99/max ${s.driverLagP99Ms.toFixed(0)}/${s.driverLagMaxMs.toFixed(0)} ms` +
+  (s.serverLagMaxMs !== undefined
+    ? `, server lag max ${s.serverLagMaxMs.toFixed(0)} ms, GC ${Object.entries(s.serverGcMs ?? {})
+        .filter(([, v]) => v > 0)
+        .map(([k, v]) => `${k} ${v}`)
+        .join(' ')} ms`
+    : '') +
   (s.dropped > 0 ? `, ${s.dropped} dropped` : '') +
   (s.failed > 0
     ? `, ${s.failed} failed (${Object.entries(s.codes)
@@ -353,6 +375,21 @@ async function listTools(url: string, token: string): Promise<Map<string, ToolSc
   } finally {
     await client.close();
   }
+}
+
+/** The server's event-loop delay max since the last scrape, and its GC seconds by kind. */
+function runtimeStats(text: string): { lagMaxMs: number; gcSeconds: Record<string, number> } {
+  let lagMaxMs = Number.NaN;
+  const gcSeconds: Record<string, number> = {};
+  for (const line of text.split('\n')) {
+    const value = Number(line.trim().split(/\s+/).at(-1));
+    if (line.startsWith('nodejs_eventloop_lag_max_seconds')) lagMaxMs = value * 1000;
+    if (line.startsWith('nodejs_gc_duration_seconds_sum{')) {
+      const kind = /kind="([^"]+)"/.exec(line)?.[1] ?? '?';
+      gcSeconds[kind] = value;
+    }
+  }
+  return { lagMaxMs, gcSeconds };
 }
 
 /** The server's cache reads by outcome, from /metrics (for the hit ratio of a case). */
@@ -524,8 +561,16 @@ try {
     const query = r.c.cacheQuery;
     const env_ = env as StartedEnvironment;
     const before = query ? await cacheReads(env_, query) : {};
+    const statsBefore = r.c.server === 'reference' ? runtimeStats(await env_.admin.metrics()) : undefined;
     const cpuBefore = await cpuSeconds(r.c.server);
     const s = await step(r.sessions, dataset, rate, durationMs, seed++);
+    if (statsBefore) {
+      const after = runtimeStats(await env_.admin.metrics());
+      s.serverLagMaxMs = after.lagMaxMs;
+      s.serverGcMs = Object.fromEntries(
+        Object.entries(after.gcSeconds).map(([k, v]) => [k, Math.round((v - (statsBefore.gcSeconds[k] ?? 0)) * 1000)]),
+      );
+    }
     r.cpuSeconds += (await cpuSeconds(r.c.server)) - cpuBefore;
     r.calls += s.ok + s.failed;
     if (query) {
