@@ -97,7 +97,7 @@ describe('parseImageLog', () => {
       { image: 'mcp-chaos/base', status: 'up to date', ms: 40 },
       { image: 'mcp-chaos/postgres', status: 'up to date', ms: 50 },
       { image: 'mcp-chaos/toxiproxy', status: 'up to date', ms: 30 },
-      { image: 'mcp-chaos/target', status: 'built', ms: 27_480, scriptSeconds: 26 },
+      { image: 'mcp-chaos/target', status: 'built', ms: 27_480, scriptSeconds: 26, dockerBuildMs: 26_000 },
     ]);
   });
 
@@ -118,7 +118,13 @@ describe('parseImageLog', () => {
       { atMs: 9000, text: bold('mcp-chaos/target-bench-env-42:latest: built in 9s') },
     ]);
     expect(images).toEqual([
-      { image: 'mcp-chaos/target-bench-env-42', status: 'built', ms: 9000, scriptSeconds: 9 },
+      {
+        image: 'mcp-chaos/target-bench-env-42',
+        status: 'built',
+        ms: 9000,
+        scriptSeconds: 9,
+        dockerBuildMs: 8995,
+      },
     ]);
   });
 });

@@ -94,6 +94,8 @@ export interface ImageTime {
   ms: number;
   /** What the script itself printed ("built in Ns": whole seconds, the build alone). */
   scriptSeconds?: number;
+  /** Of `ms`, from its "docker build" line to its "built in" line: the engine's part. */
+  dockerBuildMs?: number;
 }
 
 /** One line the script printed on stderr, with when it arrived (ms since the script started). */
@@ -107,6 +109,7 @@ export function parseImageLog(lines: readonly ScriptLine[]): ImageTime[] {
   const images: ImageTime[] = [];
   let previousEnd = 0;
   let currentEnd = 0;
+  let dockerBuildStart: number | undefined;
   for (const line of lines) {
     // biome-ignore lint/suspicious/noControlCharactersInRegex: the script prints its prefix in bold
     const text = line.text.replace(/\x1b\[[0-9;]*m/g, '');
@@ -122,10 +125,13 @@ export function parseImageLog(lines: readonly ScriptLine[]): ImageTime[] {
     }
     currentEnd = line.atMs;
     entry.ms = currentEnd - previousEnd;
+    if (/^docker build\b/.test(rest)) dockerBuildStart = line.atMs;
     const built = /^built in (\d+)s/.exec(rest);
     if (built) {
       entry.status = 'built';
       entry.scriptSeconds = Number(built[1]);
+      if (dockerBuildStart !== undefined) entry.dockerBuildMs = line.atMs - dockerBuildStart;
+      dockerBuildStart = undefined;
     } else if (/^up to date\b/.test(rest) && entry.status === 'unfinished') {
       entry.status = 'up to date';
     }

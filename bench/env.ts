@@ -438,6 +438,20 @@ function printImages(r: ImagesResult): void {
     GOAL_MS.unchanged,
   );
   row('source changed (target only)', r.sourceChanged, r.sourceChanged?.ms);
+  // Where a built image's time went: staging its context (the script) or the engine's build.
+  const runs: [string, ScriptRun | undefined][] = [
+    ['from nothing', r.fromNothing],
+    ['first run', r.first],
+    ['source changed', r.sourceChanged],
+  ];
+  for (const [label, s] of runs) {
+    for (const image of s?.images.filter((i) => i.dockerBuildMs !== undefined) ?? []) {
+      say(
+        `    ${label}: ${image.image} ${fmtMs(image.ms)}, of which docker build ${fmtMs(image.dockerBuildMs)}` +
+          ` (the rest: hashing its inputs, staging its context, checks)`,
+      );
+    }
+  }
   if (r.error) say(`  FAILED: ${r.error}${values['from-nothing'] ? ` (${REBUILD_HINT})` : ''}`);
 }
 
