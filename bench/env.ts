@@ -26,7 +26,7 @@
 // Exit code: 1 a goal failed, 2 a measurement could not be taken (a start or a build failed).
 import { execFile, spawn } from 'node:child_process';
 import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -486,6 +486,8 @@ function goals(starts: RuntimeResult[], images: ImagesResult | undefined): Goal[
 // ---------------------------------------------------------------------------------------------
 
 const startedAt = new Date();
+const loadAtStart = loadavg();
+const fmtLoad = (l: number[]) => l.map((n) => n.toFixed(2)).join(' ');
 say(
   `bench:env — ${RUNS} runs; starts: ${STARTS} per process on ${RUNTIMES.join(', ') || 'no runtime'}; images: ` +
     (values['no-images']
@@ -498,8 +500,13 @@ const images = values['no-images'] ? undefined : await benchImages();
 const starts: RuntimeResult[] = [];
 for (const runtime of RUNTIMES as ('local' | 'containers')[]) starts.push(await benchRuntime(runtime));
 
+const loadAtEnd = loadavg();
 say('');
-say(`bench:env — ${startedAt.toISOString()}, ${((Date.now() - startedAt.getTime()) / 1000).toFixed(0)} s`);
+// The machine's load beside the figures: on a shared machine it explains more of a spread than the code does.
+say(
+  `bench:env — ${startedAt.toISOString()}, ${((Date.now() - startedAt.getTime()) / 1000).toFixed(0)} s; ` +
+    `load average ${fmtLoad(loadAtStart)} at the start, ${fmtLoad(loadAtEnd)} at the end (${cpus().length} cores)`,
+);
 printStarts(starts);
 if (images) {
   say('');
@@ -520,6 +527,7 @@ if (values.json) {
     `${JSON.stringify(
       {
         at: startedAt.toISOString(),
+        loadAverage: { start: loadAtStart, end: loadAtEnd },
         runs: RUNS,
         starts: STARTS,
         goals: judged.map((g) => ({ ...g, passed: passed(g) })),
