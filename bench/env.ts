@@ -275,6 +275,33 @@ async function removeImages(): Promise<void> {
   await rm(join(root, '.cache', 'images', 'target-deps'), { recursive: true, force: true });
 }
 
+/**
+ * Why the base image could not be built from nothing here, checked before anything is removed:
+ * debootstrap, root, and the Debian mirror the script reads from the apt sources.
+ */
+async function fromNothingBlocked(): Promise<string | undefined> {
+  if (process.getuid?.() !== 0) return 'debootstrap needs root to build mcp-chaos/base';
+  try {
+    await run('bash', ['-c', 'command -v debootstrap']);
+  } catch {
+    return 'debootstrap is missing: apt-get install debootstrap';
+  }
+  const { stdout } = await run('bash', [
+    '-c',
+    "grep -hs '^URIs:' /etc/apt/sources.list.d/*.sources | awk '{print $2; exit}'; grep -hs '^deb ' /etc/apt/sources.list | awk '{print $2; exit}'",
+  ]).catch(() => ({ stdout: '' }));
+  const mirror = stdout.split('\n').find(Boolean);
+  if (!mirror) return 'no Debian mirror in /etc/apt/sources.list{,.d/*.sources}';
+  const release = `${mirror.replace(/\/$/, '')}/dists/bookworm/Release`;
+  try {
+    const response = await fetch(release, { method: 'HEAD', signal: AbortSignal.timeout(10_000) });
+    if (!response.ok) return `the Debian mirror answers ${response.status} for ${release}`;
+  } catch (error) {
+    return `the Debian mirror does not answer (${release}: ${(error as Error).message})`;
+  }
+  return undefined;
+}
+
 /** A temp copy of src/ with one comment changed: the target's sources changed, nothing else. */
 async function changedSources(): Promise<string> {
   const dir = await mkdtemp(join(tmpdir(), 'mcp-chaos-bench-env-'));
@@ -314,6 +341,9 @@ async function benchImages(): Promise<ImagesResult> {
   };
   try {
     if (values['from-nothing']) {
+      // Nothing is removed that could not be built again.
+      const blocked = await fromNothingBlocked();
+      if (blocked) throw new Error(`from nothing: not possible here, nothing removed: ${blocked}`);
       say('- images from nothing: removing the project images');
       await removeImages();
       say('    building every image');
