@@ -1,5 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { fmtMs, parseImageLog, spread, startSteps, stepLabel, stepMedians } from './env-report.ts';
+import {
+  fmtMs,
+  parseImageLog,
+  slowestStep,
+  spread,
+  startSteps,
+  stepLabel,
+  stepMedians,
+} from './env-report.ts';
 
 describe('stepLabel', () => {
   it('names the same step of two starts alike (ports, addresses, durations and ids taken out)', () => {
@@ -55,9 +63,9 @@ describe('startSteps and stepMedians', () => {
       { atMs: 1002, message: 'target reference ready in 700 ms' },
     ]);
     expect(stepMedians([a, b, c])).toEqual([
-      { step: 'runtime chosen', medianMs: 2 },
-      { step: 'PostgreSQL 18 ready', medianMs: 300 },
-      { step: 'target reference ready', medianMs: 799 },
+      { step: 'runtime chosen', medianMs: 2, n: 3 },
+      { step: 'PostgreSQL 18 ready', medianMs: 300, n: 3 },
+      { step: 'target reference ready', medianMs: 799, n: 3 },
     ]);
   });
 
@@ -66,7 +74,25 @@ describe('startSteps and stepMedians', () => {
       { step: 'x container started', ms: 100 },
       { step: 'x container started', ms: 50 },
     ];
-    expect(stepMedians([steps])).toEqual([{ step: 'x container started', medianMs: 150 }]);
+    expect(stepMedians([steps])).toEqual([{ step: 'x container started', medianMs: 150, n: 1 }]);
+  });
+
+  it('names as slowest a step every start had, not one that happened once (a sweep of leftovers)', () => {
+    const usual = [
+      { step: 'PostgreSQL 18 ready', ms: 300 },
+      { step: 'target reference ready', ms: 900 },
+    ];
+    const medians = stepMedians([
+      usual,
+      [{ step: 'swept leftovers of a crashed run', ms: 1300 }, ...usual],
+      usual,
+    ]);
+    expect(medians.find((s) => s.step.startsWith('swept'))).toEqual({
+      step: 'swept leftovers of a crashed run',
+      medianMs: 1300,
+      n: 1,
+    });
+    expect(slowestStep(medians, 3)).toBe('target reference ready');
   });
 });
 

@@ -69,8 +69,15 @@ export function spread(values: readonly number[]): Spread | undefined {
   return { n: sorted.length, median, min: sorted[0] as number, max: sorted.at(-1) as number };
 }
 
+/** A step's median over the starts that had it (`n` of them: some steps happen only at times). */
+export interface StepMedian {
+  step: string;
+  medianMs: number;
+  n: number;
+}
+
 /** Each step's median over several starts, in the order of its first appearance. */
-export function stepMedians(starts: readonly (readonly StartStep[])[]): { step: string; medianMs: number }[] {
+export function stepMedians(starts: readonly (readonly StartStep[])[]): StepMedian[] {
   const byStep = new Map<string, number[]>();
   for (const steps of starts) {
     // A step printed twice in one start (two containers started alike) counts once, summed.
@@ -78,7 +85,16 @@ export function stepMedians(starts: readonly (readonly StartStep[])[]): { step: 
     for (const s of steps) sums.set(s.step, (sums.get(s.step) ?? 0) + s.ms);
     for (const [step, ms] of sums) byStep.set(step, [...(byStep.get(step) ?? []), ms]);
   }
-  return [...byStep].map(([step, values]) => ({ step, medianMs: spread(values)?.median ?? 0 }));
+  return [...byStep].map(([step, values]) => ({
+    step,
+    medianMs: spread(values)?.median ?? 0,
+    n: values.length,
+  }));
+}
+
+/** The slowest of the steps every start had (one that happens at times, a sweep, is not "the" step). */
+export function slowestStep(steps: readonly StepMedian[], starts: number): string | undefined {
+  return [...steps].filter((s) => s.n === starts).sort((a, b) => b.medianMs - a.medianMs)[0]?.step;
 }
 
 /** One image in one run of docker/build-images.sh. */

@@ -41,6 +41,8 @@ import {
   passed,
   type ScriptLine,
   type Spread,
+  type StepMedian,
+  slowestStep,
   spread,
   startSteps,
   stepMedians,
@@ -114,7 +116,7 @@ interface RuntimeResult {
   importMs?: Spread;
   warm?: Spread;
   stop?: Spread;
-  steps?: { cold: { step: string; medianMs: number }[]; warm: { step: string; medianMs: number }[] };
+  steps?: { cold: StepMedian[]; warm: StepMedian[] };
 }
 
 /** One fresh process: its starts, or why it failed (with its last lines). */
@@ -425,12 +427,24 @@ function printStarts(results: RuntimeResult[]): void {
     if (!r.steps) continue;
     say('');
     say(`  ${r.runtime}: start by step (median; a step ends with its progress line)    cold      warm`);
-    const warm = new Map(r.steps.warm.map((s) => [s.step, s.medianMs]));
-    const slowest = [...r.steps.cold].sort((a, b) => b.medianMs - a.medianMs)[0]?.step;
-    for (const s of r.steps.cold) {
+    const coldStarts = r.runs.length;
+    const warmStarts = r.runs.reduce((n, run) => n + run.length - 1, 0);
+    const warm = new Map(r.steps.warm.map((s) => [s.step, s]));
+    const slowest = slowestStep(r.steps.cold, coldStarts);
+    // Cold first, then what only warm starts had.
+    const names = [...new Set([...r.steps.cold, ...r.steps.warm].map((s) => s.step))];
+    const cold = new Map(r.steps.cold.map((s) => [s.step, s]));
+    for (const name of names) {
+      const c = cold.get(name);
+      const w = warm.get(name);
+      const sometimes = [
+        c && c.n < coldStarts ? `${c.n} of ${coldStarts} cold` : '',
+        w && w.n < warmStarts ? `${w.n} of ${warmStarts} warm` : '',
+      ].filter(Boolean);
       say(
-        `    ${s.step.padEnd(66).slice(0, 66)}${fmtMs(s.medianMs).padStart(10)}${fmtMs(warm.get(s.step)).padStart(10)}` +
-          (s.step === slowest ? '   slowest' : ''),
+        `    ${name.padEnd(66).slice(0, 66)}${fmtMs(c?.medianMs).padStart(10)}${fmtMs(w?.medianMs).padStart(10)}` +
+          (name === slowest ? '   slowest' : '') +
+          (sometimes.length > 0 ? `   (in ${sometimes.join(', ')} starts)` : ''),
       );
     }
   }
