@@ -2,12 +2,13 @@
 // neither may fail because the other got there first.
 import { spawnSync } from 'node:child_process';
 import { afterAll, describe, expect, it } from 'vitest';
-import { dockerEngineAnswers } from './select.ts';
+import { testRuntimes } from '../../test/support/runtimes.ts';
 import { sweepOrphans } from './sweep.ts';
 
 const docker = (...args: string[]) => spawnSync('docker', args, { encoding: 'utf8' });
 
-describe.runIf(await dockerEngineAnswers())('sweepOrphans', () => {
+// As every containers test: run unless MCP_CHAOS_TEST_RUNTIMES leaves containers out (no silent skip).
+describe.runIf(testRuntimes().includes('containers'))('sweepOrphans', () => {
   const envId = `sweeprace${process.pid}`;
   afterAll(() => {
     const ids = docker('ps', '-aq', '--filter', `label=mcp-chaos.env-id=${envId}`)
