@@ -25,22 +25,31 @@ const { Environment } = await import('../harness/index.ts');
 type Started = Awaited<ReturnType<InstanceType<typeof Environment>['start']>>;
 const importMs = performance.now() - importStart;
 
-// The parent forwards Ctrl-C: stop what runs, as any run of the harness does.
+// Ctrl-C (forwarded by the parent): what runs or is starting is stopped, as any run of the
+// harness does; a start under way is let finish first, so that nothing it started is left behind.
 let running: Started | undefined;
+let starting: Promise<Started> | undefined;
+let interrupted = false;
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.once(signal, () => {
-    void (running?.stop() ?? Promise.resolve()).finally(() => process.exit(130));
+    interrupted = true;
+    void (async () => {
+      const env = running ?? (await starting?.catch(() => undefined));
+      await env?.stop().catch(() => undefined);
+      process.exit(130);
+    })();
   });
 }
 
-for (let index = 0; index < starts; index++) {
+for (let index = 0; index < starts && !interrupted; index++) {
   const progress: { atMs: number; message: string }[] = [];
   const t0 = performance.now();
   try {
-    running = await new Environment()
+    starting = new Environment()
       .withRuntime(runtime)
       .withProgress((message) => progress.push({ atMs: performance.now() - t0, message }))
       .start();
+    running = await starting;
   } catch (error) {
     const e = error as Error & { code?: string };
     emit({ type: 'error', index, code: e.code, message: e.message, progress });
@@ -50,9 +59,20 @@ for (let index = 0; index < starts; index++) {
   // Since this process began (performance's time origin): Node's own start and the import too.
   const sinceProcessStartMs = performance.now();
   const t1 = performance.now();
-  await running.stop();
+  try {
+    await running.stop();
+  } catch (error) {
+    emit({
+      type: 'error',
+      index,
+      code: (error as { code?: string }).code,
+      message: (error as Error).message,
+    });
+    process.exit(1);
+  }
   const stopMs = performance.now() - t1;
   running = undefined;
   emit({ type: 'start', index, readyMs, sinceProcessStartMs, importMs, stopMs, progress });
 }
-process.exit(0);
+// Interrupted: the signal handler exits once the environment is stopped.
+if (!interrupted) process.exit(0);

@@ -24,7 +24,7 @@
 // Options: --runs 3, --starts 3, --runtimes local,containers, --no-images (starts only),
 // --from-nothing, --json FILE (the figures), --no-fail (report only: exit 0 when a goal fails).
 // Exit code: 1 a goal failed, 2 a measurement could not be taken (a start or a build failed).
-import { execFile, spawn } from 'node:child_process';
+import { type ChildProcess, execFile, spawn } from 'node:child_process';
 import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -81,6 +81,27 @@ const root = join(import.meta.dirname, '..');
 const script = join(root, 'docker', 'build-images.sh');
 const say = (line: string) => process.stdout.write(`${line}\n`);
 const run = promisify(execFile);
+
+/**
+ * Ctrl-C: the child that runs now is told (it stops its environment, the script its build), the
+ * temp image and copy are removed, and the benchmark ends with 130 instead of going on.
+ */
+let interrupted = false;
+const children = new Set<ChildProcess>();
+process.on('SIGINT', () => {
+  interrupted = true;
+  for (const child of children) child.kill('SIGINT');
+});
+
+/** Runs `child` to its end (tracked for Ctrl-C), giving its exit code. */
+async function exitOf(child: ChildProcess): Promise<number | null> {
+  children.add(child);
+  try {
+    return await new Promise<number | null>((resolve) => child.on('close', resolve));
+  } finally {
+    children.delete(child);
+  }
+}
 
 function fail(message: string): never {
   process.stderr.write(`bench:env: ${message}\n`);
@@ -152,11 +173,8 @@ async function startRun(runtime: 'local' | 'containers'): Promise<StartRecord[]>
     }
   });
   const timer = setTimeout(() => child.kill('SIGINT'), RUN_TIMEOUT_MS[runtime]);
-  const forward = () => child.kill('SIGINT');
-  process.once('SIGINT', forward);
-  const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+  const code = await exitOf(child);
   clearTimeout(timer);
-  process.off('SIGINT', forward);
   if (code !== 0 || records.length < STARTS) {
     throw new Error(
       `${runtime}: the start process exited with ${code}${error ? ` (${error})` : ''} after ${records.length} of ${STARTS} starts` +
@@ -195,7 +213,7 @@ async function benchRuntime(runtime: 'local' | 'containers'): Promise<RuntimeRes
   // A failed process is reported, and the figures come from the others: one start that another
   // process of this machine disturbed should not hide what the rest measured.
   const errors: string[] = [];
-  for (let i = 0; i < RUNS; i++) {
+  for (let i = 0; i < RUNS && !interrupted; i++) {
     try {
       result.runs.push(await startRun(runtime));
     } catch (error) {
@@ -243,7 +261,7 @@ async function buildImages(env: Record<string, string> = {}): Promise<ScriptRun>
   };
   createInterface({ input: child.stderr }).on('line', collect);
   createInterface({ input: child.stdout }).on('line', collect);
-  const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+  const code = await exitOf(child);
   return { ms: performance.now() - t0, code, images: parseImageLog(lines), lines };
 }
 
@@ -338,6 +356,7 @@ async function benchImages(): Promise<ImagesResult> {
     return result;
   }
   const checked = (label: string, r: ScriptRun): ScriptRun => {
+    if (interrupted) throw new Error(`${label}: interrupted`);
     if (r.code !== 0) throw new Error(`${label}: docker/build-images.sh exited with ${r.code}`);
     return r;
   };
@@ -542,7 +561,13 @@ say(
 );
 const images = values['no-images'] ? undefined : await benchImages();
 const starts: RuntimeResult[] = [];
-for (const runtime of RUNTIMES as ('local' | 'containers')[]) starts.push(await benchRuntime(runtime));
+for (const runtime of RUNTIMES as ('local' | 'containers')[]) {
+  if (!interrupted) starts.push(await benchRuntime(runtime));
+}
+if (interrupted) {
+  say(`bench:env: interrupted${values['from-nothing'] ? ` (if an image is missing: ${REBUILD_HINT})` : ''}`);
+  process.exit(130);
+}
 
 const loadAtEnd = loadavg();
 say('');
