@@ -5,6 +5,7 @@ export {
   type AuthorizationTable,
   auditComplete,
   authorization,
+  boundedByInFlight,
   boundedConnections,
   boundedMemory,
   type Check,

@@ -3,6 +3,7 @@
 
 export { auditComplete } from './audit-complete.ts';
 export { type AuthorizationOptions, type AuthorizationTable, authorization } from './authorization.ts';
+export { boundedByInFlight } from './bounded-by-in-flight.ts';
 export { type BoundedConnectionsOptions, boundedConnections } from './bounded-connections.ts';
 export { type BoundedMemoryOptions, boundedMemory } from './bounded-memory.ts';
 export { type Stream, streamOf } from './call-scope.ts';

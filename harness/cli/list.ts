@@ -22,8 +22,10 @@ export const FAULT_LINES: Readonly<Record<keyof typeof Fault, string>> = {
   slowClose: 'slowClose(link, { delayMs })        closes held back',
   blackhole: 'blackhole(link)                     every packet swallowed, no RST, no FIN',
   down: 'down(link)                          the link disabled: connections refused',
-  kill: "kill('target', { signal })          the target killed (SIGKILL or SIGTERM), restarted on heal",
+  kill: "kill('target' | 'target-2', { signal }) the target (or one instance) killed, restarted on heal",
   restartTarget: 'restartTarget()                     the target restarted gracefully (instant)',
+  deploy:
+    'deploy({ buildId }, { strategy, guard }) blue-green/canary/rolling through the router, guarded rollback',
   spike: 'spike(multiplier)                   the arrival rate multiplied for the fault window',
   noisyUser: 'noisyUser({ rate })                 one user flooding beside the others',
   disableTool:

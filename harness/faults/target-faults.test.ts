@@ -48,11 +48,18 @@ describe('target faults', () => {
     expect(term).not.toHaveProperty('signal'); // its own options stay off the spec
     expect(Fault.restartTarget({ afterMs: 50 })).toMatchObject({ name: 'restart(target)', afterMs: 50 });
     expect(Fault.restartTarget()).not.toHaveProperty('forMs');
+    // One instance of several, by its id.
+    expect(Fault.kill('target-2', { forMs: 1000 }).name).toBe('kill(target-2, SIGKILL)');
   });
 
   it('reject bad arguments, naming the bad option', () => {
     const cases: [() => unknown, RegExp][] = [
       [() => loose.kill?.('postgres'), /Fault\.kill: unknown subject "postgres"/],
+      [
+        () => loose.kill?.('target-0'),
+        /unknown subject "target-0" \(use 'target', or one instance of several: 'target-2'\)/,
+      ],
+      [() => loose.kill?.('target-x'), /unknown subject "target-x"/],
       [
         () => loose.kill?.('target', { signal: 'SIGHUP' }),
         /signal must be one of SIGKILL, SIGTERM, got "SIGHUP"/,

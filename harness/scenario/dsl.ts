@@ -4,6 +4,7 @@
 import {
   auditComplete,
   authorization,
+  boundedByInFlight,
   boundedConnections,
   boundedMemory,
   correctAnswers,
@@ -106,6 +107,11 @@ export const Expect = {
   healthTruthful,
   /** The target's /metrics agree with the journal's calls, its pool gauge with pg_stat_activity. */
   metricsHonest,
+  /**
+   * One of several instances killed behind the router: only the calls it had in flight fail, the
+   * others take the load.
+   */
+  boundedByInFlight,
   /** The target never exited on its own: no crash (added to every scenario unless given). */
   targetStayedUp,
   /** The driver kept its schedule (added to every scenario unless given). */

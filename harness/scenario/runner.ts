@@ -152,9 +152,19 @@ export async function runScenario(
   let probes: RunningProbes | undefined;
   const sessions: McpSession[] = [];
   try {
+    const needsRouter = definition.timeline.some(
+      (phase) => phase.faults?.some((f) => f.needsRouter) ?? false,
+    );
     env = await new Environment()
       .withRuntime(options.runtime ?? 'auto')
       .withTarget(target)
+      .withInstances(definition.instances?.count ?? 1, {
+        // A deploy acts through the router: there is one whenever a fault needs it.
+        ...(definition.instances?.router !== undefined || needsRouter
+          ? { router: (definition.instances?.router ?? false) || needsRouter }
+          : {}),
+        ...(definition.instances?.affinity !== undefined ? { affinity: definition.instances.affinity } : {}),
+      })
       .withSeed(seed)
       .withProgress(progress)
       .start();
@@ -218,7 +228,7 @@ export async function runScenario(
         ? `${definition.name}: ${workload.workers} load threads will connect ${perIdentity} sessions for each of ${mainIdentities.length} identities`
         : `${definition.name}: ${sessions.length} MCP sessions (${workload.client} client) for ${groups.length + (noisySessions ? 1 : 0)} identities connected`,
     );
-    const timeline = new TimelinePlayer(env, append);
+    const timeline = new TimelinePlayer(env, append, journal);
     timeline.current = definition.timeline[0]?.name;
     probes = startProbes(env, append, {
       intervalMs: parseDuration(definition.probes?.interval ?? '500ms'),

@@ -10,6 +10,7 @@ import { databaseStopped } from './database-stopped.ts';
 import { flagFlip } from './flag-flip.ts';
 import { gracefulShutdown } from './graceful-shutdown.ts';
 import { identityProvider } from './identity-provider.ts';
+import { killOneOfThree } from './kill-one-of-three.ts';
 import { loadSurge } from './load-surge.ts';
 import { networkDegradation } from './network-degradation.ts';
 import { noisyNeighbour } from './noisy-neighbour.ts';
@@ -46,4 +47,5 @@ export const builtInScenarios: readonly ScenarioDefinition[] = [
   roleMix,
   statefulRestart,
   sessionChurn,
+  killOneOfThree,
 ];
