@@ -10,6 +10,7 @@ export {
   boundedMemory,
   type Check,
   correctAnswers,
+  deployed,
   drainsInFlight,
   driverHealthy,
   type GaugeBoundedOptions,

@@ -9,6 +9,7 @@ import {
   boundedMemory,
   correctAnswers,
   degradesAndRecovers,
+  deployed,
   drainsInFlight,
   driverHealthy,
   gaugeBounded,
@@ -112,6 +113,11 @@ export const Expect = {
    * others take the load.
    */
   boundedByInFlight,
+  /**
+   * A deploy did what it should, proven by the build id on the answers: the new build serves
+   * after it, or the old one again after a rollback (`rollback: 'heal' | 'guard'`).
+   */
+  deployed,
   /** The target never exited on its own: no crash (added to every scenario unless given). */
   targetStayedUp,
   /** The driver kept its schedule (added to every scenario unless given). */

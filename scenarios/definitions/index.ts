@@ -2,6 +2,7 @@ import type { ScenarioDefinition } from '../../harness/index.ts';
 import { auditOutage } from './audit-outage.ts';
 import { backendsTerminated } from './backends-terminated.ts';
 import { backupRestore } from './backup-restore.ts';
+import { blueGreenDeploy } from './blue-green-deploy.ts';
 import { compoundFault } from './compound-fault.ts';
 import { connectionExhaustion } from './connection-exhaustion.ts';
 import { databaseBlackhole } from './database-blackhole.ts';
@@ -48,4 +49,5 @@ export const builtInScenarios: readonly ScenarioDefinition[] = [
   statefulRestart,
   sessionChurn,
   killOneOfThree,
+  blueGreenDeploy,
 ];

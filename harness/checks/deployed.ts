@@ -1,0 +1,136 @@
+import { EvidenceList, verdict } from './evidence.ts';
+import { plural } from './format.ts';
+import { clock } from './probe-series.ts';
+import type { Check } from './types.ts';
+
+export interface DeployedOptions {
+  /** The build id the deploy rolls out (Fault.deploy's `buildId`). */
+  build: string;
+  /**
+   * How it must end: `none` (default) — the new build serves; `heal` — rolled back on purpose at
+   * heal (the old build serves again); `guard` — the guard rolled it back (a broken build).
+   */
+  rollback?: 'none' | 'heal' | 'guard';
+}
+
+interface State {
+  deployName: string | undefined;
+  /** The rollout done (inject), the deliberate rollback done (heal). */
+  doneAt: number | undefined;
+  healedAt: number | undefined;
+  rolledBack: boolean;
+  detail: string | undefined;
+  exposureCalls: number | undefined;
+  exposureMs: number | undefined;
+  oldBuilds: Set<string>;
+  /** Ok calls started after the rollout (before a heal), by who answered. */
+  afterDeploy: { right: number; wrong: EvidenceList };
+  /** Ok calls started after the deliberate rollback. */
+  afterHeal: { right: number; wrong: EvidenceList };
+}
+
+/**
+ * A deploy through the router did what it should, proven by the build id on the answers
+ * themselves (the target contract echoes it in every result's `_meta`), not by an endpoint: after
+ * the rollout every call is answered by the new build; after a rollback, by the old one again.
+ * `rollback: 'guard'` is the deploy guard's own self-test: a broken build must be rolled back,
+ * and the verdict reports the exposure window (calls the broken build answered, and for how long).
+ */
+export function deployed(options: DeployedOptions): Check<State> {
+  const name = 'deployed';
+  const mode = options.rollback ?? 'none';
+  const deployPrefix = `deploy(${options.build},`;
+  return {
+    name,
+    needs: ['fault', 'call'],
+    init: () => ({
+      deployName: undefined,
+      doneAt: undefined,
+      healedAt: undefined,
+      rolledBack: false,
+      detail: undefined,
+      exposureCalls: undefined,
+      exposureMs: undefined,
+      oldBuilds: new Set(),
+      afterDeploy: { right: 0, wrong: new EvidenceList() },
+      afterHeal: { right: 0, wrong: new EvidenceList() },
+    }),
+    update(state, record) {
+      if (record.type === 'fault') {
+        if (!record.fault.startsWith(deployPrefix)) return;
+        state.deployName = record.fault;
+        if (record.event === 'inject') {
+          state.doneAt = record.at;
+          state.rolledBack = record.data?.rolledBack === 1;
+          state.detail = record.detail;
+          state.exposureCalls = record.data?.exposureCalls;
+          state.exposureMs = record.data?.exposureMs;
+        }
+        // Only a deliberate rollback acts at heal (an instant deploy journals an empty heal).
+        if (record.event === 'heal' && mode === 'heal') state.healedAt = record.at;
+        return;
+      }
+      if (record.type !== 'call' || record.outcome !== 'ok' || !record.buildId) return;
+      if (state.doneAt === undefined) {
+        if (record.buildId !== options.build) state.oldBuilds.add(record.buildId);
+        return;
+      }
+      const afterHeal = state.healedAt !== undefined && record.actualStart > state.healedAt;
+      if (record.actualStart <= state.doneAt) return; // during the rollout both may answer
+      // Which build should answer: the new one after a rollout that stood, else the old one.
+      const expectNew = !state.rolledBack && !afterHeal;
+      const bucket = afterHeal ? state.afterHeal : state.afterDeploy;
+      if ((record.buildId === options.build) === expectNew) bucket.right++;
+      else
+        bucket.wrong.add({
+          correlationId: record.correlationId,
+          message: `${clock(record.actualStart)}: ${record.tool} answered by build ${record.buildId}`,
+        });
+    },
+    finish(state) {
+      if (state.deployName === undefined || state.doneAt === undefined) {
+        return verdict(name, 'inconclusive', `No deploy of build ${options.build} completed in the run.`);
+      }
+      const wrong = state.afterDeploy.wrong.total + state.afterHeal.wrong.total;
+      const evidence = state.afterDeploy.wrong.total > 0 ? state.afterDeploy.wrong : state.afterHeal.wrong;
+      const exposure =
+        state.exposureCalls !== undefined
+          ? `exposure window ${plural(state.exposureCalls, 'call')} in ${((state.exposureMs ?? 0) / 1000).toFixed(1)} s`
+          : '';
+      if (mode === 'guard') {
+        if (!state.rolledBack) {
+          return verdict(name, 'fail', `The guard let build ${options.build} stand: ${state.detail ?? ''}`);
+        }
+        if (wrong > 0) {
+          return verdict(name, 'fail', `Rolled back (${exposure}), but ${plural(wrong, 'call')} after it still reached build ${options.build}.`, evidence);
+        }
+        return verdict(name, 'pass', `The guard rolled build ${options.build} back: ${exposure}; ${plural(state.afterDeploy.right, 'call')} after it answered by the old build. ${state.detail ?? ''}`);
+      }
+      if (state.rolledBack) {
+        return verdict(name, 'fail', `The deploy of build ${options.build} was rolled back (${exposure}): ${state.detail ?? ''}`);
+      }
+      if (mode === 'heal' && state.healedAt === undefined) {
+        return verdict(name, 'inconclusive', `The deliberate rollback of build ${options.build} never completed.`);
+      }
+      if (state.afterDeploy.right === 0) {
+        return verdict(name, 'fail', `No call after the deploy was answered by build ${options.build}.`, evidence);
+      }
+      if (wrong > 0) {
+        return verdict(
+          name,
+          'fail',
+          `${plural(wrong, 'call')} answered by the wrong build after the ${mode === 'heal' ? 'deploy or its rollback' : 'deploy'} completed.`,
+          evidence,
+        );
+      }
+      const old = [...state.oldBuilds].join(', ') || 'the old build';
+      return verdict(
+        name,
+        'pass',
+        mode === 'heal'
+          ? `Build ${options.build} answered all ${state.afterDeploy.right} calls after the switch and ${old} all ${state.afterHeal.right} after the rollback.`
+          : `Build ${options.build} answered all ${state.afterDeploy.right} calls after the deploy (before it: ${old}).`,
+      );
+    },
+  };
+}
