@@ -11,12 +11,22 @@ export interface DeployedOptions {
    * heal (the old build serves again); `guard` — the guard rolled it back (a broken build).
    */
   rollback?: 'none' | 'heal' | 'guard';
+  /**
+   * Old and new builds must both have answered (ok) between the new build's first traffic and
+   * the rollout's end: a canary or a rolling deploy serves them side by side on one schema.
+   */
+  bothServed?: boolean;
 }
 
 interface State {
   deployName: string | undefined;
+  injectingAt: number | undefined;
+  shiftedAt: number | undefined;
+  /** Ok calls answered during the rollout: when each started, by build (new or old). */
+  during: { newBuild: number[]; oldBuild: number[] };
   /** The rollout done (inject), the deliberate rollback done (heal). */
   doneAt: number | undefined;
+  healingAt: number | undefined;
   healedAt: number | undefined;
   rolledBack: boolean;
   detail: string | undefined;
@@ -45,7 +55,11 @@ export function deployed(options: DeployedOptions): Check<State> {
     needs: ['fault', 'call'],
     init: () => ({
       deployName: undefined,
+      injectingAt: undefined,
+      shiftedAt: undefined,
+      during: { newBuild: [], oldBuild: [] },
       doneAt: undefined,
+      healingAt: undefined,
       healedAt: undefined,
       rolledBack: false,
       detail: undefined,
@@ -59,7 +73,9 @@ export function deployed(options: DeployedOptions): Check<State> {
       if (record.type === 'fault') {
         if (!record.fault.startsWith(deployPrefix)) return;
         state.deployName = record.fault;
+        if (record.event === 'injecting') state.injectingAt ??= record.at;
         if (record.event === 'inject') {
+          state.shiftedAt = record.data?.shiftedAt;
           state.doneAt = record.at;
           state.rolledBack = record.data?.rolledBack === 1;
           state.detail = record.detail;
@@ -67,16 +83,31 @@ export function deployed(options: DeployedOptions): Check<State> {
           state.exposureMs = record.data?.exposureMs;
         }
         // Only a deliberate rollback acts at heal (an instant deploy journals an empty heal).
+        if (record.event === 'healing' && mode === 'heal') state.healingAt = record.at;
         if (record.event === 'heal' && mode === 'heal') state.healedAt = record.at;
         return;
       }
       if (record.type !== 'call' || record.outcome !== 'ok' || !record.buildId) return;
       if (state.doneAt === undefined) {
         if (record.buildId !== options.build) state.oldBuilds.add(record.buildId);
+        if (options.bothServed && state.injectingAt !== undefined) {
+          (record.buildId === options.build ? state.during.newBuild : state.during.oldBuild).push(
+            record.actualStart,
+          );
+        }
         return;
       }
-      const afterHeal = state.healedAt !== undefined && record.actualStart > state.healedAt;
       if (record.actualStart <= state.doneAt) return; // during the rollout both may answer
+      // While the rollback is under way either build may answer.
+      if (state.healingAt !== undefined && state.healedAt === undefined) return;
+      // A call in flight as the rollback began (sent before, routed after) may be either's too.
+      if (
+        state.healingAt !== undefined &&
+        record.end >= state.healingAt &&
+        record.actualStart <= (state.healedAt ?? 0)
+      )
+        return;
+      const afterHeal = state.healedAt !== undefined && record.actualStart > state.healedAt;
       // Which build should answer: the new one after a rollout that stood, else the old one.
       const expectNew = !state.rolledBack && !afterHeal;
       const bucket = afterHeal ? state.afterHeal : state.afterDeploy;
@@ -102,18 +133,40 @@ export function deployed(options: DeployedOptions): Check<State> {
           return verdict(name, 'fail', `The guard let build ${options.build} stand: ${state.detail ?? ''}`);
         }
         if (wrong > 0) {
-          return verdict(name, 'fail', `Rolled back (${exposure}), but ${plural(wrong, 'call')} after it still reached build ${options.build}.`, evidence);
+          return verdict(
+            name,
+            'fail',
+            `Rolled back (${exposure}), but ${plural(wrong, 'call')} after it still reached build ${options.build}.`,
+            evidence,
+          );
         }
-        return verdict(name, 'pass', `The guard rolled build ${options.build} back: ${exposure}; ${plural(state.afterDeploy.right, 'call')} after it answered by the old build. ${state.detail ?? ''}`);
+        return verdict(
+          name,
+          'pass',
+          `The guard rolled build ${options.build} back: ${exposure}; ${plural(state.afterDeploy.right, 'call')} after it answered by the old build. ${state.detail ?? ''}`,
+        );
       }
       if (state.rolledBack) {
-        return verdict(name, 'fail', `The deploy of build ${options.build} was rolled back (${exposure}): ${state.detail ?? ''}`);
+        return verdict(
+          name,
+          'fail',
+          `The deploy of build ${options.build} was rolled back (${exposure}): ${state.detail ?? ''}`,
+        );
       }
       if (mode === 'heal' && state.healedAt === undefined) {
-        return verdict(name, 'inconclusive', `The deliberate rollback of build ${options.build} never completed.`);
+        return verdict(
+          name,
+          'inconclusive',
+          `The deliberate rollback of build ${options.build} never completed.`,
+        );
       }
       if (state.afterDeploy.right === 0) {
-        return verdict(name, 'fail', `No call after the deploy was answered by build ${options.build}.`, evidence);
+        return verdict(
+          name,
+          'fail',
+          `No call after the deploy was answered by build ${options.build}.`,
+          evidence,
+        );
       }
       if (wrong > 0) {
         return verdict(
@@ -124,12 +177,26 @@ export function deployed(options: DeployedOptions): Check<State> {
         );
       }
       const old = [...state.oldBuilds].join(', ') || 'the old build';
+      let together = '';
+      if (options.bothServed) {
+        const since = state.shiftedAt ?? state.injectingAt ?? 0;
+        const newCalls = state.during.newBuild.filter((t) => t >= since).length;
+        const oldCalls = state.during.oldBuild.filter((t) => t >= since).length;
+        if (newCalls === 0 || oldCalls === 0) {
+          return verdict(
+            name,
+            'fail',
+            `The builds never served side by side: from the first traffic to build ${options.build} to the rollout's end, ${plural(newCalls, 'call')} answered by it and ${plural(oldCalls, 'call')} by ${old}.`,
+          );
+        }
+        together = ` Side by side during the rollout: ${plural(newCalls, 'call')} answered by build ${options.build}, ${oldCalls} by ${old}.`;
+      }
       return verdict(
         name,
         'pass',
         mode === 'heal'
           ? `Build ${options.build} answered all ${state.afterDeploy.right} calls after the switch and ${old} all ${state.afterHeal.right} after the rollback.`
-          : `Build ${options.build} answered all ${state.afterDeploy.right} calls after the deploy (before it: ${old}).`,
+          : `Build ${options.build} answered all ${state.afterDeploy.right} calls after the deploy (before it: ${old}).${together}`,
       );
     },
   };

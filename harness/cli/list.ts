@@ -26,6 +26,8 @@ export const FAULT_LINES: Readonly<Record<keyof typeof Fault, string>> = {
   restartTarget: 'restartTarget()                     the target restarted gracefully (instant)',
   deploy:
     'deploy({ buildId }, { strategy, guard }) blue-green/canary/rolling through the router, guarded rollback',
+  rollingRestart:
+    'rollingRestart()                    each instance drained, restarted, readmitted in turn (instant)',
   spike: 'spike(multiplier)                   the arrival rate multiplied for the fault window',
   noisyUser: 'noisyUser({ rate })                 one user flooding beside the others',
   disableTool:

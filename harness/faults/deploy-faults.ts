@@ -1,5 +1,7 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { HarnessError } from '../errors.ts';
 import type { StartedEnvironment } from '../runtime/environment.ts';
+import type { TargetInstance } from '../runtime/instances.ts';
 import type { TargetDefinition } from '../target/definition.ts';
 import { DeployGuard, type DeployGuardSpec } from './deploy/guard.ts';
 import { type DeployStrategy, type RolloutOutcome, rollBack, rollout } from './deploy/rollout.ts';
@@ -34,13 +36,36 @@ export interface DeployOptions extends Pick<Timing, 'afterMs'> {
   rollbackAtHeal?: boolean;
 }
 
+function noRouter(fault: string): HarnessError {
+  return new HarnessError(
+    'INVALID_SCENARIO',
+    `Fault.${fault} needs the router: give the scenario \`instances: { count: N }\` (or \`{ count: 1, router: true }\`)`,
+  );
+}
+
+/** Polls an instance's /readyz until it answers 200. */
+async function waitReady(instance: TargetInstance, timeoutMs = 30_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  let last = 'no answer';
+  while (Date.now() < deadline) {
+    const ready = await instance.admin.ready();
+    if (ready.ok) return;
+    last = ready.detail ?? 'not ready';
+    await sleep(200);
+  }
+  throw new HarnessError(
+    'TARGET_START',
+    `${instance.id} was not ready within ${timeoutMs} ms of its restart (GET /readyz: ${last})\n--- last log lines ---\n${instance.target.logs()}`,
+  );
+}
+
 /** The definition of `build` as instances of the environment's target run it. */
 function definitionOf(env: StartedEnvironment, build: DeployBuild): TargetDefinition {
   const base = env.targetDefinition;
   return {
     ...base,
     name: `${base.name} (build ${build.buildId})`,
-    env: { ...base.env, ...build.env, BUILD_ID: build.buildId },
+    env: { ...base.env, ...base.deployEnv, ...build.env, BUILD_ID: build.buildId },
     image: build.image ?? base.image,
   };
 }
@@ -57,6 +82,7 @@ function summary(
     rolledBack: rolledBack ? 1 : 0,
     shifted: from === undefined ? 0 : 1,
   };
+  if (from !== undefined) data.shiftedAt = from;
   if (rolledBack) {
     // Exposure: what the broken build answered from its first traffic to the rollback.
     data.exposureCalls = from === undefined || to === undefined ? 0 : guard.servedBetween(from, to);
@@ -72,6 +98,42 @@ function summary(
 
 /** Deploys through the router: blue/green, canary and rolling, with an automatic rollback. */
 export const deployFaults = {
+  /**
+   * Every instance restarted in turn behind the router, as a rolling restart does: drained (no
+   * new calls; its in-flight ones finish), stopped with SIGTERM, started again, and given its
+   * traffic back once /readyz says ready, before the next one. Instant: done when all are back.
+   */
+  rollingRestart(options: { afterMs?: number; drainTimeoutMs?: number } = {}): FaultSpec {
+    checkOptions('rollingRestart', options, ['afterMs', 'drainTimeoutMs']);
+    const when = checkTiming('rollingRestart', { afterMs: options.afterMs });
+    return {
+      name: 'rollingRestart(target)',
+      needsRouter: true,
+      instant: true,
+      ...when,
+      async inject(env: StartedEnvironment) {
+        const router = env.router;
+        if (!router) throw noRouter('rollingRestart');
+        const steps: string[] = [];
+        for (const instance of env.instances) {
+          const weight = router.counts().find((c) => c.id === instance.id)?.weight ?? 1;
+          const drained = await router.drain(instance.id, { timeoutMs: options.drainTimeoutMs ?? 10_000 });
+          await instance.target.kill('SIGTERM');
+          await instance.target.restart();
+          await waitReady(instance);
+          router.setWeights({ [instance.id]: weight });
+          steps.push(
+            `${instance.id} (drained in ${Math.round(drained.waitedMs)} ms${drained.leftInFlight > 0 ? `, ${drained.leftInFlight} left in flight` : ''})`,
+          );
+        }
+        return `restarted in turn: ${steps.join(', ')}`;
+      },
+      async heal() {
+        // Nothing to undo: every instance is back.
+      },
+    };
+  },
+
   /**
    * Rolls out `build` under load through the router (the scenario needs `instances: { count: N }`,
    * or `router: true` with one): the new instances start and migrate (expand) before any traffic,
@@ -113,12 +175,7 @@ export const deployFaults = {
       ...when,
       async inject(env: StartedEnvironment, context: FaultContext = {}) {
         const router = env.router;
-        if (!router) {
-          throw new HarnessError(
-            'INVALID_SCENARIO',
-            'Fault.deploy needs the router: give the scenario `instances: { count: N }` (or `{ count: 1, router: true }`)',
-          );
-        }
+        if (!router) throw noRouter('deploy');
         const guard = new DeployGuard(options.guard ?? {}, build.buildId, {
           type: 'dataset',
           ...env.dataset,

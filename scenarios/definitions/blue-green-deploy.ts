@@ -12,7 +12,8 @@ export const NEXT_BUILD = { buildId: 'reference-next' } as const;
  */
 export const blueGreenDeploy = defineScenario({
   name: 'blue-green-deploy',
-  description: 'A blue/green deploy of a good build under load: no call fails, the answers switch to the new build.',
+  description:
+    'A blue/green deploy of a good build under load: no call fails, the answers switch to the new build.',
   instances: { count: 2 },
   steadyState: STEADY,
   workload: agents(20, { callTimeout: '5s' }),

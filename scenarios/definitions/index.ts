@@ -3,11 +3,13 @@ import { auditOutage } from './audit-outage.ts';
 import { backendsTerminated } from './backends-terminated.ts';
 import { backupRestore } from './backup-restore.ts';
 import { blueGreenDeploy } from './blue-green-deploy.ts';
+import { canaryDeploy } from './canary-deploy.ts';
 import { compoundFault } from './compound-fault.ts';
 import { connectionExhaustion } from './connection-exhaustion.ts';
 import { databaseBlackhole } from './database-blackhole.ts';
 import { databaseRestart } from './database-restart.ts';
 import { databaseStopped } from './database-stopped.ts';
+import { deployRollback } from './deploy-rollback.ts';
 import { flagFlip } from './flag-flip.ts';
 import { gracefulShutdown } from './graceful-shutdown.ts';
 import { identityProvider } from './identity-provider.ts';
@@ -17,6 +19,7 @@ import { networkDegradation } from './network-degradation.ts';
 import { noisyNeighbour } from './noisy-neighbour.ts';
 import { postgresPause } from './postgres-pause.ts';
 import { roleMix } from './role-mix.ts';
+import { rollingRestart } from './rolling-restart.ts';
 import { sessionChurn } from './session-churn.ts';
 import { slowDatabase } from './slow-database.ts';
 import { statefulRestart } from './stateful-restart.ts';
@@ -50,4 +53,7 @@ export const builtInScenarios: readonly ScenarioDefinition[] = [
   sessionChurn,
   killOneOfThree,
   blueGreenDeploy,
+  deployRollback,
+  canaryDeploy,
+  rollingRestart,
 ];
