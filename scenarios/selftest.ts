@@ -2,6 +2,7 @@ import { referenceTarget, type SelfTestCase } from '../harness/index.ts';
 import { auditOutage } from './definitions/audit-outage.ts';
 import { backendsTerminated } from './definitions/backends-terminated.ts';
 import { backupRestore } from './definitions/backup-restore.ts';
+import { canaryDeploy } from './definitions/canary-deploy.ts';
 import { databaseBlackhole } from './definitions/database-blackhole.ts';
 import { databaseRestart } from './definitions/database-restart.ts';
 import { flagFlip } from './definitions/flag-flip.ts';
@@ -24,6 +25,22 @@ const row = (defect: Defect, scenario: SelfTestCase['scenario'], check: string):
   scenario,
   check,
   target: referenceTarget({ defect }),
+});
+
+/**
+ * A deploy guard's self-test: the instances running are the good build, and the build the
+ * scenario deploys carries the defect (TargetDefinition.deployEnv). The guard must keep it from
+ * taking over: the `deployed` check fails, reporting the exposure window.
+ */
+const deployRow = (defect: Defect, scenario: SelfTestCase['scenario']): SelfTestCase => ({
+  defect,
+  scenario,
+  check: 'deployed',
+  target: {
+    ...referenceTarget(),
+    name: `reference (deploys defect: ${defect})`,
+    deployEnv: { DEFECT: defect },
+  },
 });
 
 /**
@@ -56,4 +73,7 @@ export const selfTests: readonly SelfTestCase[] = [
   row('sessions-unbounded', sessionChurn, 'gaugeBounded'),
   row('pii-in-logs', steadyLoad, 'piiScan'),
   row('pii-plaintext', steadyLoad, 'piiScan'),
+  deployRow('crash-on-start', canaryDeploy),
+  deployRow('slow-queries', canaryDeploy),
+  deployRow('tenant-cache-key', canaryDeploy),
 ];

@@ -88,6 +88,7 @@ async function main(): Promise<void> {
   }
 
   // Personal data is sealed before it reaches PostgreSQL and opened only in this process.
+  defects.startUp();
   const pii = defects.piiCipher(new AesGcmPiiCipher(config.pii.keys, config.pii.current));
   const pool = createPool(config, logger, defects);
   const schema: SchemaState = { ready: false };

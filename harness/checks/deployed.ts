@@ -24,6 +24,8 @@ interface State {
   shiftedAt: number | undefined;
   /** Ok calls answered during the rollout: when each started, by build (new or old). */
   during: { newBuild: number[]; oldBuild: number[] };
+  /** Calls the new build answered before the rollout ended: a rolled-back deploy's exposure. */
+  exposed: EvidenceList;
   /** The rollout done (inject), the deliberate rollback done (heal). */
   doneAt: number | undefined;
   healingAt: number | undefined;
@@ -58,6 +60,7 @@ export function deployed(options: DeployedOptions): Check<State> {
       injectingAt: undefined,
       shiftedAt: undefined,
       during: { newBuild: [], oldBuild: [] },
+      exposed: new EvidenceList(),
       doneAt: undefined,
       healingAt: undefined,
       healedAt: undefined,
@@ -90,6 +93,11 @@ export function deployed(options: DeployedOptions): Check<State> {
       if (record.type !== 'call' || record.outcome !== 'ok' || !record.buildId) return;
       if (state.doneAt === undefined) {
         if (record.buildId !== options.build) state.oldBuilds.add(record.buildId);
+        else
+          state.exposed.add({
+            correlationId: record.correlationId,
+            message: `${clock(record.actualStart)}: ${record.tool} answered by build ${record.buildId} during the rollout`,
+          });
         if (options.bothServed && state.injectingAt !== undefined) {
           (record.buildId === options.build ? state.during.newBuild : state.during.oldBuild).push(
             record.actualStart,
@@ -147,10 +155,16 @@ export function deployed(options: DeployedOptions): Check<State> {
         );
       }
       if (state.rolledBack) {
+        // The rollout's own account first, then the calls the new build answered before it ended.
+        const why = new EvidenceList();
+        why.add({ message: `${state.deployName}: ${state.detail ?? 'rolled back'}` });
+        for (const item of state.exposed.items) why.add(item);
+        why.total += state.exposed.total - state.exposed.items.length;
         return verdict(
           name,
           'fail',
           `The deploy of build ${options.build} was rolled back (${exposure}): ${state.detail ?? ''}`,
+          why,
         );
       }
       if (mode === 'heal' && state.healedAt === undefined) {

@@ -86,7 +86,7 @@ function summary(
   if (rolledBack) {
     // Exposure: what the broken build answered from its first traffic to the rollback.
     data.exposureCalls = from === undefined || to === undefined ? 0 : guard.servedBetween(from, to);
-    data.exposureMs = from === undefined || to === undefined ? 0 : to - from;
+    data.exposureMs = from === undefined || to === undefined ? 0 : Math.round(to - from);
   }
   const how = outcome.aborted
     ? `aborted: ${outcome.aborted}`

@@ -56,7 +56,9 @@ export type ReferenceDefect =
   | 'sessions-unbounded'
   | 'session-404-as-500'
   | 'pii-in-logs'
-  | 'pii-plaintext';
+  | 'pii-plaintext'
+  | 'crash-on-start'
+  | 'slow-queries';
 
 export interface ReferenceOptions {
   /** A deliberately broken build of the reference server, for self-tests. */

@@ -22,11 +22,13 @@ export const canaryDeploy = defineScenario({
       '10s',
       Fault.deploy(NEXT_BUILD, {
         strategy: 'canary',
-        canaryShare: 0.2,
+        canaryShare: 0.25,
+        // The guard's self-tests (scenarios/selftest.ts) deploy broken builds here: one that
+        // never starts, one that is slow, one that answers with another customer's data.
         guard: {
-          thresholds: { call_duration: ['p(95)<400'], call_failed: ['rate<0.02'] },
+          thresholds: { call_duration: ['p(95)<250'], call_failed: ['rate<0.02'] },
           checks: [Expect.isolation(), Expect.correctAnswers()],
-          watchMs: 2500,
+          watchMs: 3000,
           minCalls: 10,
         },
       }),

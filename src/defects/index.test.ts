@@ -44,6 +44,7 @@ const HOOKS = [
   'unknownSessionStatus',
   'logAnswer',
   'piiCipher',
+  'startUp',
 ] as const satisfies readonly (keyof Defects)[];
 
 // Each defect breaks exactly one protection: these hooks, and no other, differ from production.
@@ -72,6 +73,8 @@ const CHANGES: Record<(typeof DEFECT_NAMES)[number], readonly (typeof HOOKS)[num
   'session-404-as-500': ['unknownSessionStatus'],
   'pii-in-logs': ['logAnswer'],
   'pii-plaintext': ['piiCipher'],
+  'crash-on-start': ['startUp'],
+  'slow-queries': ['query'],
 };
 
 /** A pool with one client whose query settles as told; records what happened to the client. */
@@ -120,6 +123,8 @@ describe('defects', () => {
       'session-404-as-500',
       'pii-in-logs',
       'pii-plaintext',
+      'crash-on-start',
+      'slow-queries',
     ]);
   });
 
@@ -357,6 +362,22 @@ describe('defects', () => {
     selectDefects('pii-in-logs').logAnswer(logger, 'lookup_customer', answer);
     expect(lines).toHaveLength(1);
     expect(String(lines[0]?.[0])).toContain('a1@x.test');
+  });
+
+  it('crash-on-start throws at start-up, naming itself; production starts', () => {
+    expect(() => GOOD.startUp()).not.toThrow();
+    expect(() => selectDefects('crash-on-start').startUp()).toThrow(/crash-on-start: .* on purpose/);
+  });
+
+  it('slow-queries holds every statement back 250 ms, then runs it unchanged', async () => {
+    const sent: unknown[] = [];
+    const pool = {
+      query: async (text: string, values: unknown[]) => (sent.push([text, values]), { rows: [] }),
+    };
+    const started = performance.now();
+    await selectDefects('slow-queries').query(pool as never, 'SELECT 1', [2]);
+    expect(performance.now() - started).toBeGreaterThanOrEqual(245);
+    expect(sent).toEqual([['SELECT 1', [2]]]);
   });
 
   it('pii-plaintext stores the plaintext bytes; the good build keeps the production cipher', () => {

@@ -1,4 +1,4 @@
-import { type Check, type ThresholdSpec, thresholds } from '../../checks/index.ts';
+import { type Check, isThresholdsCheck, type ThresholdSpec, thresholds } from '../../checks/index.ts';
 import type { CallRecord, JournalRecord, JournalSource } from '../../journal/index.ts';
 
 /** What a deploy watches while the new build takes traffic; a breach rolls it back. */
@@ -78,7 +78,16 @@ export class DeployGuard {
     if (this.#calls < this.#minCalls) return undefined;
     for (const { check, state } of this.#folds) {
       const verdict = check.finish(state);
-      if (verdict.status === 'fail') return `${check.name}: ${verdict.summary}`;
+      if (verdict.status !== 'fail') continue;
+      if (isThresholdsCheck(check)) {
+        // Which threshold, at what value: "call_duration p(95)<250 at 412".
+        const crossed = check
+          .results(state as never)
+          .filter((r) => r.ok === false)
+          .map((r) => `${r.metric} ${r.threshold} at ${Math.round((r.actual ?? 0) * 1000) / 1000}`);
+        return `thresholds crossed: ${crossed.join(', ')}`;
+      }
+      return `${check.name}: ${verdict.summary}`;
     }
     return undefined;
   }

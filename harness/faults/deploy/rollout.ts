@@ -172,6 +172,12 @@ async function watched(plan: Plan, outcome: RolloutOutcome): Promise<boolean> {
   return false;
 }
 
+/** The error's first line, and the last error line of the logs it carries (why it died). */
 function firstLine(error: unknown): string {
-  return String(error instanceof Error ? error.message : error).split('\n')[0] ?? '';
+  const lines = String(error instanceof Error ? error.message : error).split('\n');
+  const cause = lines
+    .slice(1)
+    .reverse()
+    .find((line) => /error|crash|fatal/i.test(line));
+  return `${(lines[0] ?? '').replace(/:$/, '')}${cause ? `: ${cause.trim().slice(0, 300)}` : ''}`;
 }
