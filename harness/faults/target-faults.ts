@@ -115,8 +115,9 @@ export const targetFaults = {
         // Resolved once: heal restarts the instance this killed, whatever else changed meanwhile.
         victim ??= subjectOf(env, subject);
         // Behind a router: what the instance had in flight as it died, the most a kill may fail.
-        const id = subject === 'target' ? env.instances[0]?.id : subject;
-        const inFlight = env.router?.counts().find((c) => c.id === id)?.inFlight;
+        const router = env.router;
+        const id = router && (subject === 'target' ? env.instances[0]?.id : subject);
+        const inFlight = router?.counts().find((c) => c.id === id)?.inFlight;
         killed = true; // before the attempt: a half-done kill is still restarted
         await victim.target.kill(signal);
         const detail = exitDetail(`sent ${signal}`, await victim.target.lastExit());
