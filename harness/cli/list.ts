@@ -58,6 +58,8 @@ export const CHECK_LINES: Readonly<Record<string, string>> = {
   metricsHonest: "the target's /metrics agree with the journal and pg_stat_activity",
   targetStayedUp: 'the target never exited on its own (a crash is a finding)',
   driverHealthy: 'the load driver kept its schedule (else the run is inconclusive)',
+  boundedByInFlight: 'one of several instances killed: only the calls it had in flight fail',
+  deployed: 'a deploy took over (or was rolled back), proven by the build id on the answers',
   drainsInFlight: 'on SIGTERM the calls in flight are answered, then the target exits 0 in time',
   auditComplete: "every call in the target's audit log exactly once (spooled through outages)",
   degradesAndRecovers: 'answers degraded (not failed) while the upstream is away, full again after heal',

@@ -372,7 +372,10 @@ describe('defects', () => {
   it('slow-queries holds every statement back 250 ms, then runs it unchanged', async () => {
     const sent: unknown[] = [];
     const pool = {
-      query: async (text: string, values: unknown[]) => (sent.push([text, values]), { rows: [] }),
+      query: async (text: string, values: unknown[]) => {
+        sent.push([text, values]);
+        return { rows: [] };
+      },
     };
     const started = performance.now();
     await selectDefects('slow-queries').query(pool as never, 'SELECT 1', [2]);
