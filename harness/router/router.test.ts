@@ -27,6 +27,8 @@ interface Backend {
   readonly bodies: string[];
   /** What GET /readyz answers. */
   ready: number;
+  /** GET /readyz received. */
+  readyChecks: number;
 }
 
 type Handler = (req: IncomingMessage, res: ServerResponse, body: string, backend: Backend) => void;
@@ -42,6 +44,16 @@ const defaultHandler: Handler = (_req, res, body, backend) => {
     .end(JSON.stringify({ instance: backend.id, body }));
 };
 
+/** GET: an SSE stream that stays open; POST: the default answer. */
+const streamOnGet: Handler = (req, res, body, self) => {
+  if (req.method !== 'GET') {
+    defaultHandler(req, res, body, self);
+    return;
+  }
+  res.writeHead(200, { 'content-type': 'text/event-stream' });
+  res.write(': open\n\n');
+};
+
 async function backend(id: string, handler: Handler = defaultHandler): Promise<Backend> {
   const server = createServer();
   // Idle connections stay open: a router that leaked one would not be rescued by this side.
@@ -49,9 +61,17 @@ async function backend(id: string, handler: Handler = defaultHandler): Promise<B
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : 0;
-  const self: Backend = { id, url: `http://127.0.0.1:${port}`, server, bodies: [], ready: 200 };
+  const self: Backend = {
+    id,
+    url: `http://127.0.0.1:${port}`,
+    server,
+    bodies: [],
+    ready: 200,
+    readyChecks: 0,
+  };
   server.on('request', (req: IncomingMessage, res: ServerResponse) => {
     if (req.url === '/readyz') {
+      self.readyChecks++;
       res.writeHead(self.ready).end();
       return;
     }
@@ -447,6 +467,19 @@ describe('Router', () => {
     expect(await servedBy(router, 3, moved)).toEqual(Array(3).fill(other));
   });
 
+  it('stops polling an instance once it is removed', async () => {
+    const a = await backend('a');
+    const router = await startRouter({ healthIntervalMs: 20 });
+    router.add({ id: 'a', build: 'v1', url: a.url, readyUrl: `${a.url}/readyz` }, 1);
+    await expect.poll(() => a.readyChecks).toBeGreaterThanOrEqual(2);
+    router.remove('a');
+    const checks = a.readyChecks;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(a.readyChecks).toBeLessThanOrEqual(checks + 1); // one may have been under way
+    expect(router.counts()).toEqual([]);
+    expect((await send(router)).status).toBe(503);
+  });
+
   it('follows an instance to its new address (setUrl)', async () => {
     const old = await backend('old');
     const router = await startRouter();
@@ -473,16 +506,21 @@ describe('Router', () => {
   });
 
   it('stop() closes an open stream, refuses new connections, and is idempotent', async () => {
-    const a = await backend('a', (_req, res) => {
-      res.writeHead(200, { 'content-type': 'text/event-stream' });
-      res.write(': open\n\n');
-    });
+    const a = await backend('a', streamOnGet);
     const router = await startRouter({ healthIntervalMs: 20 });
     router.add({ id: 'a', build: 'v1', url: a.url, readyUrl: `${a.url}/readyz` }, 1);
     const stream = await openStream(router);
     await stream.nextChunk();
+    expect((await send(router, { method: 'POST' })).status).toBe(200); // leaves an idle keep-alive connection
+    expect(await connections(a.server)).toBeGreaterThanOrEqual(2);
+    const rest = stream.rest();
     await Promise.all([router.stop(), router.stop()]);
-    await expect(stream.rest()).rejects.toThrow();
+    await expect(rest).rejects.toThrow();
+    // Its connections to the instance, idle ones included, are closed (the instance would keep them 60 s).
+    await expect.poll(() => connections(a.server)).toBe(0);
+    const checks = a.readyChecks;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(a.readyChecks).toBe(checks);
     await expect(send(router)).rejects.toMatchObject({ code: 'ECONNREFUSED' });
     expect(() => router.setWeights({ a: 1 })).toThrow(/stopped/);
   });
@@ -490,12 +528,7 @@ describe('Router', () => {
   it('leaves nothing running after stop(): a process that used it exits by itself', async () => {
     // The instance lives in this process, with an SSE stream it never ends and idle keep-alive
     // connections it never closes: only the router's own stop() can let the child exit.
-    const a = await backend('a', (req, res, body, self) => {
-      if (req.method === 'GET') {
-        res.writeHead(200, { 'content-type': 'text/event-stream' });
-        res.write(': open\n\n');
-      } else defaultHandler(req, res, body, self);
-    });
+    const a = await backend('a', streamOnGet);
     const dir = await mkdtemp(join(tmpdir(), 'router-exit-'));
     cleanups.push(() => rm(dir, { recursive: true, force: true }));
     const script = join(dir, 'child.ts');
@@ -536,6 +569,12 @@ console.log('stopped');
     expect({ code, signal }).toEqual({ code: 0, signal: null });
   });
 });
+
+function connections(server: Server): Promise<number> {
+  return new Promise((resolve, reject) =>
+    server.getConnections((error, n) => (error ? reject(error) : resolve(n))),
+  );
+}
 
 /** Opens a GET stream through the router; reads it chunk by chunk. */
 async function openStream(router: Router) {

@@ -450,9 +450,8 @@ export class Router implements AsyncDisposable {
       if (settled) return;
       if (!written) {
         settle('retried');
-        if (res.destroyed) return;
         this.#eject(member, `connect to ${url.host} failed: ${describeError(error)}`);
-        this.#route(req, res, tried);
+        if (!res.destroyed) this.#route(req, res, tried);
         return;
       }
       settle('failed');
