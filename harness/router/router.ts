@@ -301,7 +301,8 @@ export class Router implements AsyncDisposable {
   }
 
   #assertRunning(): void {
-    if (this.#stopping) throw new HarnessError('INVALID_ARGUMENT', 'the router was stopped: start a new one');
+    if (this.#stopping !== undefined)
+      throw new HarnessError('INVALID_ARGUMENT', 'the router was stopped: start a new one');
   }
 
   /** Every change of weights or members restarts the rotation, so the sequence after it is reproducible. */
