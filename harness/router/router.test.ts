@@ -480,6 +480,17 @@ describe('Router', () => {
     expect((await send(router)).status).toBe(503);
   });
 
+  it("closes an idle connection to an instance before the instance's keep-alive timeout would", async () => {
+    const a = await backend('a');
+    a.server.keepAliveTimeout = 2000; // announced as `Keep-Alive: timeout=2`
+    const router = await startRouter();
+    router.add({ id: 'a', build: 'v1', url: a.url }, 1);
+    expect((await send(router)).status).toBe(200);
+    expect(await connections(a.server)).toBe(1);
+    // Before 2 s, so that the instance has not closed it itself: the router did.
+    await expect.poll(() => connections(a.server), { timeout: 1800, interval: 50 }).toBe(0);
+  });
+
   it('follows an instance to its new address (setUrl)', async () => {
     const old = await backend('old');
     const router = await startRouter();

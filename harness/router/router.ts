@@ -28,7 +28,7 @@ import type { Socket } from 'node:net';
 import { LRUCache } from 'lru-cache';
 import { HarnessError } from '../errors.ts';
 import { endToEndHeaders, jsonRpcError, upstreamRequestHeaders } from './headers.ts';
-import { checkConnect, checkReady, describeError, HealthPoller } from './health.ts';
+import { bareHost, checkConnect, checkReady, describeError, HealthPoller } from './health.ts';
 import {
   type InstanceCounts,
   instanceSchema,
@@ -281,9 +281,12 @@ export class Router implements AsyncDisposable {
   }
 
   #newAgent(): Agent {
-    // lifo: the most recently used socket is the least likely to have been closed by the
-    // instance's keep-alive timeout meanwhile (Node's agent also honours its Keep-Alive hint).
-    const agent = new Agent({ keepAlive: true, scheduling: 'lifo' });
+    // A request sent on an idle connection just as the instance closes it fails with ECONNRESET,
+    // which the router may not retry: it would be a failed call blamed on the target. Node's agent
+    // closes an idle socket a second before the instance's `Keep-Alive: timeout=N` hint, but only
+    // when it has a timeout of its own to shorten (a socket in use merely emits 'timeout'). lifo:
+    // the most recently used socket is the freshest.
+    const agent = new Agent({ keepAlive: true, scheduling: 'lifo', timeout: 60_000 });
     this.#agents.add(agent);
     return agent;
   }
@@ -415,7 +418,7 @@ export class Router implements AsyncDisposable {
     const url = member.url;
     const upstream: ClientRequest = request({
       protocol: url.protocol,
-      hostname: url.hostname,
+      hostname: bareHost(url),
       port: url.port,
       method: req.method,
       path: req.url,
