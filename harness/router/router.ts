@@ -479,8 +479,9 @@ export class Router implements AsyncDisposable {
       const headers = endToEndHeaders(answer.rawHeaders);
       headers.push(INSTANCE_HEADER, member.id);
       res.writeHead(answer.statusCode ?? 502, answer.statusMessage, headers);
-      // An SSE stream may wait long before its first event: the client sees the headers now.
-      res.flushHeaders();
+      // An answer of unknown length (an SSE stream) may wait long before its first byte: the
+      // client sees the headers now. One of known length goes out with its body in one write.
+      if (answer.headers['content-length'] === undefined) res.flushHeaders();
       answer.pipe(res);
       answer.on('close', () => {
         if (answer.complete || settled) return;
