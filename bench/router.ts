@@ -7,6 +7,8 @@
 // responder, with autocannon as the client in a process of its own:
 // - saturated (`--connections`, as fast as it can): calls/s each way, and the router's CPU
 //   microseconds per call (this process's CPU time over the run divided by the calls);
+//   Beside it, the floor: a bare node:http proxy (request piped, answer piped, nothing else) in
+//   this process, measured the same way: what any proxy on Node's HTTP stack costs here.
 // - at a fixed rate (`--rate`, well under saturation): p50 and p99 each way, so the difference is
 //   the hop's latency when no queue hides it.
 // Each is run `--rounds` times, interleaved, and the medians compared: one run on a shared
@@ -15,6 +17,7 @@
 // Options: --duration 5s, --connections 16, --rate 1000, --rounds 3.
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
+import { Agent, createServer, request, type Server } from 'node:http';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { parseDuration } from '../harness/load/index.ts';
@@ -130,34 +133,73 @@ const [firstLine] = (await once(responder.stdout, 'data')) as [Buffer];
 const direct = firstLine.toString().trim();
 const responderUrl = new URL(direct);
 
+/** The floor: the least a proxy on node:http does. */
+async function bareProxy(target: URL): Promise<{ url: string; server: Server; agent: Agent }> {
+  const agent = new Agent({ keepAlive: true });
+  const server = createServer((req, res) => {
+    const upstream = request(
+      {
+        hostname: target.hostname,
+        port: target.port,
+        method: req.method,
+        path: req.url,
+        headers: req.headers,
+        agent,
+      },
+      (answer) => {
+        res.writeHead(answer.statusCode ?? 502, answer.headers);
+        answer.pipe(res);
+      },
+    );
+    upstream.on('error', () => res.destroy());
+    req.pipe(upstream);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const address = server.address();
+  const port = typeof address === 'object' && address ? address.port : 0;
+  return { url: `http://127.0.0.1:${port}${target.pathname}`, server, agent };
+}
+
 const router = await Router.start({ host: '127.0.0.1' });
+const bare = await bareProxy(responderUrl);
 try {
   router.add({ id: 'null-1', build: 'null', url: responderUrl.origin }, 1);
   const viaRouter = `http://${router.address}${responderUrl.pathname}`;
   say(
     `router hop: autocannon, ${connections} connections, ${seconds} s a run, ${rounds} rounds (medians); the responder and autocannon in processes of their own`,
   );
-  const saturated = { direct: [] as Measured[], router: [] as (Measured & { cpuMicros: number })[] };
+  const saturated = {
+    direct: [] as Measured[],
+    router: [] as (Measured & { cpuMicros: number })[],
+    bare: [] as (Measured & { cpuMicros: number })[],
+  };
   const paced = { direct: [] as Measured[], router: [] as Measured[] };
   for (let round = 0; round < rounds; round++) {
     saturated.direct.push(await autocannon(direct));
     saturated.router.push(await withCpu(() => autocannon(viaRouter)));
+    saturated.bare.push(await withCpu(() => autocannon(bare.url)));
     paced.direct.push(await autocannon(direct, rate));
     paced.router.push(await autocannon(viaRouter, rate));
   }
-  const bad = [...saturated.direct, ...saturated.router, ...paced.direct, ...paced.router].reduce(
-    (sum, m) => sum + m.non2xx + m.errors,
-    0,
-  );
+  const bad = [
+    ...saturated.direct,
+    ...saturated.router,
+    ...saturated.bare,
+    ...paced.direct,
+    ...paced.router,
+  ].reduce((sum, m) => sum + m.non2xx + m.errors, 0);
   const perSecond = (runs: Measured[]) => median(runs.map((m) => m.calls / m.seconds));
   const directRate = perSecond(saturated.direct);
   const routerRate = perSecond(saturated.router);
-  const cpuPerCall = median(saturated.router.map((m) => m.cpuMicros / m.calls));
+  const cpuPerCall = (runs: (Measured & { cpuMicros: number })[]) =>
+    median(runs.map((m) => m.cpuMicros / m.calls));
+  const routerCpu = cpuPerCall(saturated.router);
+  const bareCpu = cpuPerCall(saturated.bare);
   say(
-    `  saturated   direct ${directRate.toFixed(0)} calls/s   via router ${routerRate.toFixed(0)} calls/s (${(routerRate / directRate).toFixed(2)}x)`,
+    `  saturated   direct ${directRate.toFixed(0)} calls/s   via router ${routerRate.toFixed(0)} calls/s (${(routerRate / directRate).toFixed(2)}x)   via a bare node:http proxy ${perSecond(saturated.bare).toFixed(0)} calls/s`,
   );
   say(
-    `              router CPU ${cpuPerCall.toFixed(1)} µs per call (${((cpuPerCall * routerRate) / 1e6).toFixed(2)} of a core at that rate)`,
+    `              router CPU ${routerCpu.toFixed(1)} µs per call (${((routerCpu * routerRate) / 1e6).toFixed(2)} of a core at that rate); the bare proxy's ${bareCpu.toFixed(1)} µs (router ${(routerCpu / bareCpu).toFixed(2)}x)`,
   );
   const p = (runs: Measured[], key: 'p50' | 'p99') => median(runs.map((m) => m[key]));
   say(
@@ -169,5 +211,8 @@ try {
   );
 } finally {
   await router.stop();
+  bare.server.closeAllConnections();
+  bare.server.close();
+  bare.agent.destroy();
   stopResponder();
 }
