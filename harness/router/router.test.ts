@@ -421,6 +421,45 @@ describe('Router', () => {
     await expect.poll(() => router.counts()[0]).toMatchObject({ served: 0, failed: 0, inFlight: 0 });
   });
 
+  it('survives clients that go away mid-body and mid-stream, and frees the instance each time', async () => {
+    const closed: string[] = [];
+    // Streams as fast as it can until the client side is gone: writes race the router's cleanup.
+    const a = await backend('a', (req, res, body, self) => {
+      if (req.method !== 'GET') {
+        defaultHandler(req, res, body, self);
+        return;
+      }
+      res.writeHead(200, { 'content-type': 'text/event-stream' });
+      const timer = setInterval(() => res.write('data: {"tick":true}\n\n'), 2);
+      res.on('close', () => clearInterval(timer));
+    });
+    a.server.prependListener('request', (req: IncomingMessage, res: ServerResponse) => {
+      res.on('close', () => closed.push(req.method ?? ''));
+    });
+    const router = await startRouter();
+    router.add({ id: 'a', build: 'v1', url: a.url }, 1);
+
+    // A POST announcing 10,000 bytes that sends 10 and leaves.
+    const partial = request(`http://${router.address}/mcp`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'content-length': '10000' },
+      agent: false,
+    });
+    partial.on('error', () => undefined);
+    partial.write('{"jsonrpc"');
+    await expect.poll(() => router.counts()[0]?.inFlight).toBe(1);
+    partial.destroy();
+    await expect.poll(() => closed.includes('POST')).toBe(true);
+
+    const stream = await openStream(router);
+    await stream.nextChunk();
+    await new Promise((resolve) => setTimeout(resolve, 30));
+    stream.destroy();
+    await expect.poll(() => closed.includes('GET')).toBe(true);
+    await expect.poll(() => router.counts()[0]).toMatchObject({ inFlight: 0, served: 0, failed: 0 });
+    expect((await send(router)).status).toBe(200);
+  });
+
   it('with affinity, keeps a session on its instance (weight 0 and draining included) and lets it re-initialize elsewhere once its instance is gone', async () => {
     const sessionsOf = new Map<string, Set<string>>();
     const mcp: Handler = (req, res, body, self) => {
