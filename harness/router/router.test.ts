@@ -262,6 +262,10 @@ describe('Router', () => {
     expect(a.bodies.length).toBe(1);
     expect(events.events.at(-1)).toMatchObject({ type: 'drained', instance: 'a', leftInFlight: 0 });
     expect(await servedBy(router, 4)).toEqual(Array(4).fill('b'));
+    // A rollback: a weight brings the drained instance back.
+    router.setWeights({ a: 1, b: 0 });
+    expect(router.counts().find((c) => c.id === 'a')).toMatchObject({ weight: 1, draining: false });
+    expect(await servedBy(router, 3)).toEqual(Array(3).fill('a'));
   });
 
   it('gives up draining after its timeout while an SSE stream stays open', async () => {
