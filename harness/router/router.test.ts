@@ -304,6 +304,51 @@ describe('Router', () => {
     expect(tally(await servedBy(router, 4))).toEqual({ a: 2, b: 2 });
   });
 
+  it('fails open when every instance fails its health check but still accepts connections', async () => {
+    const [a, b] = await Promise.all([backend('a'), backend('b')]);
+    const events = recorder();
+    const router = await startRouter({ healthIntervalMs: 20, onEvent: events.onEvent });
+    const strict = await startRouter({ healthIntervalMs: 20, failOpen: false });
+    for (const r of [router, strict]) {
+      r.add({ id: 'a', build: 'v1', url: a.url, readyUrl: `${a.url}/readyz` }, 1);
+      r.add({ id: 'b', build: 'v1', url: b.url, readyUrl: `${b.url}/readyz` }, 1);
+    }
+    a.ready = 503;
+    b.ready = 503;
+    await expect
+      .poll(() => router.counts().every((c) => c.ejected) && strict.counts().every((c) => c.ejected))
+      .toBe(true);
+    expect(
+      events.events
+        .filter((e) => e.type === 'ejected')
+        .map((e) => 'instance' in e && e.instance)
+        .sort(),
+    ).toEqual(['a', 'b']);
+
+    // The instances answer (as a server whose database is down would, gracefully): better than a 503 of the router's.
+    const answers = [];
+    for (let i = 0; i < 4; i++) answers.push(await send(router));
+    expect(answers.map((r) => r.status)).toEqual([200, 200, 200, 200]);
+    expect(answers.every((r) => r.headers['x-mcp-chaos-router'] === 'fail-open')).toBe(true);
+    expect(tally(answers.map((r) => String(r.headers['x-mcp-chaos-instance'])))).toEqual({ a: 2, b: 2 });
+    expect((await send(strict)).status).toBe(503);
+
+    // One of them refusing connections is left out even then.
+    a.server.closeAllConnections();
+    await new Promise<void>((resolve) => a.server.close(() => resolve()));
+    const after = [];
+    for (let i = 0; i < 4; i++) after.push(await send(router));
+    expect(after.map((r) => `${r.status} ${r.headers['x-mcp-chaos-instance']}`)).toEqual(
+      Array(4).fill('200 b'),
+    );
+
+    // Healthy again: out of fail-open.
+    b.ready = 200;
+    await expect.poll(() => router.counts().find((c) => c.id === 'b')?.ejected).toBe(false);
+    const healed = await send(router);
+    expect(healed.headers['x-mcp-chaos-router']).toBeUndefined();
+  });
+
   it('retries a request refused at connect on another instance and ejects the dead one', async () => {
     const live = await backend('live');
     const events = recorder();
