@@ -26,7 +26,12 @@ export function checkReady(
 
 export function checkConnect(url: URL, timeoutMs: number, signal: AbortSignal): Promise<string | undefined> {
   return new Promise((resolve) => {
-    const socket = connect({ host: url.hostname, port: Number(url.port || 80), timeout: timeoutMs, signal });
+    const socket = connect({
+      host: bareHost(url),
+      port: Number(url.port || 80),
+      timeout: timeoutMs,
+      signal,
+    });
     socket.once('connect', () => {
       socket.destroy();
       resolve(undefined);
@@ -34,6 +39,11 @@ export function checkConnect(url: URL, timeoutMs: number, signal: AbortSignal): 
     socket.once('timeout', () => socket.destroy(new Error(`no connection within ${timeoutMs} ms`)));
     socket.once('error', (error) => resolve(`connect to ${url.host} failed: ${describeError(error)}`));
   });
+}
+
+/** URL.hostname keeps an IPv6 address's brackets; sockets want it bare. */
+export function bareHost(url: URL): string {
+  return url.hostname.replace(/^\[(.*)\]$/, '$1');
 }
 
 export function describeError(error: unknown): string {

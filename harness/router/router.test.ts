@@ -27,6 +27,8 @@ interface Backend {
   readonly bodies: string[];
   /** What GET /readyz answers. */
   ready: number;
+  /** GET /readyz received. */
+  readyChecks: number;
 }
 
 type Handler = (req: IncomingMessage, res: ServerResponse, body: string, backend: Backend) => void;
@@ -42,6 +44,16 @@ const defaultHandler: Handler = (_req, res, body, backend) => {
     .end(JSON.stringify({ instance: backend.id, body }));
 };
 
+/** GET: an SSE stream that stays open; POST: the default answer. */
+const streamOnGet: Handler = (req, res, body, self) => {
+  if (req.method !== 'GET') {
+    defaultHandler(req, res, body, self);
+    return;
+  }
+  res.writeHead(200, { 'content-type': 'text/event-stream' });
+  res.write(': open\n\n');
+};
+
 async function backend(id: string, handler: Handler = defaultHandler): Promise<Backend> {
   const server = createServer();
   // Idle connections stay open: a router that leaked one would not be rescued by this side.
@@ -49,9 +61,17 @@ async function backend(id: string, handler: Handler = defaultHandler): Promise<B
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : 0;
-  const self: Backend = { id, url: `http://127.0.0.1:${port}`, server, bodies: [], ready: 200 };
+  const self: Backend = {
+    id,
+    url: `http://127.0.0.1:${port}`,
+    server,
+    bodies: [],
+    ready: 200,
+    readyChecks: 0,
+  };
   server.on('request', (req: IncomingMessage, res: ServerResponse) => {
     if (req.url === '/readyz') {
+      self.readyChecks++;
       res.writeHead(self.ready).end();
       return;
     }
@@ -242,6 +262,10 @@ describe('Router', () => {
     expect(a.bodies.length).toBe(1);
     expect(events.events.at(-1)).toMatchObject({ type: 'drained', instance: 'a', leftInFlight: 0 });
     expect(await servedBy(router, 4)).toEqual(Array(4).fill('b'));
+    // A rollback: a weight brings the drained instance back.
+    router.setWeights({ a: 1, b: 0 });
+    expect(router.counts().find((c) => c.id === 'a')).toMatchObject({ weight: 1, draining: false });
+    expect(await servedBy(router, 3)).toEqual(Array(3).fill('a'));
   });
 
   it('gives up draining after its timeout while an SSE stream stays open', async () => {
@@ -278,6 +302,51 @@ describe('Router', () => {
     a.ready = 200;
     expect(await readmitted).toMatchObject({ instance: 'a' });
     expect(tally(await servedBy(router, 4))).toEqual({ a: 2, b: 2 });
+  });
+
+  it('fails open when every instance fails its health check but still accepts connections', async () => {
+    const [a, b] = await Promise.all([backend('a'), backend('b')]);
+    const events = recorder();
+    const router = await startRouter({ healthIntervalMs: 20, onEvent: events.onEvent });
+    const strict = await startRouter({ healthIntervalMs: 20, failOpen: false });
+    for (const r of [router, strict]) {
+      r.add({ id: 'a', build: 'v1', url: a.url, readyUrl: `${a.url}/readyz` }, 1);
+      r.add({ id: 'b', build: 'v1', url: b.url, readyUrl: `${b.url}/readyz` }, 1);
+    }
+    a.ready = 503;
+    b.ready = 503;
+    await expect
+      .poll(() => router.counts().every((c) => c.ejected) && strict.counts().every((c) => c.ejected))
+      .toBe(true);
+    expect(
+      events.events
+        .filter((e) => e.type === 'ejected')
+        .map((e) => 'instance' in e && e.instance)
+        .sort(),
+    ).toEqual(['a', 'b']);
+
+    // The instances answer (as a server whose database is down would, gracefully): better than a 503 of the router's.
+    const answers = [];
+    for (let i = 0; i < 4; i++) answers.push(await send(router));
+    expect(answers.map((r) => r.status)).toEqual([200, 200, 200, 200]);
+    expect(answers.every((r) => r.headers['x-mcp-chaos-router'] === 'fail-open')).toBe(true);
+    expect(tally(answers.map((r) => String(r.headers['x-mcp-chaos-instance'])))).toEqual({ a: 2, b: 2 });
+    expect((await send(strict)).status).toBe(503);
+
+    // One of them refusing connections is left out even then.
+    a.server.closeAllConnections();
+    await new Promise<void>((resolve) => a.server.close(() => resolve()));
+    const after = [];
+    for (let i = 0; i < 4; i++) after.push(await send(router));
+    expect(after.map((r) => `${r.status} ${r.headers['x-mcp-chaos-instance']}`)).toEqual(
+      Array(4).fill('200 b'),
+    );
+
+    // Healthy again: out of fail-open.
+    b.ready = 200;
+    await expect.poll(() => router.counts().find((c) => c.id === 'b')?.ejected).toBe(false);
+    const healed = await send(router);
+    expect(healed.headers['x-mcp-chaos-router']).toBeUndefined();
   });
 
   it('retries a request refused at connect on another instance and ejects the dead one', async () => {
@@ -401,6 +470,45 @@ describe('Router', () => {
     await expect.poll(() => router.counts()[0]).toMatchObject({ served: 0, failed: 0, inFlight: 0 });
   });
 
+  it('survives clients that go away mid-body and mid-stream, and frees the instance each time', async () => {
+    const closed: string[] = [];
+    // Streams as fast as it can until the client side is gone: writes race the router's cleanup.
+    const a = await backend('a', (req, res, body, self) => {
+      if (req.method !== 'GET') {
+        defaultHandler(req, res, body, self);
+        return;
+      }
+      res.writeHead(200, { 'content-type': 'text/event-stream' });
+      const timer = setInterval(() => res.write('data: {"tick":true}\n\n'), 2);
+      res.on('close', () => clearInterval(timer));
+    });
+    a.server.prependListener('request', (req: IncomingMessage, res: ServerResponse) => {
+      res.on('close', () => closed.push(req.method ?? ''));
+    });
+    const router = await startRouter();
+    router.add({ id: 'a', build: 'v1', url: a.url }, 1);
+
+    // A POST announcing 10,000 bytes that sends 10 and leaves.
+    const partial = request(`http://${router.address}/mcp`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'content-length': '10000' },
+      agent: false,
+    });
+    partial.on('error', () => undefined);
+    partial.write('{"jsonrpc"');
+    await expect.poll(() => router.counts()[0]?.inFlight).toBe(1);
+    partial.destroy();
+    await expect.poll(() => closed.includes('POST')).toBe(true);
+
+    const stream = await openStream(router);
+    await stream.nextChunk();
+    await new Promise((resolve) => setTimeout(resolve, 30));
+    stream.destroy();
+    await expect.poll(() => closed.includes('GET')).toBe(true);
+    await expect.poll(() => router.counts()[0]).toMatchObject({ inFlight: 0, served: 0, failed: 0 });
+    expect((await send(router)).status).toBe(200);
+  });
+
   it('with affinity, keeps a session on its instance (weight 0 and draining included) and lets it re-initialize elsewhere once its instance is gone', async () => {
     const sessionsOf = new Map<string, Set<string>>();
     const mcp: Handler = (req, res, body, self) => {
@@ -447,6 +555,30 @@ describe('Router', () => {
     expect(await servedBy(router, 3, moved)).toEqual(Array(3).fill(other));
   });
 
+  it('stops polling an instance once it is removed', async () => {
+    const a = await backend('a');
+    const router = await startRouter({ healthIntervalMs: 20 });
+    router.add({ id: 'a', build: 'v1', url: a.url, readyUrl: `${a.url}/readyz` }, 1);
+    await expect.poll(() => a.readyChecks).toBeGreaterThanOrEqual(2);
+    router.remove('a');
+    const checks = a.readyChecks;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(a.readyChecks).toBeLessThanOrEqual(checks + 1); // one may have been under way
+    expect(router.counts()).toEqual([]);
+    expect((await send(router)).status).toBe(503);
+  });
+
+  it("closes an idle connection to an instance before the instance's keep-alive timeout would", async () => {
+    const a = await backend('a');
+    a.server.keepAliveTimeout = 2000; // announced as `Keep-Alive: timeout=2`
+    const router = await startRouter();
+    router.add({ id: 'a', build: 'v1', url: a.url }, 1);
+    expect((await send(router)).status).toBe(200);
+    expect(await connections(a.server)).toBe(1);
+    // Before 2 s, so that the instance has not closed it itself: the router did.
+    await expect.poll(() => connections(a.server), { timeout: 1800, interval: 50 }).toBe(0);
+  });
+
   it('follows an instance to its new address (setUrl)', async () => {
     const old = await backend('old');
     const router = await startRouter();
@@ -473,16 +605,21 @@ describe('Router', () => {
   });
 
   it('stop() closes an open stream, refuses new connections, and is idempotent', async () => {
-    const a = await backend('a', (_req, res) => {
-      res.writeHead(200, { 'content-type': 'text/event-stream' });
-      res.write(': open\n\n');
-    });
+    const a = await backend('a', streamOnGet);
     const router = await startRouter({ healthIntervalMs: 20 });
     router.add({ id: 'a', build: 'v1', url: a.url, readyUrl: `${a.url}/readyz` }, 1);
     const stream = await openStream(router);
     await stream.nextChunk();
+    expect((await send(router, { method: 'POST' })).status).toBe(200); // leaves an idle keep-alive connection
+    expect(await connections(a.server)).toBeGreaterThanOrEqual(2);
+    const rest = stream.rest();
     await Promise.all([router.stop(), router.stop()]);
-    await expect(stream.rest()).rejects.toThrow();
+    await expect(rest).rejects.toThrow();
+    // Its connections to the instance, idle ones included, are closed (the instance would keep them 60 s).
+    await expect.poll(() => connections(a.server)).toBe(0);
+    const checks = a.readyChecks;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(a.readyChecks).toBe(checks);
     await expect(send(router)).rejects.toMatchObject({ code: 'ECONNREFUSED' });
     expect(() => router.setWeights({ a: 1 })).toThrow(/stopped/);
   });
@@ -490,12 +627,7 @@ describe('Router', () => {
   it('leaves nothing running after stop(): a process that used it exits by itself', async () => {
     // The instance lives in this process, with an SSE stream it never ends and idle keep-alive
     // connections it never closes: only the router's own stop() can let the child exit.
-    const a = await backend('a', (req, res, body, self) => {
-      if (req.method === 'GET') {
-        res.writeHead(200, { 'content-type': 'text/event-stream' });
-        res.write(': open\n\n');
-      } else defaultHandler(req, res, body, self);
-    });
+    const a = await backend('a', streamOnGet);
     const dir = await mkdtemp(join(tmpdir(), 'router-exit-'));
     cleanups.push(() => rm(dir, { recursive: true, force: true }));
     const script = join(dir, 'child.ts');
@@ -536,6 +668,12 @@ console.log('stopped');
     expect({ code, signal }).toEqual({ code: 0, signal: null });
   });
 });
+
+function connections(server: Server): Promise<number> {
+  return new Promise((resolve, reject) =>
+    server.getConnections((error, n) => (error ? reject(error) : resolve(n))),
+  );
+}
 
 /** Opens a GET stream through the router; reads it chunk by chunk. */
 async function openStream(router: Router) {

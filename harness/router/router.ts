@@ -28,7 +28,7 @@ import type { Socket } from 'node:net';
 import { LRUCache } from 'lru-cache';
 import { HarnessError } from '../errors.ts';
 import { endToEndHeaders, jsonRpcError, upstreamRequestHeaders } from './headers.ts';
-import { checkConnect, checkReady, describeError, HealthPoller } from './health.ts';
+import { bareHost, checkConnect, checkReady, describeError, HealthPoller } from './health.ts';
 import {
   type InstanceCounts,
   instanceSchema,
@@ -62,7 +62,8 @@ interface Member {
   served: number;
   failed: number;
   inFlight: number;
-  ejected: boolean;
+  /** Why it is out of the rotation: its health check failed, or a connection to it was refused. */
+  ejected: 'health' | 'connect' | undefined;
   draining: boolean;
   removed: boolean;
   failures: number;
@@ -82,6 +83,7 @@ export class Router implements AsyncDisposable {
   readonly #healthIntervalMs: number;
   readonly #ejectAfter: number;
   readonly #connectTimeoutMs: number;
+  readonly #failOpen: boolean;
   readonly #onEvent: ((event: RouterEvent) => void) | undefined;
   #stopping: Promise<void> | undefined;
 
@@ -92,6 +94,7 @@ export class Router implements AsyncDisposable {
     this.#healthIntervalMs = options.healthIntervalMs ?? 250;
     this.#ejectAfter = options.ejectAfter ?? 2;
     this.#connectTimeoutMs = options.connectTimeoutMs ?? 2000;
+    this.#failOpen = options.failOpen ?? true;
     this.#onEvent = options.onEvent;
     server.on('request', (req: IncomingMessage, res: ServerResponse) => this.#route(req, res, new Set()));
   }
@@ -143,7 +146,7 @@ export class Router implements AsyncDisposable {
       served: 0,
       failed: 0,
       inFlight: 0,
-      ejected: false,
+      ejected: undefined,
       draining: false,
       removed: false,
       failures: 0,
@@ -255,7 +258,7 @@ export class Router implements AsyncDisposable {
       served: m.served,
       failed: m.failed,
       inFlight: m.inFlight,
-      ejected: m.ejected,
+      ejected: m.ejected !== undefined,
       draining: m.draining,
     }));
   }
@@ -281,9 +284,12 @@ export class Router implements AsyncDisposable {
   }
 
   #newAgent(): Agent {
-    // lifo: the most recently used socket is the least likely to have been closed by the
-    // instance's keep-alive timeout meanwhile (Node's agent also honours its Keep-Alive hint).
-    const agent = new Agent({ keepAlive: true, scheduling: 'lifo' });
+    // A request sent on an idle connection just as the instance closes it fails with ECONNRESET,
+    // which the router may not retry: it would be a failed call blamed on the target. Node's agent
+    // closes an idle socket a second before the instance's `Keep-Alive: timeout=N` hint, but only
+    // when it has a timeout of its own to shorten (a socket in use merely emits 'timeout'). lifo:
+    // the most recently used socket is the freshest.
+    const agent = new Agent({ keepAlive: true, scheduling: 'lifo', timeout: 60_000 });
     this.#agents.add(agent);
     return agent;
   }
@@ -301,7 +307,8 @@ export class Router implements AsyncDisposable {
   }
 
   #assertRunning(): void {
-    if (this.#stopping) throw new HarnessError('INVALID_ARGUMENT', 'the router was stopped: start a new one');
+    if (this.#stopping !== undefined)
+      throw new HarnessError('INVALID_ARGUMENT', 'the router was stopped: start a new one');
   }
 
   /** Every change of weights or members restarts the rotation, so the sequence after it is reproducible. */
@@ -323,9 +330,12 @@ export class Router implements AsyncDisposable {
     this.#emit({ type: 'weights', at: Date.now(), weights });
   }
 
-  #eject(member: Member, reason: string): void {
-    if (member.ejected || member.removed) return;
-    member.ejected = true;
+  #eject(member: Member, cause: 'health' | 'connect', reason: string): void {
+    if (member.removed) return;
+    const before = member.ejected;
+    // A refused connection outranks a failing health check: fail-open must not pick it.
+    if (before !== 'connect') member.ejected = cause;
+    if (before !== undefined) return;
     this.#emit({ type: 'ejected', at: Date.now(), instance: member.id, reason });
   }
 
@@ -337,7 +347,7 @@ export class Router implements AsyncDisposable {
     const generation = member.generation;
     let pending: Promise<string | undefined>;
     if (member.readyUrl) pending = checkReady(member.readyUrl, HEALTH_TIMEOUT_MS, signal);
-    else if (member.ejected) pending = checkConnect(member.url, HEALTH_TIMEOUT_MS, signal);
+    else if (member.ejected !== undefined) pending = checkConnect(member.url, HEALTH_TIMEOUT_MS, signal);
     else return undefined;
     return pending.then((failure) => {
       if (generation === member.generation) this.#healthResult(member, failure);
@@ -348,8 +358,8 @@ export class Router implements AsyncDisposable {
   #healthResult(member: Member, failure: string | undefined): void {
     if (failure === undefined) {
       member.failures = 0;
-      if (member.ejected && !member.removed) {
-        member.ejected = false;
+      if (member.ejected !== undefined && !member.removed) {
+        member.ejected = undefined;
         const how = member.readyUrl
           ? `GET ${member.readyUrl.href} answered 2xx`
           : `${member.url.host} accepts connections`;
@@ -359,38 +369,48 @@ export class Router implements AsyncDisposable {
     }
     member.failures++;
     if (member.failures >= this.#ejectAfter) {
-      this.#eject(member, `${failure} (${member.failures} failed health checks in a row)`);
+      this.#eject(member, 'health', `${failure} (${member.failures} failed health checks in a row)`);
     }
   }
 
   /**
    * The instance for a request: its session's instance while that is there and not ejected
    * (draining or weight 0 still serve their own sessions), else the next by weight among those
-   * neither ejected nor draining.
+   * neither ejected nor draining. When every one of those is out only because its health check
+   * fails, and failOpen is on, the same choice among them (`failOpen: true`).
    */
-  #choose(session: string | undefined, tried: Set<string>): Member | undefined {
-    if (session !== undefined) {
-      const owner = this.#sessions?.get(session);
-      const member = owner === undefined ? undefined : this.#members.get(owner);
-      if (member && !member.ejected && !tried.has(member.id)) return member;
-    }
-    const candidates: Member[] = [];
-    for (const member of this.#members.values()) {
-      if (!member.ejected && !member.draining && !tried.has(member.id)) candidates.push(member);
-    }
-    return pickSmooth(candidates);
+  #choose(
+    session: string | undefined,
+    tried: Set<string>,
+  ): { member: Member; failOpen: boolean } | undefined {
+    const owner = session === undefined ? undefined : this.#sessions?.get(session);
+    const bound = owner === undefined ? undefined : this.#members.get(owner);
+    const open = (m: Member) => !tried.has(m.id) && (m === bound || !m.draining);
+    if (bound && bound.ejected === undefined && open(bound)) return { member: bound, failOpen: false };
+    const healthy = pickSmooth([...this.#members.values()].filter((m) => m.ejected === undefined && open(m)));
+    if (healthy) return { member: healthy, failOpen: false };
+    if (!this.#failOpen) return undefined;
+    // Every instance's /readyz failing at once is most often a shared dependency down (the
+    // database): the instances may still answer — gracefully, or from a cache — better than the
+    // router's 503 would. AWS ALB and Envoy's panic threshold do the same. Refused connections
+    // stay out: nothing listens there.
+    if (bound?.ejected === 'health' && open(bound)) return { member: bound, failOpen: true };
+    const unhealthy = pickSmooth(
+      [...this.#members.values()].filter((m) => m.ejected === 'health' && open(m)),
+    );
+    return unhealthy ? { member: unhealthy, failOpen: true } : undefined;
   }
 
   #route(req: IncomingMessage, res: ServerResponse, tried: Set<string>): void {
     const sessionHeader = req.headers[SESSION_HEADER];
     const session = this.#sessions && typeof sessionHeader === 'string' ? sessionHeader : undefined;
-    const member = this.#choose(session, tried);
-    if (!member) {
+    const chosen = this.#choose(session, tried);
+    if (!chosen) {
       this.#answer(res, 503, 'no-instance', undefined, this.#noInstanceMessage());
       return;
     }
-    tried.add(member.id);
-    this.#forward(req, res, member, session, tried);
+    tried.add(chosen.member.id);
+    this.#forward(req, res, chosen.member, session, tried, chosen.failOpen);
   }
 
   #forward(
@@ -399,6 +419,7 @@ export class Router implements AsyncDisposable {
     member: Member,
     session: string | undefined,
     tried: Set<string>,
+    failOpen: boolean,
   ): void {
     member.inFlight++;
     let settled = false;
@@ -414,7 +435,7 @@ export class Router implements AsyncDisposable {
     const url = member.url;
     const upstream: ClientRequest = request({
       protocol: url.protocol,
-      hostname: url.hostname,
+      hostname: bareHost(url),
       port: url.port,
       method: req.method,
       path: req.url,
@@ -450,9 +471,8 @@ export class Router implements AsyncDisposable {
       if (settled) return;
       if (!written) {
         settle('retried');
-        if (res.destroyed) return;
-        this.#eject(member, `connect to ${url.host} failed: ${describeError(error)}`);
-        this.#route(req, res, tried);
+        this.#eject(member, 'connect', `connect to ${url.host} failed: ${describeError(error)}`);
+        if (!res.destroyed) this.#route(req, res, tried);
         return;
       }
       settle('failed');
@@ -475,9 +495,11 @@ export class Router implements AsyncDisposable {
       this.#learnSession(req, answer, member, session);
       const headers = endToEndHeaders(answer.rawHeaders);
       headers.push(INSTANCE_HEADER, member.id);
+      if (failOpen) headers.push(ROUTER_HEADER, 'fail-open');
       res.writeHead(answer.statusCode ?? 502, answer.statusMessage, headers);
-      // An SSE stream may wait long before its first event: the client sees the headers now.
-      res.flushHeaders();
+      // An answer of unknown length (an SSE stream) may wait long before its first byte: the
+      // client sees the headers now. One of known length goes out with its body in one write.
+      if (answer.headers['content-length'] === undefined) res.flushHeaders();
       answer.pipe(res);
       answer.on('close', () => {
         if (answer.complete || settled) return;
@@ -536,7 +558,8 @@ export class Router implements AsyncDisposable {
 
   #noInstanceMessage(): string {
     const states = [...this.#members.values()].map(
-      (m) => `${m.id}: ${m.ejected ? 'ejected' : m.draining ? 'draining' : `weight ${m.weight}`}`,
+      (m) =>
+        `${m.id}: ${m.ejected === 'connect' ? 'refuses connections' : m.ejected ? 'ejected' : m.draining ? 'draining' : `weight ${m.weight}`}`,
     );
     return (
       `no healthy instance to route to (${states.join(', ') || 'no instances'}): ` +

@@ -44,6 +44,13 @@ export interface RouterOptions {
   ejectAfter?: number;
   /** how long a connection to an instance may take before it counts as a connect failure, default 2000 */
   connectTimeoutMs?: number;
+  /**
+   * When every instance that may take traffic is ejected by its health check alone (none refuses
+   * connections), route among them anyway rather than answer 503 (default true): a shared
+   * dependency's outage fails every /readyz at once, and the instances' own answers are what a
+   * scenario measures then.
+   */
+  failOpen?: boolean;
   onEvent?: (event: RouterEvent) => void;
 }
 
@@ -67,6 +74,7 @@ export const optionsSchema = z.strictObject({
   healthIntervalMs: z.number().int().min(10).max(60_000).optional(),
   ejectAfter: z.number().int().min(1).max(1000).optional(),
   connectTimeoutMs: z.number().int().min(1).max(60_000).optional(),
+  failOpen: z.boolean().optional(),
   onEvent: z
     .custom<(event: RouterEvent) => void>((v) => typeof v === 'function', 'must be a function')
     .optional(),
