@@ -568,7 +568,10 @@ try {
       const after = runtimeStats(await env_.admin.metrics());
       s.serverLagMaxMs = after.lagMaxMs;
       s.serverGcMs = Object.fromEntries(
-        Object.entries(after.gcSeconds).map(([k, v]) => [k, Math.round((v - (statsBefore.gcSeconds[k] ?? 0)) * 1000)]),
+        Object.entries(after.gcSeconds).map(([k, v]) => [
+          k,
+          Math.round((v - (statsBefore.gcSeconds[k] ?? 0)) * 1000),
+        ]),
       );
     }
     r.cpuSeconds += (await cpuSeconds(r.c.server)) - cpuBefore;
