@@ -2,6 +2,7 @@ import { referenceTarget, type SelfTestCase } from '../harness/index.ts';
 import { auditOutage } from './definitions/audit-outage.ts';
 import { backendsTerminated } from './definitions/backends-terminated.ts';
 import { backupRestore } from './definitions/backup-restore.ts';
+import { blueGreenDeploy } from './definitions/blue-green-deploy.ts';
 import { canaryDeploy } from './definitions/canary-deploy.ts';
 import { databaseBlackhole } from './definitions/database-blackhole.ts';
 import { databaseRestart } from './definitions/database-restart.ts';
@@ -32,10 +33,10 @@ const row = (defect: Defect, scenario: SelfTestCase['scenario'], check: string):
  * scenario deploys carries the defect (TargetDefinition.deployEnv). The guard must keep it from
  * taking over: the `deployed` check fails, reporting the exposure window.
  */
-const deployRow = (defect: Defect, scenario: SelfTestCase['scenario']): SelfTestCase => ({
+const deployRow = (defect: Defect, scenario: SelfTestCase['scenario'], check = 'deployed'): SelfTestCase => ({
   defect,
   scenario,
-  check: 'deployed',
+  check,
   target: {
     ...referenceTarget(),
     name: `reference (deploys defect: ${defect})`,
@@ -76,4 +77,6 @@ export const selfTests: readonly SelfTestCase[] = [
   deployRow('crash-on-start', canaryDeploy),
   deployRow('slow-queries', canaryDeploy),
   deployRow('tenant-cache-key', canaryDeploy),
+  // Not the guard's to catch (the new build is fine; the old one breaks): the calls that failed.
+  deployRow('expand-breaks-old', blueGreenDeploy, 'thresholds'),
 ];

@@ -95,7 +95,7 @@ async function main(): Promise<void> {
   const metrics = createMetrics(pool, defects);
   const stopSchemaRetry = new AbortController();
   const schemaDone = ensureSchemaWithRetry(pool, schema, logger, stopSchemaRetry.signal, {
-    migrations: MIGRATIONS,
+    migrations: defects.migrations(MIGRATIONS),
     repairSql: defects.schemaSql(REPAIR_SQL),
     appliedBy: config.buildId,
   });

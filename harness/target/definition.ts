@@ -58,7 +58,8 @@ export type ReferenceDefect =
   | 'pii-in-logs'
   | 'pii-plaintext'
   | 'crash-on-start'
-  | 'slow-queries';
+  | 'slow-queries'
+  | 'expand-breaks-old';
 
 export interface ReferenceOptions {
   /** A deliberately broken build of the reference server, for self-tests. */

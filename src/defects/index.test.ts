@@ -45,6 +45,7 @@ const HOOKS = [
   'logAnswer',
   'piiCipher',
   'startUp',
+  'migrations',
 ] as const satisfies readonly (keyof Defects)[];
 
 // Each defect breaks exactly one protection: these hooks, and no other, differ from production.
@@ -75,6 +76,7 @@ const CHANGES: Record<(typeof DEFECT_NAMES)[number], readonly (typeof HOOKS)[num
   'pii-plaintext': ['piiCipher'],
   'crash-on-start': ['startUp'],
   'slow-queries': ['query'],
+  'expand-breaks-old': ['ticketInsertSql', 'migrations'],
 };
 
 /** A pool with one client whose query settles as told; records what happened to the client. */
@@ -125,6 +127,7 @@ describe('defects', () => {
       'pii-plaintext',
       'crash-on-start',
       'slow-queries',
+      'expand-breaks-old',
     ]);
   });
 
@@ -367,6 +370,18 @@ describe('defects', () => {
   it('crash-on-start throws at start-up, naming itself; production starts', () => {
     expect(() => GOOD.startUp()).not.toThrow();
     expect(() => selectDefects('crash-on-start').startUp()).toThrow(/crash-on-start: .* on purpose/);
+  });
+
+  it('expand-breaks-old adds a NOT NULL column with no default and inserts it; production keeps the list', () => {
+    const list = [{ version: 1, name: 'core', phase: 'expand' as const, sql: 'SELECT 1' }];
+    expect(GOOD.migrations(list)).toBe(list);
+    const broken = selectDefects('expand-breaks-old');
+    const added = broken.migrations(list).at(-1);
+    expect(added).toMatchObject({ version: 2, phase: 'expand' });
+    expect(added?.sql).toMatch(
+      /NOT NULL DEFAULT 'mcp';\s*ALTER TABLE tickets ALTER COLUMN channel DROP DEFAULT/,
+    );
+    expect(broken.ticketInsertSql('production')).toMatch(/channel\)\s+VALUES .* 'mcp'\)/s);
   });
 
   it('slow-queries holds every statement back 250 ms, then runs it unchanged', async () => {

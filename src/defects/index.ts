@@ -20,6 +20,7 @@ import type pg from 'pg';
 import type { Logger } from 'pino';
 import type { SpoolWriter } from '../audit/log.ts';
 import { type CacheKeyParts, fullCacheKey } from '../cache/key.ts';
+import type { Migration } from '../db/migrations.ts';
 import type { Repository } from '../db/repository.ts';
 import type { Customer, Role, ToolName } from '../domain.ts';
 import type { SessionTable } from '../mcp/sessions.ts';
@@ -36,7 +37,13 @@ import {
   withoutIdempotencyIndex,
   withoutTimeouts,
 } from './database.ts';
-import { crashOnStart, SLOW_QUERY_DELAY_MS, slowQuery } from './deploy.ts';
+import {
+  crashOnStart,
+  insertTicketWithChannel,
+  SLOW_QUERY_DELAY_MS,
+  slowQuery,
+  withBreakingExpand,
+} from './deploy.ts';
 import { keySetPerCall } from './identity.ts';
 import type { DefectName } from './names.ts';
 import { withoutShedding } from './overload.ts';
@@ -103,6 +110,8 @@ export interface Defects {
   logAnswer(logger: Logger, tool: string, answer: unknown): void;
   /** How personal data is sealed at rest, given the production cipher (AES-256-GCM). */
   piiCipher(cipher: PiiCipher): PiiCipher;
+  /** The schema migrations this build applies, given the production list. */
+  migrations(list: readonly Migration[]): readonly Migration[];
   /** Runs once the configuration is read, before anything starts (production: nothing). */
   startUp(): void;
 }
@@ -132,6 +141,7 @@ const PRODUCTION: Omit<Defects, 'name' | 'summary'> = {
   logAnswer: () => undefined,
   piiCipher: (cipher) => cipher,
   startUp: () => undefined,
+  migrations: (list) => list,
 };
 
 type Overrides = Pick<Defects, 'summary'> & Partial<Omit<Defects, 'name' | 'summary'>>;
@@ -252,6 +262,12 @@ const DEFECTS: Record<Exclude<DefectName, 'none'>, Overrides> = {
   'crash-on-start': {
     summary: 'the process exits during start-up: an instance of this build never becomes ready',
     startUp: crashOnStart,
+  },
+  'expand-breaks-old': {
+    summary:
+      'a migration filed as expand adds a NOT NULL column without default: the previous build fails every create_ticket once this one has migrated',
+    migrations: withBreakingExpand,
+    ticketInsertSql: insertTicketWithChannel,
   },
   'slow-queries': {
     summary: `every database statement waits ${SLOW_QUERY_DELAY_MS} ms first: correct answers, a latency regression`,

@@ -26,5 +26,6 @@ export const DEFECT_NAMES = [
   'pii-plaintext',
   'crash-on-start',
   'slow-queries',
+  'expand-breaks-old',
 ] as const;
 export type DefectName = (typeof DEFECT_NAMES)[number];
