@@ -15,6 +15,7 @@ import { noisyNeighbour } from './definitions/noisy-neighbour.ts';
 import { roleMix } from './definitions/role-mix.ts';
 import { sessionChurn } from './definitions/session-churn.ts';
 import { slowDatabase } from './definitions/slow-database.ts';
+import { statefulKillOne } from './definitions/stateful-kill-one.ts';
 import { statefulRestart } from './definitions/stateful-restart.ts';
 import { steadyLoad } from './definitions/steady-load.ts';
 import { upstreamDegradation } from './definitions/upstream-degradation.ts';
@@ -71,6 +72,7 @@ export const selfTests: readonly SelfTestCase[] = [
   row('billing-authz-off', roleMix, 'authorization'),
   row('analytics-cross-tenant', roleMix, 'correctAnswers'),
   row('session-404-as-500', statefulRestart, 'recoversWithin'),
+  row('session-404-as-500', statefulKillOne, 'boundedByInFlight'),
   row('sessions-unbounded', sessionChurn, 'gaugeBounded'),
   row('pii-in-logs', steadyLoad, 'piiScan'),
   row('pii-plaintext', steadyLoad, 'piiScan'),

@@ -32,7 +32,7 @@ describe('boundedByInFlight', () => {
     );
     expect(v).toMatchObject({ status: 'pass' });
     expect(v?.summary).toBe(
-      '3 calls failed from 01:00:00.000Z on, 2 calls answered; the killed instance had 3 in flight: the others took the load.',
+      '3 calls failed from 01:00:00.000Z on, 2 calls answered; the killed instance had 3 in flight (3 at the signal, 0 cut by the death): the others took the load.',
     );
   });
 
@@ -45,6 +45,15 @@ describe('boundedByInFlight', () => {
     expect(v?.summary).toContain('2 more failed than were in flight on it');
     expect(v?.evidenceTotal).toBe(3);
     expect(v?.evidence[0]?.message).toMatch(/lookup_customer transport-error \(HTTP_502\)/);
+  });
+
+  it('counts the calls the router saw cut by the death when more than were in flight at the signal', () => {
+    const records = [kill('injecting', T), kill('inject', T + 5, 0), failed(T + 1), kill('heal', T + 4000)];
+    expect(runChecks([boundedByInFlight()], records)[0]?.status).toBe('fail');
+    const cut: RecordOf<'fault'> = { ...kill('heal', T + 4000), data: { lost: 1 } };
+    const [v] = runChecks([boundedByInFlight()], [...records.slice(0, 3), cut]);
+    expect(v?.status).toBe('pass');
+    expect(v?.summary).toContain('had 1 in flight (0 at the signal, 1 cut by the death)');
   });
 
   it('is inconclusive without a kill behind a router', () => {

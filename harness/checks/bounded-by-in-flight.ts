@@ -13,6 +13,8 @@ interface State {
   failed: EvidenceList;
   /** Calls answered ok from the first kill on: the others took the load. */
   okAfter: number;
+  /** The calls the router saw cut by the kills (its failed count on the instance, inject to heal). */
+  cutByDeath: number;
 }
 
 /**
@@ -28,7 +30,14 @@ export function boundedByInFlight(): Check<State> {
   return {
     name,
     needs: ['fault', 'call'],
-    init: () => ({ firstKillAt: undefined, inFlight: 0, kills: 0, failed: new EvidenceList(), okAfter: 0 }),
+    init: () => ({
+      firstKillAt: undefined,
+      inFlight: 0,
+      kills: 0,
+      failed: new EvidenceList(),
+      okAfter: 0,
+      cutByDeath: 0,
+    }),
     update(state, record) {
       if (record.type === 'fault') {
         if (!record.fault.startsWith('kill(')) return;
@@ -38,6 +47,10 @@ export function boundedByInFlight(): Check<State> {
           state.kills++;
           state.inFlight += inFlight;
         }
+        // The router's own count of calls cut by the death (journaled on heal), where it says more:
+        // a call routed to the instance between the count at inject and the signal landing.
+        const lost = record.data?.lost;
+        if (record.event === 'heal' && lost !== undefined) state.cutByDeath += lost;
         return;
       }
       if (record.type !== 'call' || state.firstKillAt === undefined || record.end < state.firstKillAt) return;
@@ -47,7 +60,7 @@ export function boundedByInFlight(): Check<State> {
       }
       state.failed.add(failure(record));
     },
-    finish({ firstKillAt, inFlight, kills, failed, okAfter }) {
+    finish({ firstKillAt, inFlight: atSignal, kills, failed, okAfter, cutByDeath }) {
       if (firstKillAt === undefined || kills === 0) {
         return verdict(
           name,
@@ -55,7 +68,10 @@ export function boundedByInFlight(): Check<State> {
           'No instance was killed behind the router (a Fault.kill of one of several instances journals the calls it had in flight).',
         );
       }
-      const figures = `${plural(failed.total, 'call')} failed from ${clock(firstKillAt)} on, ${plural(okAfter, 'call')} answered; the killed ${kills === 1 ? 'instance had' : 'instances had'} ${inFlight} in flight`;
+      // In flight as it died: what the router had on it at the signal, or the calls it saw cut by
+      // the death if more (routed to it in the moment between the count and the signal landing).
+      const inFlight = Math.max(atSignal, cutByDeath);
+      const figures = `${plural(failed.total, 'call')} failed from ${clock(firstKillAt)} on, ${plural(okAfter, 'call')} answered; the killed ${kills === 1 ? 'instance had' : 'instances had'} ${inFlight} in flight (${atSignal} at the signal, ${cutByDeath} cut by the death)`;
       if (failed.total <= inFlight) return verdict(name, 'pass', `${figures}: the others took the load.`);
       return verdict(
         name,

@@ -6,6 +6,7 @@ import type { TargetDefinition } from '../target/definition.ts';
 import { DeployGuard, type DeployGuardSpec } from './deploy/guard.ts';
 import { type DeployStrategy, type RolloutOutcome, rollBack, rollout } from './deploy/rollout.ts';
 import type { FaultContext, Fault as FaultSpec } from './fault.ts';
+import { perRun } from './per-run.ts';
 import type { Timing } from './timing.ts';
 import { checkOptions, checkTiming, invalid } from './validate.ts';
 
@@ -167,7 +168,7 @@ export const deployFaults = {
     if (!(share > 0 && share < 1))
       throw invalid('deploy', `canaryShare must be between 0 and 1, got ${share}`);
     const when = checkTiming('deploy', { afterMs: options.afterMs });
-    let last: { outcome: RolloutOutcome; guard: DeployGuard } | undefined;
+    const run = perRun((): { last?: { outcome: RolloutOutcome; guard: DeployGuard } } => ({}));
     return {
       name: `deploy(${build.buildId}, ${options.strategy})`,
       needsRouter: true,
@@ -192,16 +193,17 @@ export const deployFaults = {
             drainTimeoutMs: options.drainTimeoutMs ?? 10_000,
             keepOld: options.rollbackAtHeal ?? false,
           });
-          last = { outcome, guard };
+          run(env).last = { outcome, guard };
           return summary(outcome, guard);
         } finally {
           if (!options.rollbackAtHeal) guard.stop();
         }
       },
       async heal(env: StartedEnvironment) {
+        const last = run(env).last;
         if (!options.rollbackAtHeal || !last || !env.router) return;
         const { outcome, guard } = last;
-        last = undefined;
+        run(env).last = undefined;
         guard.stop();
         if (outcome.kept.length === 0) return; // rolled back already, or aborted
         await rollBack(

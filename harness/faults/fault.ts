@@ -34,5 +34,6 @@ export interface Fault {
    * backends"); `{ detail, data }` adds figures a check reads back (numbers by name).
    */
   inject(env: StartedEnvironment, context?: FaultContext): Promise<unknown>;
-  heal(env: StartedEnvironment): Promise<void>;
+  /** Its result is journaled on the heal event the same way (a detail, or `{ detail, data }`). */
+  heal(env: StartedEnvironment): Promise<unknown>;
 }

@@ -113,6 +113,18 @@ describe('target faults', () => {
     expect(calls).toEqual(['kill SIGTERM', 'restart', 'ready']);
   });
 
+  it('kill: one fault object played by two runs at once heals each run its own target', async () => {
+    // A self-test plays a scenario against a broken build and the good one at the same time.
+    const one = fakeEnv();
+    const two = fakeEnv();
+    const fault = Fault.kill('target');
+    await fault.inject(one.env);
+    await fault.heal(two.env); // two never had it injected
+    expect(two.calls).toEqual([]);
+    await fault.heal(one.env);
+    expect(one.calls).toEqual(['kill SIGKILL', 'restart', 'ready']);
+  });
+
   it('kill: a kill that failed half-way is still restarted by heal', async () => {
     const { env, calls } = fakeEnv({ killFails: true });
     const fault = Fault.kill('target');

@@ -5,6 +5,7 @@ import type { StartedTarget, TargetExit } from '../runtime/backend.ts';
 import type { StartedEnvironment } from '../runtime/environment.ts';
 import type { TargetAdmin } from '../runtime/target-admin.ts';
 import type { Fault as FaultSpec } from './fault.ts';
+import { perRun } from './per-run.ts';
 import type { Timing } from './timing.ts';
 import { checkOptions, checkTiming, invalid } from './validate.ts';
 
@@ -106,30 +107,53 @@ export const targetFaults = {
       );
     }
     const when = checkTiming('kill', options);
-    let killed = false;
-    let victim: ReturnType<typeof subjectOf> | undefined;
+    const run = perRun(
+      (): {
+        killed: boolean;
+        victim?: ReturnType<typeof subjectOf>;
+        /** Behind a router: the instance's id and its count of calls cut short before the kill. */
+        routed?: { id: string; failedBefore: number };
+      } => ({ killed: false }),
+    );
+    const counts = (env: StartedEnvironment) => {
+      const id = run(env).routed?.id;
+      return env.router?.counts().find((c) => c.id === id);
+    };
     return {
       name: `kill(${subject}, ${signal})`,
       ...when,
       async inject(env) {
+        const state = run(env);
         // Resolved once: heal restarts the instance this killed, whatever else changed meanwhile.
-        victim ??= subjectOf(env, subject);
-        // Behind a router: what the instance had in flight as it died, the most a kill may fail.
-        const router = env.router;
-        const id = router && (subject === 'target' ? env.instances[0]?.id : subject);
-        const inFlight = router?.counts().find((c) => c.id === id)?.inFlight;
-        killed = true; // before the attempt: a half-done kill is still restarted
+        state.victim ??= subjectOf(env, subject);
+        const victim = state.victim;
+        const id = env.router && (subject === 'target' ? env.instances[0]?.id : subject);
+        state.routed = id ? { id, failedBefore: 0 } : undefined;
+        const before = counts(env);
+        if (state.routed && before) state.routed.failedBefore = before.failed;
+        // What the instance had in flight as the signal went: the calls a kill may cost.
+        const inFlight = before?.inFlight;
+        state.killed = true; // before the attempt: a half-done kill is still restarted
         await victim.target.kill(signal);
         const detail = exitDetail(`sent ${signal}`, await victim.target.lastExit());
         return inFlight === undefined
           ? detail
           : { detail: `${detail}; ${inFlight} call(s) in flight on it`, data: { inFlight } };
       },
-      async heal() {
-        if (!killed || !victim) return;
+      async heal(env) {
+        const state = run(env);
+        const { victim, routed } = state;
+        if (!state.killed || !victim) return;
+        // The calls the router had sent it that were cut by its death (a request routed to it
+        // between the count above and the signal landing included); read before it is back.
+        const after = counts(env);
+        const lost = after && routed ? after.failed - routed.failedBefore : undefined;
         await victim.target.restart();
         await waitReady(victim);
-        killed = false;
+        state.killed = false;
+        return lost === undefined
+          ? undefined
+          : { detail: `${lost} call(s) were cut by its death`, data: { lost } };
       },
     };
   },

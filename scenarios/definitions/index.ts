@@ -22,6 +22,7 @@ import { roleMix } from './role-mix.ts';
 import { rollingRestart } from './rolling-restart.ts';
 import { sessionChurn } from './session-churn.ts';
 import { slowDatabase } from './slow-database.ts';
+import { statefulKillOne } from './stateful-kill-one.ts';
 import { statefulRestart } from './stateful-restart.ts';
 import { steadyLoad } from './steady-load.ts';
 import { targetCrash } from './target-crash.ts';
@@ -56,4 +57,5 @@ export const builtInScenarios: readonly ScenarioDefinition[] = [
   deployRollback,
   canaryDeploy,
   rollingRestart,
+  statefulKillOne,
 ];
