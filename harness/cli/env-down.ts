@@ -68,12 +68,15 @@ export async function envDown(options: EnvDownOptions): Promise<number> {
   if (options.sweep || deadRuntimes.has('local') || unknown) await sweepLocal(out);
   if (options.sweep || deadRuntimes.has('containers') || unknown) await sweepContainers(out);
 
-  if (files.length === 0 && !options.sweep) {
-    out(`no environment is up (no state files in ${dir}): nothing to stop`);
-  } else if (files.length === 0) {
-    out(`no environment is up (no state files in ${dir})`);
+  if (files.length === 0) {
+    out(`no environment is up (no state files in ${dir})${options.sweep ? '' : ': nothing to stop'}`);
   } else {
-    out(`stopped ${stopped} environment(s)${stuck > 0 ? `; ${stuck} did not stop` : ''}`);
+    const dead = files.length - stopped - stuck;
+    out(
+      `stopped ${stopped} environment(s)` +
+        (dead > 0 ? `, cleared ${dead} of dead owners` : '') +
+        (stuck > 0 ? `; ${stuck} did not stop` : ''),
+    );
   }
   return stuck > 0 ? 1 : 0;
 }

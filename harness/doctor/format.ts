@@ -24,7 +24,7 @@ export function formatDoctor(report: DoctorReport, options: { color?: boolean } 
       `  ${paint(m.style, m.mark)} ${check.id.padEnd(idWidth)}  ${paint(m.style, m.word.padEnd(wordWidth))}  ${check.detail}`,
     );
     if (check.status !== 'ok' && check.fix) {
-      lines.push(`    ${' '.repeat(idWidth + wordWidth + 2)}${paint('dim', 'fix:')} ${check.fix}`);
+      lines.push(`${' '.repeat(idWidth + wordWidth + 8)}${paint('dim', 'fix:')} ${check.fix}`);
     }
   }
   lines.push('');

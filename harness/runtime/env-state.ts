@@ -30,25 +30,34 @@ export const envStateSchema = z.object({
 });
 export type EnvState = z.infer<typeof envStateSchema>;
 
-/** The start time of `pid` in clock ticks since boot, or undefined (gone, or no /proc). */
-export function processStartTicks(pid: number): number | undefined {
+/** /proc/PID/stat's state letter and start time (clock ticks since boot), or undefined. */
+function procStat(pid: number): { state: string; startTicks: number } | undefined {
   try {
     const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
     // Field 2 (comm) is in parentheses and may hold spaces: count fields after the last ')'.
     const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    const ticks = Number(fields[19]);
-    return Number.isInteger(ticks) ? ticks : undefined;
+    const startTicks = Number(fields[19]);
+    return Number.isInteger(startTicks) ? { state: fields[0] ?? '', startTicks } : undefined;
   } catch {
     return undefined;
   }
 }
 
-/** Whether the process that wrote `state` still runs (the same process, not a reuse of its pid). */
+/** The start time of `pid` in clock ticks since boot, or undefined (gone, or no /proc). */
+export function processStartTicks(pid: number): number | undefined {
+  return procStat(pid)?.startTicks;
+}
+
+/**
+ * Whether the process that wrote `state` still runs: not a reuse of its pid, and not a zombie
+ * (it has exited; only its parent has yet to reap it, which may take until that parent looks).
+ */
 export function envOwnerAlive(state: Pick<EnvState, 'ownerPid' | 'ownerStartTicks'>): boolean {
   if (!isProcessAlive(state.ownerPid)) return false;
-  if (state.ownerStartTicks === null) return true;
-  const now = processStartTicks(state.ownerPid);
-  return now === undefined || now === state.ownerStartTicks;
+  const now = procStat(state.ownerPid);
+  if (now === undefined) return true; // no /proc: the signal probe is all there is
+  if (now.state === 'Z') return false;
+  return state.ownerStartTicks === null || now.startTicks === state.ownerStartTicks;
 }
 
 export function envStatePath(dir: string, pid: number): string {

@@ -83,7 +83,7 @@ export function leftoversResult(input: {
   return {
     id: 'leftovers',
     status: 'warn',
-    detail: `of dead owners: ${found.map(([n, what]) => `${n} ${what}`).join(', ')}; the next run sweeps them${dockerNote}`,
+    detail: `${found.map(([n, what]) => `${n} ${what}`).join(', ')} of dead owners: the next run sweeps them${dockerNote}`,
     fix: 'mcp-chaos env down --sweep',
     blocks: [],
   };
