@@ -1,0 +1,112 @@
+// `mcp-chaos env down` against a real `env up` (local runtime): the owner is asked to stop and
+// exits 0 having torn its environment down; a SIGKILLed owner's leftovers are swept instead.
+// Own state dir: env down must not stop an environment someone else keeps up on this machine.
+import { type ChildProcess, execFile, spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { existsSync, readdirSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { promisify } from 'node:util';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { leftovers, total } from './support/leftovers.ts';
+
+const bin = 'harness/cli/bin.ts';
+let stateDir: string;
+let env: NodeJS.ProcessEnv;
+let owner: ChildProcess | undefined;
+
+beforeEach(async () => {
+  stateDir = await mkdtemp(join(tmpdir(), 'env-down-it-'));
+  env = { ...process.env, MCP_CHAOS_ENV_STATE_DIR: stateDir };
+});
+afterEach(async () => {
+  if (owner && owner.exitCode === null && owner.signalCode === null) owner.kill('SIGKILL');
+  owner = undefined;
+  await rm(stateDir, { recursive: true, force: true });
+});
+
+/** `env up --runtime local --json` as a child; resolves once its JSON line is out. */
+async function envUp(): Promise<{ child: ChildProcess; exited: Promise<unknown[]>; mcpUrl: string }> {
+  const child = spawn(process.execPath, [bin, 'env', 'up', '--runtime', 'local', '--json'], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env,
+  });
+  owner = child;
+  let stderr = '';
+  child.stderr?.on('data', (chunk: Buffer) => {
+    stderr += chunk.toString();
+  });
+  const exited = once(child, 'exit');
+  const lines = createInterface({ input: child.stdout as NodeJS.ReadableStream });
+  const [first] = (await Promise.race([
+    once(lines, 'line'),
+    exited.then(() => {
+      throw new Error(`env up exited early:\n${stderr}`);
+    }),
+  ])) as [string];
+  return { child, exited, mcpUrl: (JSON.parse(first) as { mcpUrl: string }).mcpUrl };
+}
+
+async function envDown(...args: string[]): Promise<string> {
+  // Rejects on a non-zero exit code.
+  const { stdout } = await promisify(execFile)(process.execPath, [bin, 'env', 'down', ...args], {
+    env,
+    timeout: 60_000,
+  });
+  return stdout;
+}
+
+describe('mcp-chaos env down (local)', () => {
+  it('stops a live env up: the owner exits 0 and nothing is left', async () => {
+    const { child, exited, mcpUrl } = await envUp();
+    const pid = child.pid as number;
+    expect(readdirSync(stateDir)).toEqual([`${pid}.json`]);
+    const remembered = { pids: [], dirs: [] };
+    expect(total(leftovers(pid, remembered, false))).toBeGreaterThan(0);
+
+    const out = await envDown();
+    expect(out).toContain(`stopping pid ${pid} (local, ${mcpUrl};`);
+    expect(out).toMatch(new RegExp(`pid ${pid} exited after \\d+\\.\\d s`));
+    expect(out).toContain('stopped 1 environment(s)');
+    const [code] = await exited;
+    expect(code).toBe(0);
+    expect(leftovers(pid, remembered, false)).toEqual({
+      processes: [],
+      dirs: [],
+      stateFiles: [],
+      containers: [],
+      networks: [],
+    });
+    expect(readdirSync(stateDir)).toEqual([]);
+
+    expect(await envDown()).toContain('no environment is up');
+  });
+
+  it("sweeps a SIGKILLed env up's leftovers and removes its state file", async () => {
+    const { child, exited } = await envUp();
+    const pid = child.pid as number;
+    const remembered = { pids: [], dirs: [] };
+    expect(total(leftovers(pid, remembered, false))).toBeGreaterThan(0);
+    child.kill('SIGKILL');
+    await exited;
+    // No handler ran: its processes, dirs and both state files are all still there.
+    const before = leftovers(pid, remembered, false);
+    expect(before.processes.length).toBeGreaterThan(0);
+    expect(before.stateFiles.length).toBeGreaterThan(0);
+    expect(existsSync(join(stateDir, `${pid}.json`))).toBe(true);
+
+    const out = await envDown();
+    expect(out).toContain(`owner pid ${pid} (local,`);
+    expect(out).toMatch(/swept [1-9]\d* process\(es\) and [1-9]\d* dir\(s\) of dead local environments/);
+    expect(leftovers(pid, remembered, false)).toEqual({
+      processes: [],
+      dirs: [],
+      stateFiles: [],
+      containers: [],
+      networks: [],
+    });
+    expect(readdirSync(stateDir)).toEqual([]);
+  });
+});
