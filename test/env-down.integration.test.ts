@@ -3,11 +3,12 @@
 // Own state dir: env down must not stop an environment someone else keeps up on this machine.
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { promisify } from 'node:util';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { leftovers, total } from './support/leftovers.ts';
@@ -100,6 +101,35 @@ describe('mcp-chaos env down (local)', () => {
     const out = await envDown();
     expect(out).toContain(`owner pid ${pid} (local,`);
     expect(out).toMatch(/swept [1-9]\d* process\(es\) and [1-9]\d* dir\(s\) of dead local environments/);
+    expect(leftovers(pid, remembered, false)).toEqual({
+      processes: [],
+      dirs: [],
+      stateFiles: [],
+      containers: [],
+      networks: [],
+    });
+    expect(readdirSync(stateDir)).toEqual([]);
+  });
+
+  it('stops an env up that is still starting once it is up, leaving nothing half-started', async () => {
+    const child = spawn(process.execPath, [bin, 'env', 'up', '--runtime', 'local', '--json'], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env,
+    });
+    owner = child;
+    const exited = once(child, 'exit');
+    const pid = child.pid as number;
+    const remembered = { pids: [], dirs: [] };
+    // Its state file says `starting` from the first moment: env down finds it before it is up.
+    const stateFile = join(stateDir, `${pid}.json`);
+    for (let i = 0; i < 200 && !existsSync(stateFile); i++) await sleep(25);
+    expect(JSON.parse(readFileSync(stateFile, 'utf8'))).toMatchObject({ ownerPid: pid, state: 'starting' });
+
+    const out = await envDown();
+    expect(out).toContain(`stopping pid ${pid} (still starting;`);
+    expect(out).toContain('stopped 1 environment(s)');
+    const [code] = await exited;
+    expect(code).toBe(0);
     expect(leftovers(pid, remembered, false)).toEqual({
       processes: [],
       dirs: [],
