@@ -1,4 +1,4 @@
-// `mcp-chaos env down` against a real `env up` (local runtime): the owner is asked to stop and
+// `mcp-chaos env down` against a real `env up` (each test runtime): the owner is asked to stop and
 // exits 0 having torn its environment down; a SIGKILLed owner's leftovers are swept instead.
 // Own state dir: env down must not stop an environment someone else keeps up on this machine.
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
@@ -11,7 +11,9 @@ import { createInterface } from 'node:readline';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { promisify } from 'node:util';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { RuntimeName } from '../harness/index.ts';
 import { leftovers, total } from './support/leftovers.ts';
+import { testRuntimes } from './support/runtimes.ts';
 
 const bin = 'harness/cli/bin.ts';
 let stateDir: string;
@@ -28,9 +30,11 @@ afterEach(async () => {
   await rm(stateDir, { recursive: true, force: true });
 });
 
-/** `env up --runtime local --json` as a child; resolves once its JSON line is out. */
-async function envUp(): Promise<{ child: ChildProcess; exited: Promise<unknown[]>; mcpUrl: string }> {
-  const child = spawn(process.execPath, [bin, 'env', 'up', '--runtime', 'local', '--json'], {
+/** `env up --runtime RUNTIME --json` as a child; resolves once its JSON line is out. */
+async function envUp(
+  runtime: RuntimeName,
+): Promise<{ child: ChildProcess; exited: Promise<unknown[]>; mcpUrl: string }> {
+  const child = spawn(process.execPath, [bin, 'env', 'up', '--runtime', runtime, '--json'], {
     stdio: ['ignore', 'pipe', 'pipe'],
     env,
   });
@@ -59,21 +63,23 @@ async function envDown(...args: string[]): Promise<string> {
   return stdout;
 }
 
-describe('mcp-chaos env down (local)', () => {
+describe.each(testRuntimes())('mcp-chaos env down (%s)', (runtime) => {
+  const withDocker = runtime === 'containers';
+
   it('stops a live env up: the owner exits 0 and nothing is left', async () => {
-    const { child, exited, mcpUrl } = await envUp();
+    const { child, exited, mcpUrl } = await envUp(runtime);
     const pid = child.pid as number;
     expect(readdirSync(stateDir)).toEqual([`${pid}.json`]);
     const remembered = { pids: [], dirs: [] };
-    expect(total(leftovers(pid, remembered, false))).toBeGreaterThan(0);
+    expect(total(leftovers(pid, remembered, withDocker))).toBeGreaterThan(0);
 
     const out = await envDown();
-    expect(out).toContain(`stopping pid ${pid} (local, ${mcpUrl};`);
+    expect(out).toContain(`stopping pid ${pid} (${runtime}, ${mcpUrl};`);
     expect(out).toMatch(new RegExp(`pid ${pid} exited after \\d+\\.\\d s`));
     expect(out).toContain('stopped 1 environment(s)');
     const [code] = await exited;
     expect(code).toBe(0);
-    expect(leftovers(pid, remembered, false)).toEqual({
+    expect(leftovers(pid, remembered, withDocker)).toEqual({
       processes: [],
       dirs: [],
       stateFiles: [],
@@ -86,22 +92,25 @@ describe('mcp-chaos env down (local)', () => {
   });
 
   it("sweeps a SIGKILLed env up's leftovers and removes its state file", async () => {
-    const { child, exited } = await envUp();
+    const { child, exited } = await envUp(runtime);
     const pid = child.pid as number;
     const remembered = { pids: [], dirs: [] };
-    expect(total(leftovers(pid, remembered, false))).toBeGreaterThan(0);
+    expect(total(leftovers(pid, remembered, withDocker))).toBeGreaterThan(0);
     child.kill('SIGKILL');
     await exited;
-    // No handler ran: its processes, dirs and both state files are all still there.
-    const before = leftovers(pid, remembered, false);
-    expect(before.processes.length).toBeGreaterThan(0);
-    expect(before.stateFiles.length).toBeGreaterThan(0);
+    // No handler ran: what it started is all still there, and its state file.
+    const before = leftovers(pid, remembered, withDocker);
+    expect(withDocker ? before.containers.length : before.processes.length).toBeGreaterThan(0);
     expect(existsSync(join(stateDir, `${pid}.json`))).toBe(true);
 
     const out = await envDown();
-    expect(out).toContain(`owner pid ${pid} (local,`);
-    expect(out).toMatch(/swept [1-9]\d* process\(es\) and [1-9]\d* dir\(s\) of dead local environments/);
-    expect(leftovers(pid, remembered, false)).toEqual({
+    expect(out).toContain(`owner pid ${pid} (${runtime},`);
+    expect(out).toMatch(
+      withDocker
+        ? /swept [1-9]\d* container\(s\) and [1-9]\d* network\(s\) of dead owners/
+        : /swept [1-9]\d* process\(es\) and [1-9]\d* dir\(s\) of dead local environments/,
+    );
+    expect(leftovers(pid, remembered, withDocker)).toEqual({
       processes: [],
       dirs: [],
       stateFiles: [],
@@ -110,7 +119,9 @@ describe('mcp-chaos env down (local)', () => {
     });
     expect(readdirSync(stateDir)).toEqual([]);
   });
+});
 
+describe('mcp-chaos env down (local, starting)', () => {
   it('stops an env up that is still starting once it is up, leaving nothing half-started', async () => {
     const child = spawn(process.execPath, [bin, 'env', 'up', '--runtime', 'local', '--json'], {
       stdio: ['ignore', 'pipe', 'pipe'],

@@ -38,6 +38,9 @@ export async function envDown(options: EnvDownOptions): Promise<number> {
   let stuck = 0;
   let stopped = 0;
   const deadRuntimes = new Set<string>();
+  if (files.length === 0) {
+    out(`no environment is up (no state files in ${dir})${options.sweep ? '' : ': nothing to stop'}`);
+  }
 
   for (const file of files) {
     const state = file.state;
@@ -68,9 +71,7 @@ export async function envDown(options: EnvDownOptions): Promise<number> {
   if (options.sweep || deadRuntimes.has('local') || unknown) await sweepLocal(out);
   if (options.sweep || deadRuntimes.has('containers') || unknown) await sweepContainers(out);
 
-  if (files.length === 0) {
-    out(`no environment is up (no state files in ${dir})${options.sweep ? '' : ': nothing to stop'}`);
-  } else {
+  if (files.length > 0) {
     const dead = files.length - stopped - stuck;
     out(
       `stopped ${stopped} environment(s)` +
