@@ -75,7 +75,7 @@ describe('env state files', () => {
     try {
       const [line] = (await once(parent.stdout, 'data')) as [Buffer];
       const pid = Number(line.toString().trim());
-      for (let i = 0; i < 50 && !readFileSync(`/proc/${pid}/stat`, 'utf8').includes(') Z '); i++) {
+      for (let i = 0; i < 100 && !readFileSync(`/proc/${pid}/stat`, 'utf8').includes(') Z '); i++) {
         await sleep(20);
       }
       expect(readFileSync(`/proc/${pid}/stat`, 'utf8')).toContain(') Z ');

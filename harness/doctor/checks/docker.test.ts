@@ -42,6 +42,14 @@ describe('docker engine', () => {
       status: 'missing',
       fix: 'bash scripts/setup.sh docker',
     });
+    const denied = dockerEngineResult({
+      root: false,
+      cliInstalled: true,
+      version: undefined,
+      error:
+        'permission denied while trying to connect to the Docker daemon socket at unix:///var/run/docker.sock',
+    });
+    expect(denied.fix).toContain('usermod -aG docker');
     expect(engineFix(false, true)).toContain('--runtime local');
     expect(engineFix(false, false)).toContain('https://docs.docker.com/engine/install/');
   });

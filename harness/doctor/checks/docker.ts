@@ -29,13 +29,17 @@ export function dockerEngineResult(input: {
       blocks: [],
     };
   }
+  // The engine runs, but this user may not talk to its socket: a different fix from starting one.
+  const denied = /permission denied/i.test(input.error);
   return {
     id: 'docker-engine',
     status: input.cliInstalled ? 'broken' : 'missing',
     detail: input.cliInstalled
       ? `no engine answers docker info: ${firstLine(input.error) || 'no output'}`
       : 'the docker CLI is not installed',
-    fix: engineFix(input.root, input.cliInstalled),
+    fix: denied
+      ? 'add your user to the docker group (sudo usermod -aG docker "$USER", then log in again), or set DOCKER_HOST'
+      : engineFix(input.root, input.cliInstalled),
     blocks: ['containers'],
   };
 }
