@@ -50,6 +50,7 @@ describe('docker engine', () => {
         'permission denied while trying to connect to the Docker daemon socket at unix:///var/run/docker.sock',
     });
     expect(denied.fix).toContain('usermod -aG docker');
+    expect(denied.detail).toMatch(/^this user may not use the engine: permission denied/);
     expect(engineFix(false, true)).toContain('--runtime local');
     expect(engineFix(false, false)).toContain('https://docs.docker.com/engine/install/');
   });

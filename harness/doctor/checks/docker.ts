@@ -34,9 +34,11 @@ export function dockerEngineResult(input: {
   return {
     id: 'docker-engine',
     status: input.cliInstalled ? 'broken' : 'missing',
-    detail: input.cliInstalled
-      ? `no engine answers docker info: ${firstLine(input.error) || 'no output'}`
-      : 'the docker CLI is not installed',
+    detail: denied
+      ? `this user may not use the engine: ${firstLine(input.error)}`
+      : input.cliInstalled
+        ? `no engine answers docker info: ${firstLine(input.error) || 'no output'}`
+        : 'the docker CLI is not installed',
     fix: denied
       ? 'add your user to the docker group (sudo usermod -aG docker "$USER", then log in again), or set DOCKER_HOST'
       : engineFix(input.root, input.cliInstalled),
