@@ -67,6 +67,17 @@ describe('envDown', () => {
     expect(await readdir(dir)).toEqual([]);
   });
 
+  it('asks every live owner at once and waits for all of them', async () => {
+    const owners = [await owner('exit'), await owner('exit')];
+    const exits = owners.map((child) => once(child, 'exit'));
+    const lines: string[] = [];
+    expect(await envDown({ sweep: false, dir, out: (l) => lines.push(l) })).toBe(0);
+    expect((await Promise.all(exits)).map(([code]) => code)).toEqual([0, 0]);
+    // Both were signalled before either was waited for.
+    expect(lines.slice(0, 2).every((l) => l.startsWith('stopping pid '))).toBe(true);
+    expect(lines.at(-1)).toBe('stopped 2 environment(s)');
+  });
+
   it('gives up on an owner that does not stop in time, says how to end it, and exits 1', async () => {
     const child = await owner('ignore');
     const lines: string[] = [];

@@ -21,8 +21,8 @@ export interface EnvDownOptions {
 const say = (line: string) => process.stdout.write(`${line}\n`);
 
 function describe(state: EnvState): string {
-  const what = state.runtime ? `${state.runtime}, ${state.mcpUrl}` : 'still starting';
-  return `pid ${state.ownerPid} (${what}; up since ${state.startedAt})`;
+  const what = state.state === 'up' ? `${state.runtime}, ${state.mcpUrl}; up` : 'still starting,';
+  return `pid ${state.ownerPid} (${what} since ${state.startedAt})`;
 }
 
 /**
@@ -42,27 +42,31 @@ export async function envDown(options: EnvDownOptions): Promise<number> {
     out(`no environment is up (no state files in ${dir})${options.sweep ? '' : ': nothing to stop'}`);
   }
 
-  for (const file of files) {
-    const state = file.state;
+  const live: { path: string; state: EnvState }[] = [];
+  for (const { path, state } of files) {
     if (state === undefined) {
-      out(`removed ${file.path}: not an env up state file`);
-      await removeEnvState(file.path);
-      continue;
-    }
-    if (envOwnerAlive(state)) {
-      if (await stopOwner(state, stopTimeoutMs, out)) {
-        stopped++;
-      } else {
-        stuck++;
-        continue;
-      }
+      out(`removed ${path}: not an env up state file`);
+      await removeEnvState(path);
+    } else if (envOwnerAlive(state)) {
+      live.push({ path, state });
     } else {
       out(`owner ${describe(state)} is dead: sweeping what it left`);
-    }
-    // An owner that stopped cleanly removed its file; one that died (or died stopping) left it.
-    if ((await listEnvStates(dir)).some((f) => f.path === file.path)) {
       deadRuntimes.add(state.runtime ?? 'unknown');
-      await removeEnvState(file.path);
+      await removeEnvState(path);
+    }
+  }
+  // All asked at once: each tears its own environment down, in parallel with the others.
+  const results = await Promise.all(live.map(({ state }) => stopOwner(state, stopTimeoutMs, out)));
+  for (const [i, { path, state }] of live.entries()) {
+    if (!results[i]) {
+      stuck++;
+      continue;
+    }
+    stopped++;
+    // An owner that stopped cleanly removed its file; one that died stopping left it, and leftovers.
+    if ((await listEnvStates(dir)).some((f) => f.path === path)) {
+      deadRuntimes.add(state.runtime ?? 'unknown');
+      await removeEnvState(path);
     }
   }
 
@@ -72,7 +76,7 @@ export async function envDown(options: EnvDownOptions): Promise<number> {
   if (options.sweep || deadRuntimes.has('containers') || unknown) await sweepContainers(out);
 
   if (files.length > 0) {
-    const dead = files.length - stopped - stuck;
+    const dead = files.filter((f) => f.state !== undefined).length - live.length;
     out(
       `stopped ${stopped} environment(s)` +
         (dead > 0 ? `, cleared ${dead} of dead owners` : '') +
