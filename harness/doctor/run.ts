@@ -61,7 +61,11 @@ export async function runDoctor(options: DoctorOptions = {}): Promise<DoctorRepo
   const engine = await checkDockerEngine(isRoot);
   const answers = engine.status === 'ok';
   const images: CheckResult[] = answers
-    ? await checkImages(root, DEFAULT_IMAGES)
+    ? await checkImages(root, {
+        ...DEFAULT_IMAGES,
+        // As the reference target definition picks its image (harness/target/definition.ts).
+        target: env.MCP_CHAOS_TARGET_IMAGE || DEFAULT_IMAGES.target,
+      })
     : [
         {
           id: 'images',

