@@ -43,6 +43,7 @@ export {
   type SensitiveValue,
   sensitiveValues,
 } from './dataset/sensitive.ts';
+export { type DoctorReport, doctorReportSchema, runDoctor } from './doctor/index.ts';
 export { HarnessError, type HarnessErrorCode } from './errors.ts';
 export {
   type BandwidthOptions,

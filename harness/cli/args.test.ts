@@ -71,7 +71,16 @@ describe('parseCommand', () => {
     });
   });
 
+  it('parses env down [--sweep] and doctor [--json]', () => {
+    expect(parseCommand(['env', 'down'])).toEqual({ kind: 'env-down', options: { sweep: false } });
+    expect(parseCommand(['env', 'down', '--sweep'])).toEqual({ kind: 'env-down', options: { sweep: true } });
+    expect(parseCommand(['doctor'])).toEqual({ kind: 'doctor', options: { json: false } });
+    expect(parseCommand(['doctor', '--json'])).toEqual({ kind: 'doctor', options: { json: true } });
+  });
+
   it.each([
+    [['env', 'down', 'now'], 'unknown command: env down now'],
+    [['doctor', 'local'], 'unknown command: doctor local'],
     [['run', '--runtime', 'docker'], '--runtime docker is not a runtime: use auto, local or containers'],
     [['run', '--seed', '1.5'], '--seed must be an integer'],
     [['run', '--bogus'], "Unknown option '--bogus'"],

@@ -23,6 +23,14 @@ Usage:
   mcp-chaos env up [--runtime auto|local|containers] [--seed N] [--json]
       Start an environment and keep it up until Ctrl-C. With --json the first stdout line is
       one JSON object: runtime, mcpUrl, toxiproxyUrl, postgresUrl, links, identities.
+  mcp-chaos env down [--sweep]
+      Stop every environment \`env up\` keeps up on this machine (SIGTERM to its process, then a
+      wait of up to 30 s while it tears down) and sweep what dead ones left. --sweep also sweeps
+      every dead owner's processes, temp dirs, containers and networks. Exit code 0, also when
+      nothing was up; 1 when one would not stop.
+  mcp-chaos doctor [--json]
+      What can run here and what is missing, with the exact fix for each, and a verdict per
+      runtime. --json prints one JSON object instead. Exit code 0 when the local runtime can run.
   mcp-chaos --help
 `;
 
@@ -77,12 +85,17 @@ export const envUpArgs = z.object({
   json: z.boolean(),
 });
 
+export const envDownArgs = z.object({ sweep: z.boolean() });
+export const doctorArgs = z.object({ json: z.boolean() });
+
 export type Command =
   | { kind: 'help' }
   | { kind: 'run'; options: z.infer<typeof runArgs> }
   | { kind: 'list' }
   | { kind: 'selftest'; options: z.infer<typeof selftestArgs> }
-  | { kind: 'env-up'; options: z.infer<typeof envUpArgs> };
+  | { kind: 'env-up'; options: z.infer<typeof envUpArgs> }
+  | { kind: 'env-down'; options: z.infer<typeof envDownArgs> }
+  | { kind: 'doctor'; options: z.infer<typeof doctorArgs> };
 
 /** Parses the command line; bad input gets a HarnessError naming the flag and the fix. */
 export function parseCommand(argv: string[]): Command {
@@ -100,6 +113,7 @@ export function parseCommand(argv: string[]): Command {
         grep: { type: 'string' },
         concurrency: { type: 'string' },
         json: { type: 'boolean', default: false },
+        sweep: { type: 'boolean', default: false },
         help: { type: 'boolean', short: 'h', default: false },
       },
     });
@@ -154,6 +168,12 @@ export function parseCommand(argv: string[]): Command {
       kind: 'env-up',
       options: check(envUpArgs.safeParse({ runtime: values.runtime, seed: values.seed, json: values.json })),
     };
+  }
+  if (verb === 'env' && sub === 'down' && positionals.length === 2) {
+    return { kind: 'env-down', options: check(envDownArgs.safeParse({ sweep: values.sweep })) };
+  }
+  if (verb === 'doctor' && positionals.length === 1) {
+    return { kind: 'doctor', options: check(doctorArgs.safeParse({ json: values.json })) };
   }
   throw new HarnessError('INVALID_ARGUMENT', `unknown command: ${positionals.join(' ')}\n\n${USAGE}`);
 }
