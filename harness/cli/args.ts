@@ -21,8 +21,11 @@ Usage:
       against the good build; print which check caught each defect. Exit code 0 only when every
       defect was caught by its check and the good build passed.
   mcp-chaos env up [--runtime auto|local|containers] [--seed N] [--json]
+                   [--instances N] [--router] [--affinity]
       Start an environment and keep it up until Ctrl-C. With --json the first stdout line is
-      one JSON object: runtime, mcpUrl, toxiproxyUrl, postgresUrl, links, identities.
+      one JSON object: runtime, mcpUrl, toxiproxyUrl, postgresUrl, links, identities, router,
+      instances. --instances N runs N target instances behind the harness's router (--router
+      puts it in front of a single one; --affinity keeps each MCP session on its instance).
   mcp-chaos env down [--sweep]
       Stop every environment \`env up\` keeps up on this machine (SIGTERM to its process, then a
       wait of up to 30 s while it tears down) and sweep what dead ones left. --sweep also sweeps
@@ -83,6 +86,14 @@ export const envUpArgs = z.object({
   runtime: runtime.default('auto'),
   seed: seed.default(1),
   json: z.boolean(),
+  instances: z.coerce
+    .number({ message: '--instances must be a whole number from 1 to 16' })
+    .int('--instances must be a whole number from 1 to 16')
+    .min(1, '--instances must be a whole number from 1 to 16')
+    .max(16, '--instances must be a whole number from 1 to 16')
+    .default(1),
+  router: z.boolean(),
+  affinity: z.boolean(),
 });
 
 export const envDownArgs = z.object({ sweep: z.boolean() });
@@ -114,6 +125,9 @@ export function parseCommand(argv: string[]): Command {
         concurrency: { type: 'string' },
         json: { type: 'boolean', default: false },
         sweep: { type: 'boolean', default: false },
+        instances: { type: 'string' },
+        router: { type: 'boolean', default: false },
+        affinity: { type: 'boolean', default: false },
         help: { type: 'boolean', short: 'h', default: false },
       },
     });
@@ -166,7 +180,16 @@ export function parseCommand(argv: string[]): Command {
   if (verb === 'env' && sub === 'up' && positionals.length === 2) {
     return {
       kind: 'env-up',
-      options: check(envUpArgs.safeParse({ runtime: values.runtime, seed: values.seed, json: values.json })),
+      options: check(
+        envUpArgs.safeParse({
+          runtime: values.runtime,
+          seed: values.seed,
+          json: values.json,
+          instances: values.instances,
+          router: values.router,
+          affinity: values.affinity,
+        }),
+      ),
     };
   }
   if (verb === 'env' && sub === 'down' && positionals.length === 2) {

@@ -7,6 +7,10 @@ export async function envUp(options: {
   runtime: RuntimeChoice;
   seed: number;
   json: boolean;
+  /** Target instances behind the router (more than one, or `router`, puts the router in). */
+  instances?: number;
+  router?: boolean;
+  affinity?: boolean;
 }): Promise<number> {
   // Listening from the start: a stop asked for while the environment is starting (`env down`)
   // waits for the start to finish and then tears it down, instead of killing the process
@@ -29,6 +33,10 @@ export async function envUp(options: {
     const env = await new Environment()
       .withRuntime(options.runtime)
       .withSeed(options.seed)
+      .withInstances(options.instances ?? 1, {
+        router: (options.router ?? false) || (options.instances ?? 1) > 1,
+        affinity: options.affinity ?? false,
+      })
       .withProgress((line) => process.stderr.write(`[mcp-chaos] ${line}\n`))
       .start();
     try {
@@ -49,12 +57,21 @@ export async function envUp(options: {
           upstream: env.links.get(name).upstream,
         })),
         identities: env.identities,
+        router: env.router ? { address: env.router.address, affinity: options.affinity ?? false } : null,
+        instances: env.instances.map((i) => ({
+          id: i.id,
+          build: i.build,
+          mcpUrl: i.target.mcpUrl,
+          adminUrl: i.target.adminUrl,
+        })),
       };
       if (options.json) {
         process.stdout.write(`${JSON.stringify(description)}\n`);
       } else {
         process.stdout.write(
           `environment up (${env.runtime})\n  MCP:       ${env.mcpUrl}\n  Toxiproxy: ${env.toxiproxyUrl}\n  Postgres:  ${env.postgresUrl}\n` +
+            (env.router ? `  Router:    ${env.router.address}\n` : '') +
+            `  instances: ${env.instances.map((i) => `${i.id} (${i.build}) ${i.target.mcpUrl}`).join(', ')}\n` +
             `  identities: ${env.identities.length} (use --json for tokens)\nCtrl-C (or mcp-chaos env down) to stop.\n`,
         );
       }

@@ -51,8 +51,10 @@ export class TargetInstances {
     this.#options = options;
   }
 
+  /** The running instances, oldest first (by id: instances started together get ready in any order). */
   list(): TargetInstance[] {
-    return [...this.#live.values()];
+    const index = (i: TargetInstance) => Number(i.id.slice('target-'.length));
+    return [...this.#live.values()].sort((a, b) => index(a) - index(b));
   }
 
   get(id: string): TargetInstance {
