@@ -67,8 +67,14 @@ describe('parseCommand', () => {
   it('parses env up --json', () => {
     expect(parseCommand(['env', 'up', '--json', '--runtime', 'containers'])).toEqual({
       kind: 'env-up',
-      options: { runtime: 'containers', seed: 1, json: true },
+      options: { runtime: 'containers', seed: 1, json: true, instances: 1, router: false, affinity: false },
     });
+    expect(parseCommand(['env', 'up', '--instances', '3', '--affinity'])).toMatchObject({
+      options: { instances: 3, affinity: true },
+    });
+    expect(() => parseCommand(['env', 'up', '--instances', '0'])).toThrow(
+      /--instances must be a whole number from 1 to 16/,
+    );
   });
 
   it('parses env down [--sweep] and doctor [--json]', () => {
