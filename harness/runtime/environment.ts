@@ -97,6 +97,7 @@ export class Environment {
     let instances: TargetInstances | undefined;
     let targetLogs: TargetLogFollower | undefined;
     const routerEvents: RouterEvent[] = [];
+    const routerListeners = new Set<(event: RouterEvent) => void>();
     try {
       identity = await IdentityIssuer.start(infra.hostAddress);
       shipping = await ShippingService.start(infra.hostAddress);
@@ -104,7 +105,10 @@ export class Environment {
         router = await Router.start({
           host: infra.hostAddress,
           affinity: this.#instances.affinity ?? false,
-          onEvent: (event) => routerEvents.push(event),
+          onEvent: (event) => {
+            routerEvents.push(event);
+            for (const listener of routerListeners) listener(event);
+          },
         });
         progress(
           `router listening on ${router.address} (affinity ${this.#instances.affinity ? 'on' : 'off'})`,
@@ -182,6 +186,7 @@ export class Environment {
         instances,
         router,
         routerEvents,
+        routerListeners,
       });
     } catch (error) {
       targetLogs?.stop();
@@ -243,6 +248,7 @@ interface Parts {
   instances: TargetInstances;
   router: Router | undefined;
   routerEvents: RouterEvent[];
+  routerListeners: Set<(event: RouterEvent) => void>;
 }
 
 /** A running environment. Stop it (or `await using` it): every link healed, everything stopped. */
@@ -284,6 +290,16 @@ export class StartedEnvironment implements AsyncDisposable {
   /** The router's ejections, readmissions, weight changes and drains so far, oldest first. */
   get routerEvents(): readonly RouterEvent[] {
     return this.#parts.routerEvents;
+  }
+
+  /**
+   * Calls `listener` with the router's events so far, then with each one as it happens. Returns
+   * the unsubscribe. Nothing happens without a router.
+   */
+  onRouterEvent(listener: (event: RouterEvent) => void): () => void {
+    for (const event of this.#parts.routerEvents) listener(event);
+    this.#parts.routerListeners.add(listener);
+    return () => this.#parts.routerListeners.delete(listener);
   }
 
   /** The target instances running now, in the order they started (the first is `target`). */

@@ -202,6 +202,8 @@ export async function runScenario(
     append({ type: 'dataset', ...env.dataset });
     // Every exit of the target, the harness's own kills and any crash alike, with its last log lines.
     journalTargetExits(env, append);
+    // Where there is a router: what it did (ejections, weight changes, drains), as it did it.
+    env.onRouterEvent(({ type, ...event }) => append({ ...event, type: 'router', event: type }));
     // Only when a check reads it: from here on, every line the target logs is searched.
     const pii = checks.some((check) => check.name === 'piiScan')
       ? new PiiScanCollector(env).start()
