@@ -15,7 +15,10 @@ export const statefulKillOne = defineScenario({
   instances: { count: 3, affinity: true },
   targetEnv: { MCP_SESSION_MODE: 'stateful' },
   steadyState: STEADY,
-  workload: agents(20, { callTimeout: '5s' }),
+  // One session per agent: the driver sends each call on the first free session, so with more
+  // most calls ride one session per agent, wherever it happens to live. Three sessions, started
+  // round-robin over three instances, put one on each: the killed one always holds a busy one.
+  workload: agents(20, { callTimeout: '5s', maxInFlightPerIdentity: 1 }),
   timeline: [
     Phase.baseline('3s'),
     Phase.named('kill-one', '6s', Fault.kill('target-2', { signal: 'SIGKILL', forMs: 4_000 })),
