@@ -1,12 +1,11 @@
-import { setTimeout as sleep } from 'node:timers/promises';
 import { HarnessError } from '../errors.ts';
 import type { StartedEnvironment } from '../runtime/environment.ts';
-import type { TargetInstance } from '../runtime/instances.ts';
 import type { TargetDefinition } from '../target/definition.ts';
 import { DeployGuard, type DeployGuardSpec } from './deploy/guard.ts';
 import { type DeployStrategy, type RolloutOutcome, rollBack, rollout } from './deploy/rollout.ts';
 import type { FaultContext, Fault as FaultSpec } from './fault.ts';
 import { perRun } from './per-run.ts';
+import { waitReady } from './target-faults.ts';
 import type { Timing } from './timing.ts';
 import { checkOptions, checkTiming, invalid } from './validate.ts';
 
@@ -41,22 +40,6 @@ function noRouter(fault: string): HarnessError {
   return new HarnessError(
     'INVALID_SCENARIO',
     `Fault.${fault} needs the router: give the scenario \`instances: { count: N }\` (or \`{ count: 1, router: true }\`)`,
-  );
-}
-
-/** Polls an instance's /readyz until it answers 200. */
-async function waitReady(instance: TargetInstance, timeoutMs = 30_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  let last = 'no answer';
-  while (Date.now() < deadline) {
-    const ready = await instance.admin.ready();
-    if (ready.ok) return;
-    last = ready.detail ?? 'not ready';
-    await sleep(200);
-  }
-  throw new HarnessError(
-    'TARGET_START',
-    `${instance.id} was not ready within ${timeoutMs} ms of its restart (GET /readyz: ${last})\n--- last log lines ---\n${instance.target.logs()}`,
   );
 }
 

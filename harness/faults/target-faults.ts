@@ -69,7 +69,7 @@ export function exitDetail(action: string, exit: TargetExit | undefined): string
 }
 
 /** Polls the instance's /readyz (through its admin) until it answers 200. */
-async function waitReady(
+export async function waitReady(
   { target, admin }: { target: StartedTarget; admin: TargetAdmin },
   timeoutMs = READY_TIMEOUT_MS,
 ): Promise<void> {
