@@ -5,10 +5,12 @@ export {
   type AuthorizationTable,
   auditComplete,
   authorization,
+  boundedByInFlight,
   boundedConnections,
   boundedMemory,
   type Check,
   correctAnswers,
+  deployed,
   drainsInFlight,
   driverHealthy,
   type GaugeBoundedOptions,
@@ -41,10 +43,16 @@ export {
   type SensitiveValue,
   sensitiveValues,
 } from './dataset/sensitive.ts';
+export { type DoctorReport, doctorReportSchema, runDoctor } from './doctor/index.ts';
 export { HarnessError, type HarnessErrorCode } from './errors.ts';
 export {
   type BandwidthOptions,
+  type DeployBuild,
+  type DeployGuardSpec,
+  type DeployOptions,
+  type DeployStrategy,
   Fault,
+  type FaultContext,
   type FaultSpec,
   type KillOptions,
   type KillSignal,
@@ -85,8 +93,16 @@ export {
   seriesKey,
   startProbes,
 } from './probes/index.ts';
+export {
+  type InstanceCounts,
+  Router,
+  type RouterEvent,
+  type RouterInstance,
+  type RouterOptions,
+} from './router/index.ts';
 export { LINKS, type LinkName, type RuntimeName, type TargetExitEvent } from './runtime/backend.ts';
 export { Environment, type Identity, StartedEnvironment } from './runtime/environment.ts';
+export type { TargetInstance } from './runtime/instances.ts';
 export type { RuntimeChoice } from './runtime/select.ts';
 export {
   applyProfile,

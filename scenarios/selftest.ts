@@ -2,6 +2,8 @@ import { referenceTarget, type SelfTestCase } from '../harness/index.ts';
 import { auditOutage } from './definitions/audit-outage.ts';
 import { backendsTerminated } from './definitions/backends-terminated.ts';
 import { backupRestore } from './definitions/backup-restore.ts';
+import { blueGreenDeploy } from './definitions/blue-green-deploy.ts';
+import { canaryDeploy } from './definitions/canary-deploy.ts';
 import { databaseBlackhole } from './definitions/database-blackhole.ts';
 import { databaseRestart } from './definitions/database-restart.ts';
 import { flagFlip } from './definitions/flag-flip.ts';
@@ -13,6 +15,7 @@ import { noisyNeighbour } from './definitions/noisy-neighbour.ts';
 import { roleMix } from './definitions/role-mix.ts';
 import { sessionChurn } from './definitions/session-churn.ts';
 import { slowDatabase } from './definitions/slow-database.ts';
+import { statefulKillOne } from './definitions/stateful-kill-one.ts';
 import { statefulRestart } from './definitions/stateful-restart.ts';
 import { steadyLoad } from './definitions/steady-load.ts';
 import { upstreamDegradation } from './definitions/upstream-degradation.ts';
@@ -24,6 +27,22 @@ const row = (defect: Defect, scenario: SelfTestCase['scenario'], check: string):
   scenario,
   check,
   target: referenceTarget({ defect }),
+});
+
+/**
+ * A deploy guard's self-test: the instances running are the good build, and the build the
+ * scenario deploys carries the defect (TargetDefinition.deployEnv). The guard must keep it from
+ * taking over: the `deployed` check fails, reporting the exposure window.
+ */
+const deployRow = (defect: Defect, scenario: SelfTestCase['scenario'], check = 'deployed'): SelfTestCase => ({
+  defect,
+  scenario,
+  check,
+  target: {
+    ...referenceTarget(),
+    name: `reference (deploys defect: ${defect})`,
+    deployEnv: { DEFECT: defect },
+  },
 });
 
 /**
@@ -53,7 +72,13 @@ export const selfTests: readonly SelfTestCase[] = [
   row('billing-authz-off', roleMix, 'authorization'),
   row('analytics-cross-tenant', roleMix, 'correctAnswers'),
   row('session-404-as-500', statefulRestart, 'recoversWithin'),
+  row('session-404-as-500', statefulKillOne, 'boundedByInFlight'),
   row('sessions-unbounded', sessionChurn, 'gaugeBounded'),
   row('pii-in-logs', steadyLoad, 'piiScan'),
   row('pii-plaintext', steadyLoad, 'piiScan'),
+  deployRow('crash-on-start', canaryDeploy),
+  deployRow('slow-queries', canaryDeploy),
+  deployRow('tenant-cache-key', canaryDeploy),
+  // Not the guard's to catch (the new build is fine; the old one breaks): the calls that failed.
+  deployRow('expand-breaks-old', blueGreenDeploy, 'thresholds'),
 ];

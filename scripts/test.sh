@@ -49,9 +49,11 @@ MCP_CHAOS_SELFTEST_DIR="$out/selftest" step "integration tests ($runtimes)" vite
 IFS=, read -ra list <<<"$runtimes"
 for runtime in "${list[@]}"; do
   # The whole suite on the local runtime; on containers, the scenarios that exercise what differs
-  # there (PostgreSQL restarted in its container, the target container killed and restarted).
+  # there (PostgreSQL restarted in its container, the target container killed and restarted,
+  # the router in the harness's process in front of target containers).
   subset=()
-  [[ $runtime == containers ]] && subset=(database-restart target-crash postgres-pause)
+  [[ $runtime == containers ]] &&
+    subset=(database-restart target-crash postgres-pause blue-green-deploy kill-one-of-three)
   step "scenario suite on $runtime" node harness/cli/bin.ts run "${subset[@]}" --runtime "$runtime" \
     --report-dir "$out/scenarios-$runtime"
 done

@@ -88,13 +88,14 @@ async function main(): Promise<void> {
   }
 
   // Personal data is sealed before it reaches PostgreSQL and opened only in this process.
+  defects.startUp();
   const pii = defects.piiCipher(new AesGcmPiiCipher(config.pii.keys, config.pii.current));
   const pool = createPool(config, logger, defects);
   const schema: SchemaState = { ready: false };
   const metrics = createMetrics(pool, defects);
   const stopSchemaRetry = new AbortController();
   const schemaDone = ensureSchemaWithRetry(pool, schema, logger, stopSchemaRetry.signal, {
-    migrations: MIGRATIONS,
+    migrations: defects.migrations(MIGRATIONS),
     repairSql: defects.schemaSql(REPAIR_SQL),
     appliedBy: config.buildId,
   });

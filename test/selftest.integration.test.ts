@@ -47,6 +47,30 @@ describe('mcp-chaos selftest on the local runtime', () => {
     },
   );
 
+  it("the deploy guard's self-tests: what each broken build did, and the exposure window in calls and seconds", () => {
+    const guard = (defect: string) => {
+      const row = report.defects.find((d) => d.defect === defect && d.check === 'deployed');
+      const window = /exposure window (\d+) calls? in ([\d.]+) s/.exec(row?.summary ?? '');
+      expect(window, `${defect}: ${row?.summary}`).not.toBeNull();
+      return { summary: row?.summary ?? '', calls: Number(window?.[1]), seconds: Number(window?.[2]) };
+    };
+    // Never ready: no traffic ever moved to it.
+    const crash = guard('crash-on-start');
+    expect(crash.summary).toMatch(/aborted: the new build's instance did not become ready/);
+    expect(crash.summary).toContain('aborted before any traffic');
+    expect([crash.calls, crash.seconds]).toEqual([0, 0]);
+    // Slow: the guard's latency threshold rolled it back after some calls.
+    const slow = guard('slow-queries');
+    expect(slow.summary).toMatch(/rolled back by the guard .*thresholds crossed: call_duration p\(95\)<250/);
+    expect(slow.calls).toBeGreaterThan(0);
+    expect(slow.seconds).toBeGreaterThan(0);
+    // Wrong answers: the guard's correctness or isolation check rolled it back.
+    const wrong = guard('tenant-cache-key');
+    expect(wrong.summary).toMatch(/rolled back by the guard .*guard breached: (correctAnswers|isolation):/);
+    expect(wrong.calls).toBeGreaterThan(0);
+    expect(wrong.seconds).toBeGreaterThan(0);
+  });
+
   it('the good build passes every scenario of the table', () => {
     expect(report.goodBuild.map((g) => g.scenario).sort()).toEqual(
       [...new Set(selfTests.map((c) => c.scenario.name))].sort(),

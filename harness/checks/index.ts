@@ -3,11 +3,13 @@
 
 export { auditComplete } from './audit-complete.ts';
 export { type AuthorizationOptions, type AuthorizationTable, authorization } from './authorization.ts';
+export { boundedByInFlight } from './bounded-by-in-flight.ts';
 export { type BoundedConnectionsOptions, boundedConnections } from './bounded-connections.ts';
 export { type BoundedMemoryOptions, boundedMemory } from './bounded-memory.ts';
 export { type Stream, streamOf } from './call-scope.ts';
 export { correctAnswers } from './correct-answers.ts';
 export { type DegradesAndRecoversOptions, degradesAndRecovers } from './degrades-and-recovers.ts';
+export { type DeployedOptions, deployed } from './deployed.ts';
 export { type DrainsInFlightOptions, drainsInFlight } from './drains-in-flight.ts';
 export { type DriverHealthyOptions, driverHealthy } from './driver-healthy.ts';
 export { EVIDENCE_CAP, EvidenceList, verdict } from './evidence.ts';

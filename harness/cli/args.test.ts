@@ -67,11 +67,26 @@ describe('parseCommand', () => {
   it('parses env up --json', () => {
     expect(parseCommand(['env', 'up', '--json', '--runtime', 'containers'])).toEqual({
       kind: 'env-up',
-      options: { runtime: 'containers', seed: 1, json: true },
+      options: { runtime: 'containers', seed: 1, json: true, instances: 1, router: false, affinity: false },
     });
+    expect(parseCommand(['env', 'up', '--instances', '3', '--affinity'])).toMatchObject({
+      options: { instances: 3, affinity: true },
+    });
+    expect(() => parseCommand(['env', 'up', '--instances', '0'])).toThrow(
+      /--instances must be a whole number from 1 to 16/,
+    );
+  });
+
+  it('parses env down [--sweep] and doctor [--json]', () => {
+    expect(parseCommand(['env', 'down'])).toEqual({ kind: 'env-down', options: { sweep: false } });
+    expect(parseCommand(['env', 'down', '--sweep'])).toEqual({ kind: 'env-down', options: { sweep: true } });
+    expect(parseCommand(['doctor'])).toEqual({ kind: 'doctor', options: { json: false } });
+    expect(parseCommand(['doctor', '--json'])).toEqual({ kind: 'doctor', options: { json: true } });
   });
 
   it.each([
+    [['env', 'down', 'now'], 'unknown command: env down now'],
+    [['doctor', 'local'], 'unknown command: doctor local'],
     [['run', '--runtime', 'docker'], '--runtime docker is not a runtime: use auto, local or containers'],
     [['run', '--seed', '1.5'], '--seed must be an integer'],
     [['run', '--bogus'], "Unknown option '--bogus'"],

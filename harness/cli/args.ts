@@ -21,8 +21,19 @@ Usage:
       against the good build; print which check caught each defect. Exit code 0 only when every
       defect was caught by its check and the good build passed.
   mcp-chaos env up [--runtime auto|local|containers] [--seed N] [--json]
+                   [--instances N] [--router] [--affinity]
       Start an environment and keep it up until Ctrl-C. With --json the first stdout line is
-      one JSON object: runtime, mcpUrl, toxiproxyUrl, postgresUrl, links, identities.
+      one JSON object: runtime, mcpUrl, toxiproxyUrl, postgresUrl, links, identities, router,
+      instances. --instances N runs N target instances behind the harness's router (--router
+      puts it in front of a single one; --affinity keeps each MCP session on its instance).
+  mcp-chaos env down [--sweep]
+      Stop every environment \`env up\` keeps up on this machine (SIGTERM to its process, then a
+      wait of up to 30 s while it tears down) and sweep what dead ones left. --sweep also sweeps
+      every dead owner's processes, temp dirs, containers and networks. Exit code 0, also when
+      nothing was up; 1 when one would not stop.
+  mcp-chaos doctor [--json]
+      What can run here and what is missing, with the exact fix for each, and a verdict per
+      runtime. --json prints one JSON object instead. Exit code 0 when the local runtime can run.
   mcp-chaos --help
 `;
 
@@ -75,14 +86,27 @@ export const envUpArgs = z.object({
   runtime: runtime.default('auto'),
   seed: seed.default(1),
   json: z.boolean(),
+  instances: z.coerce
+    .number({ message: '--instances must be a whole number from 1 to 16' })
+    .int('--instances must be a whole number from 1 to 16')
+    .min(1, '--instances must be a whole number from 1 to 16')
+    .max(16, '--instances must be a whole number from 1 to 16')
+    .default(1),
+  router: z.boolean(),
+  affinity: z.boolean(),
 });
+
+export const envDownArgs = z.object({ sweep: z.boolean() });
+export const doctorArgs = z.object({ json: z.boolean() });
 
 export type Command =
   | { kind: 'help' }
   | { kind: 'run'; options: z.infer<typeof runArgs> }
   | { kind: 'list' }
   | { kind: 'selftest'; options: z.infer<typeof selftestArgs> }
-  | { kind: 'env-up'; options: z.infer<typeof envUpArgs> };
+  | { kind: 'env-up'; options: z.infer<typeof envUpArgs> }
+  | { kind: 'env-down'; options: z.infer<typeof envDownArgs> }
+  | { kind: 'doctor'; options: z.infer<typeof doctorArgs> };
 
 /** Parses the command line; bad input gets a HarnessError naming the flag and the fix. */
 export function parseCommand(argv: string[]): Command {
@@ -100,6 +124,10 @@ export function parseCommand(argv: string[]): Command {
         grep: { type: 'string' },
         concurrency: { type: 'string' },
         json: { type: 'boolean', default: false },
+        sweep: { type: 'boolean', default: false },
+        instances: { type: 'string' },
+        router: { type: 'boolean', default: false },
+        affinity: { type: 'boolean', default: false },
         help: { type: 'boolean', short: 'h', default: false },
       },
     });
@@ -152,8 +180,23 @@ export function parseCommand(argv: string[]): Command {
   if (verb === 'env' && sub === 'up' && positionals.length === 2) {
     return {
       kind: 'env-up',
-      options: check(envUpArgs.safeParse({ runtime: values.runtime, seed: values.seed, json: values.json })),
+      options: check(
+        envUpArgs.safeParse({
+          runtime: values.runtime,
+          seed: values.seed,
+          json: values.json,
+          instances: values.instances,
+          router: values.router,
+          affinity: values.affinity,
+        }),
+      ),
     };
+  }
+  if (verb === 'env' && sub === 'down' && positionals.length === 2) {
+    return { kind: 'env-down', options: check(envDownArgs.safeParse({ sweep: values.sweep })) };
+  }
+  if (verb === 'doctor' && positionals.length === 1) {
+    return { kind: 'doctor', options: check(doctorArgs.safeParse({ json: values.json })) };
   }
   throw new HarnessError('INVALID_ARGUMENT', `unknown command: ${positionals.join(' ')}\n\n${USAGE}`);
 }

@@ -22,8 +22,12 @@ export const FAULT_LINES: Readonly<Record<keyof typeof Fault, string>> = {
   slowClose: 'slowClose(link, { delayMs })        closes held back',
   blackhole: 'blackhole(link)                     every packet swallowed, no RST, no FIN',
   down: 'down(link)                          the link disabled: connections refused',
-  kill: "kill('target', { signal })          the target killed (SIGKILL or SIGTERM), restarted on heal",
+  kill: "kill('target' | 'target-2', { signal }) the target (or one instance) killed, restarted on heal",
   restartTarget: 'restartTarget()                     the target restarted gracefully (instant)',
+  deploy:
+    'deploy({ buildId }, { strategy, guard }) blue-green/canary/rolling through the router, guarded rollback',
+  rollingRestart:
+    'rollingRestart()                    each instance drained, restarted, readmitted in turn (instant)',
   spike: 'spike(multiplier)                   the arrival rate multiplied for the fault window',
   noisyUser: 'noisyUser({ rate })                 one user flooding beside the others',
   disableTool:
@@ -54,6 +58,8 @@ export const CHECK_LINES: Readonly<Record<string, string>> = {
   metricsHonest: "the target's /metrics agree with the journal and pg_stat_activity",
   targetStayedUp: 'the target never exited on its own (a crash is a finding)',
   driverHealthy: 'the load driver kept its schedule (else the run is inconclusive)',
+  boundedByInFlight: 'one of several instances killed: only the calls it had in flight fail',
+  deployed: 'a deploy took over (or was rolled back), proven by the build id on the answers',
   drainsInFlight: 'on SIGTERM the calls in flight are answered, then the target exits 0 in time',
   auditComplete: "every call in the target's audit log exactly once (spooled through outages)",
   degradesAndRecovers: 'answers degraded (not failed) while the upstream is away, full again after heal',

@@ -1,5 +1,7 @@
 import { HarnessError } from '../errors.ts';
 import { parseCommand, USAGE } from './args.ts';
+import { doctor } from './doctor.ts';
+import { envDown } from './env-down.ts';
 import { envUp } from './env-up.ts';
 import { list } from './list.ts';
 import { run } from './run.ts';
@@ -21,6 +23,10 @@ export async function main(argv: string[]): Promise<number> {
         return await selftest(command.options);
       case 'env-up':
         return await envUp(command.options);
+      case 'env-down':
+        return await envDown(command.options);
+      case 'doctor':
+        return await doctor(command.options);
     }
   } catch (error) {
     if (error instanceof HarnessError) {

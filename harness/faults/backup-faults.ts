@@ -7,6 +7,7 @@ import { z } from 'zod';
 import { HarnessError } from '../errors.ts';
 import type { StartedEnvironment } from '../runtime/environment.ts';
 import type { Fault as FaultSpec } from './fault.ts';
+import { perRun } from './per-run.ts';
 import { asSuperuser } from './postgres-connections.ts';
 import type { Timing } from './timing.ts';
 import { checkOptions, checkTiming, invalid } from './validate.ts';
@@ -171,7 +172,7 @@ export const backupFaults = {
     checkOptions('restoreBackup', options, ['from', 'afterMs']);
     const when = checkTiming('restoreBackup', options);
     const from = options.from ?? 'backup';
-    let used: string | undefined;
+    const run = perRun((): { used?: string } => ({}));
     return {
       name: `restoreBackup(${dependency}${from === 'backup' ? '' : `, ${from}`})`,
       instant: true,
@@ -184,7 +185,7 @@ export const backupFaults = {
             `Fault.restoreBackup: no backup named ${from} was taken before it: put Fault.backup('postgres'${from === 'backup' ? '' : `, { name: '${from}' }`}) in an earlier phase`,
           );
         }
-        used = backup.dir;
+        run(env).used = backup.dir;
         const database = databaseName(env);
         const destroyedAt = Date.now();
         await asSuperuser(env, async (admin) => {
@@ -203,11 +204,12 @@ export const backupFaults = {
         };
       },
       async heal(env) {
+        const used = run(env).used;
         if (used === undefined) return;
         await rm(used, { recursive: true, force: true });
         directories.delete(used);
         taken.get(env)?.delete(from);
-        used = undefined;
+        run(env).used = undefined;
       },
     };
   },

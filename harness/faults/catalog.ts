@@ -1,4 +1,5 @@
 import { backupFaults } from './backup-faults.ts';
+import { deployFaults } from './deploy-faults.ts';
 import { flagFaults } from './flag-faults.ts';
 import { linkFaults } from './link-faults.ts';
 import { loadFaults } from './load-faults.ts';
@@ -15,4 +16,5 @@ export const Fault = {
   ...flagFaults,
   ...backupFaults,
   ...upstreamFaults,
+  ...deployFaults,
 };

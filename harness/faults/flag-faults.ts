@@ -1,4 +1,5 @@
 import type { Fault as FaultSpec } from './fault.ts';
+import { perRun } from './per-run.ts';
 import type { Timing } from './timing.ts';
 import { checkOptions, checkTiming, invalid } from './validate.ts';
 
@@ -22,19 +23,19 @@ export const flagFaults = {
     }
     checkOptions('disableTool', options, ['afterMs', 'forMs']);
     const when = checkTiming('disableTool', options);
-    let disabled = false;
+    const run = perRun(() => ({ disabled: false }));
     return {
       name: `disableTool(${tool})`,
       ...when,
       async inject(env) {
-        disabled = true; // before the attempt: a request that timed out may still have landed
+        run(env).disabled = true; // before the attempt: a request that timed out may still have landed
         await env.admin.setToolEnabled(tool, false);
         return `${tool} disabled through PUT /flags/${tool}`;
       },
       async heal(env) {
-        if (!disabled) return;
+        if (!run(env).disabled) return;
         await env.admin.setToolEnabled(tool, true);
-        disabled = false;
+        run(env).disabled = false;
       },
     };
   },

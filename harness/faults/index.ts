@@ -1,5 +1,6 @@
 export { Fault } from './catalog.ts';
-export type { Fault as FaultSpec } from './fault.ts';
+export type { DeployBuild, DeployGuardSpec, DeployOptions, DeployStrategy } from './deploy-faults.ts';
+export type { Fault as FaultSpec, FaultContext } from './fault.ts';
 export type {
   BandwidthOptions,
   LatencyOptions,

@@ -1,5 +1,6 @@
 import type { StartedEnvironment } from '../runtime/environment.ts';
 import type { Fault as FaultSpec } from './fault.ts';
+import { perRun } from './per-run.ts';
 import {
   asSuperuser,
   ConnectionHold,
@@ -78,18 +79,18 @@ export const postgresFaults = {
    */
   stop(dependency: 'postgres', options: Timing = {}): FaultSpec {
     const timing = validated('stop', dependency, options);
-    let stopped = false;
+    const run = perRun(() => ({ stopped: false }));
     return {
       name: `stop(${dependency})`,
       ...timing,
       async inject(env) {
-        stopped = true; // before the attempt: a half-done stop is still started again
+        run(env).stopped = true; // before the attempt: a half-done stop is still started again
         await env.stopPostgres();
       },
       async heal(env) {
-        if (!stopped) return;
+        if (!run(env).stopped) return;
         await env.startPostgres();
-        stopped = false;
+        run(env).stopped = false;
       },
     };
   },

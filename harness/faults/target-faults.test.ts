@@ -48,11 +48,18 @@ describe('target faults', () => {
     expect(term).not.toHaveProperty('signal'); // its own options stay off the spec
     expect(Fault.restartTarget({ afterMs: 50 })).toMatchObject({ name: 'restart(target)', afterMs: 50 });
     expect(Fault.restartTarget()).not.toHaveProperty('forMs');
+    // One instance of several, by its id.
+    expect(Fault.kill('target-2', { forMs: 1000 }).name).toBe('kill(target-2, SIGKILL)');
   });
 
   it('reject bad arguments, naming the bad option', () => {
     const cases: [() => unknown, RegExp][] = [
       [() => loose.kill?.('postgres'), /Fault\.kill: unknown subject "postgres"/],
+      [
+        () => loose.kill?.('target-0'),
+        /unknown subject "target-0" \(use 'target', or one instance of several: 'target-2'\)/,
+      ],
+      [() => loose.kill?.('target-x'), /unknown subject "target-x"/],
       [
         () => loose.kill?.('target', { signal: 'SIGHUP' }),
         /signal must be one of SIGKILL, SIGTERM, got "SIGHUP"/,
@@ -104,6 +111,18 @@ describe('target faults', () => {
     await fault.heal(env);
     await fault.heal(env);
     expect(calls).toEqual(['kill SIGTERM', 'restart', 'ready']);
+  });
+
+  it('kill: one fault object played by two runs at once heals each run its own target', async () => {
+    // A self-test plays a scenario against a broken build and the good one at the same time.
+    const one = fakeEnv();
+    const two = fakeEnv();
+    const fault = Fault.kill('target');
+    await fault.inject(one.env);
+    await fault.heal(two.env); // two never had it injected
+    expect(two.calls).toEqual([]);
+    await fault.heal(one.env);
+    expect(one.calls).toEqual(['kill SIGKILL', 'restart', 'ready']);
   });
 
   it('kill: a kill that failed half-way is still restarted by heal', async () => {

@@ -1,4 +1,5 @@
 import type { Fault as FaultSpec } from './fault.ts';
+import { perRun } from './per-run.ts';
 import type { Timing } from './timing.ts';
 import { checkOptions, checkTiming, invalid } from './validate.ts';
 
@@ -63,20 +64,20 @@ function upstreamFault(
   when: Timing,
   apply: (env: Parameters<FaultSpec['inject']>[0]) => string,
 ): FaultSpec {
-  let injected = false;
+  const run = perRun(() => ({ injected: false }));
   return {
     name,
     link: 'target→upstream',
     ...when,
     async inject(env) {
-      injected = true;
+      run(env).injected = true;
       return apply(env);
     },
     async heal(env) {
-      if (!injected) return;
+      if (!run(env).injected) return;
       // Requests it held are answered now, normally: nothing stays hung past the fault.
       env.shipping.heal();
-      injected = false;
+      run(env).injected = false;
     },
   };
 }

@@ -330,6 +330,22 @@ export const endRecord = z.object({
   callSequenceDigest: z.string().optional(),
 });
 
+/**
+ * What the router in front of the target instances did (where there is one): an instance ejected
+ * (its /readyz failed, or a connection was refused) or readmitted, the weights changed (a deploy
+ * shifting traffic, a drain), an instance drained (how long it took, what was left in flight).
+ */
+export const routerRecord = z.object({
+  type: z.literal('router'),
+  event: z.enum(['ejected', 'readmitted', 'weights', 'drained']),
+  at: z.number(),
+  instance: z.string().optional(),
+  reason: z.string().optional(),
+  weights: z.record(z.string(), z.number()).optional(),
+  waitedMs: z.number().optional(),
+  leftInFlight: z.number().int().optional(),
+});
+
 export const journalRecord = z.discriminatedUnion('type', [
   headerRecord,
   datasetRecord,
@@ -337,6 +353,7 @@ export const journalRecord = z.discriminatedUnion('type', [
   callRecord,
   faultRecord,
   targetRecord,
+  routerRecord,
   lagRecord,
   probeRecord,
   snapshotRecord,

@@ -1,7 +1,8 @@
 /**
  * Probes: what the harness samples from the side while load runs — the target's /readyz and
- * /metrics, PostgreSQL's connections by application_name, the target's memory and CPU, and
- * Toxiproxy's proxies — each sample journaled as a `probe` record.
+ * /metrics, PostgreSQL's connections by application_name, the target's memory and CPU,
+ * Toxiproxy's proxies and, where there is one, the router's instances — each sample journaled as
+ * a `probe` record.
  *
  *   const probes = startProbes(env, append, { intervalMs: 500 });
  *   …
@@ -16,6 +17,7 @@ import { PostgresProbe } from './postgres.ts';
 import { PROBE_NAMES, type Probe, type ProbeName } from './probe.ts';
 import { processProbe } from './process.ts';
 import { readyzProbe } from './readyz.ts';
+import { routerProbe } from './router.ts';
 import { type RunningProbes, startSampler } from './sampler.ts';
 import { toxiproxyProbe } from './toxiproxy.ts';
 
@@ -73,9 +75,13 @@ export function startProbes(
     readyz: () => readyzProbe(env.admin),
     metrics: () => metricsProbe(env.admin, options.metrics ?? DEFAULT_METRICS, timeoutMs),
     postgres: () => new PostgresProbe(() => env.postgresUrl, timeoutMs),
-    process: () => processProbe(env.target, now),
+    // The oldest running instance at each sample: a deploy replaces the first one.
+    process: () => processProbe(() => env.target, now),
     toxiproxy: () => toxiproxyProbe(env.links),
+    router: () => routerProbe(() => env.router?.counts() ?? []),
   };
-  const probes = [...new Set(names)].map((name) => factories[name]());
+  const probes = [...new Set(names)]
+    .filter((name) => name !== 'router' || env.router !== undefined)
+    .map((name) => factories[name]());
   return startSampler(probes, append, intervalMs);
 }

@@ -1,6 +1,7 @@
 import type { ProxyState } from '../journal/index.ts';
 
-export const PROBE_NAMES = ['readyz', 'metrics', 'postgres', 'process', 'toxiproxy'] as const;
+/** `router` samples only where the environment has a router (several instances, a deploy). */
+export const PROBE_NAMES = ['readyz', 'metrics', 'postgres', 'process', 'toxiproxy', 'router'] as const;
 export type ProbeName = (typeof PROBE_NAMES)[number];
 
 /** What one sample read. Becomes a `probe` record with the sample's time, latency and name. */

@@ -24,12 +24,13 @@ export function cpuPercent(previous: TimedUsage | undefined, next: TimedUsage): 
  * containers: the engine's stats). Values: `rss_bytes`, `cpu_seconds_total` (since the instance
  * started) and `cpu_percent` (since this probe's previous reading of the same instance).
  */
-export function processProbe(target: StartedTarget, now: () => number): Probe {
+export function processProbe(target: StartedTarget | (() => StartedTarget), now: () => number): Probe {
   let previous: TimedUsage | undefined;
+  const current = typeof target === 'function' ? target : () => target;
   return {
     name: 'process',
     async read() {
-      const usage = { ...(await target.resourceUsage()), at: now() };
+      const usage = { ...(await current().resourceUsage()), at: now() };
       const percent = cpuPercent(previous, usage);
       previous = usage;
       return {

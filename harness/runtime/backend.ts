@@ -76,6 +76,11 @@ export interface StateFile {
 export interface StartedTarget {
   /** Admin port URL (healthz/readyz/metrics/version/dataset), reached directly from the harness. */
   readonly adminUrl: string;
+  /**
+   * Base URL of its MCP port reached directly from the harness (the router forwards here).
+   * Re-read after a restart: a container's host-mapped port changes with it.
+   */
+  readonly mcpUrl: string;
   /** Last lines the target printed, for error messages. */
   logs(): string;
   /**
@@ -113,6 +118,22 @@ export interface StartedTarget {
   stop(): Promise<void>;
 }
 
+/** How to start a target process on the local runtime. */
+export interface TargetCommand {
+  command: string;
+  args: string[];
+  cwd?: string;
+}
+
+export interface StartTargetOptions {
+  /** Which instance (0 by default: the one `targetUpstream` points at). */
+  instance?: number;
+  /** Another build's command (local runtime). */
+  command?: TargetCommand;
+  /** Another build's image (containers runtime). */
+  image?: string;
+}
+
 export interface StartedInfra {
   readonly runtime: RuntimeName;
   /** Toxiproxy API reached from the harness. */
@@ -127,8 +148,13 @@ export interface StartedInfra {
   readonly targetUpstream: string;
   /** The address a link's proxy listens on, and how each side reaches it. */
   proxyAddress(link: LinkName): Promise<ProxyAddress>;
-  /** Start the target with this environment (the backend adds its own MCP_HOST/MCP_PORT/ADMIN_PORT). */
-  startTarget(env: Record<string, string>): Promise<StartedTarget>;
+  /**
+   * Start a target instance with this environment (the backend adds its own MCP_HOST/MCP_PORT/
+   * ADMIN_PORT). Instance 0 (the default) listens where `targetUpstream` points; others get ports
+   * of their own (the router reaches them by `mcpUrl`). `build` runs another build than the
+   * environment's target: its own command (local) or image (containers).
+   */
+  startTarget(env: Record<string, string>, options?: StartTargetOptions): Promise<StartedTarget>;
   /** Stop PostgreSQL (fast shutdown); in-network names and host URLs stay valid for startPostgres(). */
   stopPostgres(): Promise<void>;
   startPostgres(): Promise<void>;

@@ -5,6 +5,7 @@ import { HarnessError } from '../errors.ts';
 import { IdentityIssuer } from '../identity/issuer.ts';
 import type { IdentityClaims } from '../journal/records.ts';
 import { Links } from '../links/index.ts';
+import { Router, type RouterEvent } from '../router/index.ts';
 import { referenceTarget, type TargetDefinition } from '../target/definition.ts';
 import { ShippingService } from '../upstream/index.ts';
 import {
@@ -20,11 +21,11 @@ import {
   type StartedTarget,
   type TargetExitListener,
 } from './backend.ts';
+import { type TargetInstance, TargetInstances } from './instances.ts';
 import { localRuntime } from './local/index.ts';
 import { TargetLogFollower } from './log-follower.ts';
 import { type RuntimeChoice, resolveRuntime } from './select.ts';
 import { TargetAdmin } from './target-admin.ts';
-import { httpOk, waitFor } from './wait.ts';
 
 export interface Identity extends IdentityClaims {
   token: string;
@@ -42,6 +43,7 @@ export class Environment {
   #seed = 1;
   #dataset: DatasetOptions = {};
   #progress: ProgressFn = () => {};
+  #instances: InstancesOptions = { count: 1, router: false };
 
   withRuntime(runtime: RuntimeChoice): this {
     this.#runtime = runtime;
@@ -63,6 +65,19 @@ export class Environment {
     return this;
   }
 
+  /**
+   * Runs `count` instances of the target behind the harness's router (the `client→target` link
+   * then leads into the router, which spreads calls over them). `router: true` puts the router
+   * in front of a single instance too (a deploy needs it); `affinity` routes by Mcp-Session-Id.
+   */
+  withInstances(count: number, options: { router?: boolean; affinity?: boolean } = {}): this {
+    if (!Number.isInteger(count) || count < 1 || count > 16) {
+      throw new HarnessError('INVALID_SCENARIO', `instances: ${count} is not a whole number from 1 to 16`);
+    }
+    this.#instances = { count, router: options.router ?? count > 1, affinity: options.affinity ?? false };
+    return this;
+  }
+
   /** Receives a line per start-up step. */
   withProgress(progress: ProgressFn): this {
     this.#progress = progress;
@@ -78,16 +93,32 @@ export class Environment {
     const infra = await backend.startInfra(progress);
     let identity: IdentityIssuer | undefined;
     let shipping: ShippingService | undefined;
-    let target: StartedTarget | undefined;
+    let router: Router | undefined;
+    let instances: TargetInstances | undefined;
     let targetLogs: TargetLogFollower | undefined;
+    const routerEvents: RouterEvent[] = [];
+    const routerListeners = new Set<(event: RouterEvent) => void>();
     try {
       identity = await IdentityIssuer.start(infra.hostAddress);
       shipping = await ShippingService.start(infra.hostAddress);
+      if (this.#instances.router) {
+        router = await Router.start({
+          host: infra.hostAddress,
+          affinity: this.#instances.affinity ?? false,
+          onEvent: (event) => {
+            routerEvents.push(event);
+            for (const listener of routerListeners) listener(event);
+          },
+        });
+        progress(
+          `router listening on ${router.address} (affinity ${this.#instances.affinity ? 'on' : 'off'})`,
+        );
+      }
       const address = Object.fromEntries(
         await Promise.all(LINKS.map(async (link) => [link, await infra.proxyAddress(link)] as const)),
       ) as Record<LinkName, Awaited<ReturnType<StartedInfra['proxyAddress']>>>;
       const upstream: Record<LinkName, string> = {
-        'client→target': infra.targetUpstream,
+        'client→target': router?.address ?? infra.targetUpstream,
         'target→postgres': infra.postgresUpstream,
         'target→identity': identity.address,
         'target→upstream': shipping.address,
@@ -102,24 +133,36 @@ export class Environment {
       // data protection (personal data encrypted at rest) needs one, and none outlives the run.
       // A target definition may fix it (another process sharing the database needs the same).
       const piiKey = this.#target.env.PII_ENCRYPTION_KEY ?? randomBytes(32).toString('base64');
-      const t = Date.now();
-      target = await infra.startTarget({
-        ...this.#target.env,
+      const wiring = {
         DATABASE_URL: `postgres://${POSTGRES_USER}:${POSTGRES_PASSWORD}@${address['target→postgres'].fromTarget}/${POSTGRES_DB}`,
         JWKS_URL: `http://${address['target→identity'].fromTarget}/.well-known/jwks.json`,
         SHIPPING_URL: `http://${address['target→upstream'].fromTarget}`,
         ADMIN_TOKEN: adminToken,
         PII_ENCRYPTION_KEY: piiKey,
+      };
+      instances = new TargetInstances({
+        infra,
+        definition: this.#target,
+        wiring,
+        adminToken,
+        router,
+        progress,
       });
+      const t = Date.now();
+      // The first instance alone: it migrates the schema; the others then start against it.
+      const first = await instances.add({ weight: 1 });
+      const target = first.target;
       targetLogs = new TargetLogFollower(target);
-      const admin = new TargetAdmin(() => target?.adminUrl ?? '', adminToken);
-      const started_ = target;
-      await waitFor('target /readyz', () => httpOk(`${started_.adminUrl}/readyz`), {
-        timeoutMs: 30_000,
-        code: 'TARGET_START',
-        details: () => started_.logs(),
-      });
-      progress(`target ${this.#target.name} ready in ${Date.now() - t} ms`);
+      // The environment's admin and `target` follow the oldest live instance: a deploy replaces the first.
+      const live = instances;
+      const admin = new TargetAdmin(() => (live.list()[0] ?? first).target.adminUrl, adminToken);
+      await Promise.all(
+        Array.from({ length: this.#instances.count - 1 }, () => instances?.add({ weight: 1 })),
+      );
+      progress(
+        `target ${this.#target.name} ready in ${Date.now() - t} ms` +
+          (this.#instances.count > 1 ? ` (${this.#instances.count} instances)` : ''),
+      );
       const dataset = generateDataset(this.#seed, this.#dataset);
       await admin.loadDataset(dataset);
       progress(
@@ -140,16 +183,27 @@ export class Environment {
         mcpUrl: `http://${address['client→target'].fromHost}/mcp`,
         targetDefinition: this.#target,
         targetLogs,
+        instances,
+        router,
+        routerEvents,
+        routerListeners,
       });
     } catch (error) {
       targetLogs?.stop();
-      await target?.stop().catch(() => undefined);
+      await instances?.stopAll().catch(() => undefined);
+      await router?.stop().catch(() => undefined);
       await identity?.stop().catch(() => undefined);
       await shipping?.stop().catch(() => undefined);
       await infra.stop().catch(() => undefined);
       throw error;
     }
   }
+}
+
+interface InstancesOptions {
+  count: number;
+  router: boolean;
+  affinity?: boolean;
 }
 
 async function backendFor(runtime: RuntimeName, target: TargetDefinition): Promise<RuntimeBackend> {
@@ -191,6 +245,10 @@ interface Parts {
   mcpUrl: string;
   targetDefinition: TargetDefinition;
   targetLogs: TargetLogFollower;
+  instances: TargetInstances;
+  router: Router | undefined;
+  routerEvents: RouterEvent[];
+  routerListeners: Set<(event: RouterEvent) => void>;
 }
 
 /** A running environment. Stop it (or `await using` it): every link healed, everything stopped. */
@@ -200,7 +258,6 @@ export class StartedEnvironment implements AsyncDisposable {
   readonly links: Links;
   readonly dataset: Dataset;
   readonly identities: readonly Identity[];
-  readonly target: StartedTarget;
   readonly targetDefinition: TargetDefinition;
   readonly admin: TargetAdmin;
   readonly #parts: Parts;
@@ -213,9 +270,62 @@ export class StartedEnvironment implements AsyncDisposable {
     this.links = parts.links;
     this.dataset = parts.dataset;
     this.identities = parts.identities;
-    this.target = parts.target;
     this.targetDefinition = parts.targetDefinition;
     this.admin = parts.admin;
+  }
+
+  /** The oldest running instance (the only one unless the scenario runs several or deploys). */
+  get target(): StartedTarget {
+    return this.#parts.instances.list()[0]?.target ?? this.#parts.target;
+  }
+
+  /**
+   * The harness's router in front of the target instances (absent with a single instance and
+   * no deploy): weights, draining, per-instance counts.
+   */
+  get router(): Router | undefined {
+    return this.#parts.router;
+  }
+
+  /** The router's ejections, readmissions, weight changes and drains so far, oldest first. */
+  get routerEvents(): readonly RouterEvent[] {
+    return this.#parts.routerEvents;
+  }
+
+  /**
+   * Calls `listener` with the router's events so far, then with each one as it happens. Returns
+   * the unsubscribe. Nothing happens without a router.
+   */
+  onRouterEvent(listener: (event: RouterEvent) => void): () => void {
+    for (const event of this.#parts.routerEvents) listener(event);
+    this.#parts.routerListeners.add(listener);
+    return () => this.#parts.routerListeners.delete(listener);
+  }
+
+  /** The target instances running now, in the order they started (the first is `target`). */
+  get instances(): readonly TargetInstance[] {
+    return this.#parts.instances.list();
+  }
+
+  /** One instance by its id (`target-1`, ...); a HarnessError naming the ids there are otherwise. */
+  instance(id: string): TargetInstance {
+    return this.#parts.instances.get(id);
+  }
+
+  /**
+   * Starts one more instance (of `build`, default the environment's target) and waits until it is
+   * ready; behind the router with `weight` (default 0: no calls until the weights change).
+   */
+  async addInstance(options: { build?: TargetDefinition; weight?: number } = {}): Promise<TargetInstance> {
+    return await this.#parts.instances.add(options);
+  }
+
+  /**
+   * Takes an instance out: drained first behind the router (no new calls, in-flight ones finish,
+   * at most `drainTimeoutMs`), then stopped.
+   */
+  async removeInstance(id: string, options: { drainTimeoutMs?: number } = {}): Promise<void> {
+    await this.#parts.instances.remove(id, options);
   }
 
   /**
@@ -244,13 +354,13 @@ export class StartedEnvironment implements AsyncDisposable {
   }
 
   /**
-   * Calls `listener` for every exit of the target while the environment runs, at the time it
+   * Calls `listener` for every exit of a target instance (any of them) while the environment runs, at the time it
    * happens: a crash or a kill from outside (`expected: false`) as well as the harness's own
    * kill and restart (`expected: true`); not for the exit its own stop() causes. Returns the
    * unsubscribe (stop() ends every subscription anyway).
    */
   onTargetExit(listener: TargetExitListener): () => void {
-    return this.target.onExit(listener);
+    return this.#parts.instances.onExit(listener);
   }
 
   /**
@@ -311,7 +421,8 @@ export class StartedEnvironment implements AsyncDisposable {
     // A frozen database would hold up the target's own shutdown (its pool waits on it).
     await attempt(() => this.#parts.infra.resumePostgres());
     this.#parts.targetLogs.stop();
-    await attempt(() => this.target.stop());
+    await attempt(() => this.#parts.instances.stopAll());
+    if (this.#parts.router) await attempt(() => (this.#parts.router as Router).stop());
     await attempt(() => this.#parts.identity.stop());
     await attempt(() => this.#parts.shipping.stop());
     await attempt(() => this.#parts.infra.stop());

@@ -65,6 +65,12 @@ export interface ScenarioDefinition {
    */
   targetEnv?: Record<string, string>;
   /**
+   * Several instances of the target behind the harness's router (see Environment.withInstances):
+   * `{ count: 3 }`; `router: true` with one instance (a deploy needs the router); `affinity`
+   * routes each MCP session to the instance that created it (stateful targets).
+   */
+  instances?: { count: number; router?: boolean; affinity?: boolean };
+  /**
    * Runs alone even when scenarios run at once (`mcp-chaos run --concurrency N`): its load or
    * what it measures (an overload's latency, a flood beside other users) needs the machine's
    * cores to itself. Exclusive scenarios run first, one at a time, then the others.
@@ -99,6 +105,14 @@ const definitionSchema = z.object({
   steadyState: z.record(z.string(), z.string()).optional(),
   targetEnv: z
     .record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'must be an environment variable name'), z.string())
+    .optional(),
+  instances: z
+    .object({
+      count: z.number().int().min(1).max(16),
+      router: z.boolean().optional(),
+      affinity: z.boolean().optional(),
+    })
+    .strict()
     .optional(),
   exclusive: z.boolean().optional(),
   thresholds: z.record(z.string(), z.array(z.unknown())).optional(),

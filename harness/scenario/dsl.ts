@@ -4,10 +4,12 @@
 import {
   auditComplete,
   authorization,
+  boundedByInFlight,
   boundedConnections,
   boundedMemory,
   correctAnswers,
   degradesAndRecovers,
+  deployed,
   drainsInFlight,
   driverHealthy,
   gaugeBounded,
@@ -106,6 +108,16 @@ export const Expect = {
   healthTruthful,
   /** The target's /metrics agree with the journal's calls, its pool gauge with pg_stat_activity. */
   metricsHonest,
+  /**
+   * One of several instances killed behind the router: only the calls it had in flight fail, the
+   * others take the load.
+   */
+  boundedByInFlight,
+  /**
+   * A deploy did what it should, proven by the build id on the answers: the new build serves
+   * after it, or the old one again after a rollback (`rollback: 'heal' | 'guard'`).
+   */
+  deployed,
   /** The target never exited on its own: no crash (added to every scenario unless given). */
   targetStayedUp,
   /** The driver kept its schedule (added to every scenario unless given). */

@@ -152,9 +152,19 @@ export async function runScenario(
   let probes: RunningProbes | undefined;
   const sessions: McpSession[] = [];
   try {
+    const needsRouter = definition.timeline.some(
+      (phase) => phase.faults?.some((f) => f.needsRouter) ?? false,
+    );
     env = await new Environment()
       .withRuntime(options.runtime ?? 'auto')
       .withTarget(target)
+      .withInstances(definition.instances?.count ?? 1, {
+        // A deploy acts through the router: there is one whenever a fault needs it.
+        ...(definition.instances?.router !== undefined || needsRouter
+          ? { router: (definition.instances?.router ?? false) || needsRouter }
+          : {}),
+        ...(definition.instances?.affinity !== undefined ? { affinity: definition.instances.affinity } : {}),
+      })
       .withSeed(seed)
       .withProgress(progress)
       .start();
@@ -192,6 +202,8 @@ export async function runScenario(
     append({ type: 'dataset', ...env.dataset });
     // Every exit of the target, the harness's own kills and any crash alike, with its last log lines.
     journalTargetExits(env, append);
+    // Where there is a router: what it did (ejections, weight changes, drains), as it did it.
+    env.onRouterEvent(({ type, ...event }) => append({ ...event, type: 'router', event: type }));
     // Only when a check reads it: from here on, every line the target logs is searched.
     const pii = checks.some((check) => check.name === 'piiScan')
       ? new PiiScanCollector(env).start()
@@ -218,7 +230,7 @@ export async function runScenario(
         ? `${definition.name}: ${workload.workers} load threads will connect ${perIdentity} sessions for each of ${mainIdentities.length} identities`
         : `${definition.name}: ${sessions.length} MCP sessions (${workload.client} client) for ${groups.length + (noisySessions ? 1 : 0)} identities connected`,
     );
-    const timeline = new TimelinePlayer(env, append);
+    const timeline = new TimelinePlayer(env, append, journal);
     timeline.current = definition.timeline[0]?.name;
     probes = startProbes(env, append, {
       intervalMs: parseDuration(definition.probes?.interval ?? '500ms'),

@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { FaultSpec } from '../faults/index.ts';
-import type { JournalRecord } from '../journal/index.ts';
+import type { JournalRecord, JournalSource } from '../journal/index.ts';
 import { now } from '../load/index.ts';
 import type { StartedEnvironment } from '../runtime/environment.ts';
 import type { Phase } from './define.ts';
@@ -22,10 +22,12 @@ export class TimelinePlayer {
   readonly #env: StartedEnvironment;
   readonly #append: (record: JournalRecord) => void;
   readonly #active = new Set<FaultSpec>();
+  readonly #journal: JournalSource | undefined;
 
-  constructor(env: StartedEnvironment, append: (record: JournalRecord) => void) {
+  constructor(env: StartedEnvironment, append: (record: JournalRecord) => void, journal?: JournalSource) {
     this.#env = env;
     this.#append = append;
+    this.#journal = journal;
   }
 
   async play(phases: readonly Phase[], signal?: AbortSignal): Promise<void> {
@@ -70,7 +72,9 @@ export class TimelinePlayer {
   async #inject(fault: FaultSpec): Promise<void> {
     // Active before the attempt: a half-applied fault must still be healed.
     this.#active.add(fault);
-    await this.#journaled(fault, 'inject', () => fault.inject(this.#env));
+    await this.#journaled(fault, 'inject', () =>
+      fault.inject(this.#env, this.#journal ? { journal: this.#journal } : {}),
+    );
   }
 
   async #heal(fault: FaultSpec): Promise<void> {

@@ -13,6 +13,12 @@ export interface TargetDefinition {
   /** Configuration for the target (env vars). Defects and negative-control settings go here. */
   readonly env: Record<string, string>;
   /**
+   * Settings only the builds a deploy rolls out get (Fault.deploy), over `env`: a deploy
+   * guard's self-test ships a broken build (`{ DEFECT: 'slow-queries' }`) while the instances
+   * already running stay good.
+   */
+  readonly deployEnv?: Record<string, string>;
+  /**
    * The target's backup tool, run on the harness's host by the backup faults as
    * `command ...args backup|restore <dir>` with DATABASE_URL (and the target's DEFECT) set; it
    * prints one JSON line: `recoveryPoint` (ms since the epoch) and `tookMs` at least.
@@ -50,7 +56,10 @@ export type ReferenceDefect =
   | 'sessions-unbounded'
   | 'session-404-as-500'
   | 'pii-in-logs'
-  | 'pii-plaintext';
+  | 'pii-plaintext'
+  | 'crash-on-start'
+  | 'slow-queries'
+  | 'expand-breaks-old';
 
 export interface ReferenceOptions {
   /** A deliberately broken build of the reference server, for self-tests. */

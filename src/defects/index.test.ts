@@ -44,6 +44,8 @@ const HOOKS = [
   'unknownSessionStatus',
   'logAnswer',
   'piiCipher',
+  'startUp',
+  'migrations',
 ] as const satisfies readonly (keyof Defects)[];
 
 // Each defect breaks exactly one protection: these hooks, and no other, differ from production.
@@ -72,6 +74,9 @@ const CHANGES: Record<(typeof DEFECT_NAMES)[number], readonly (typeof HOOKS)[num
   'session-404-as-500': ['unknownSessionStatus'],
   'pii-in-logs': ['logAnswer'],
   'pii-plaintext': ['piiCipher'],
+  'crash-on-start': ['startUp'],
+  'slow-queries': ['query'],
+  'expand-breaks-old': ['ticketInsertSql', 'migrations'],
 };
 
 /** A pool with one client whose query settles as told; records what happened to the client. */
@@ -120,6 +125,9 @@ describe('defects', () => {
       'session-404-as-500',
       'pii-in-logs',
       'pii-plaintext',
+      'crash-on-start',
+      'slow-queries',
+      'expand-breaks-old',
     ]);
   });
 
@@ -357,6 +365,37 @@ describe('defects', () => {
     selectDefects('pii-in-logs').logAnswer(logger, 'lookup_customer', answer);
     expect(lines).toHaveLength(1);
     expect(String(lines[0]?.[0])).toContain('a1@x.test');
+  });
+
+  it('crash-on-start throws at start-up, naming itself; production starts', () => {
+    expect(() => GOOD.startUp()).not.toThrow();
+    expect(() => selectDefects('crash-on-start').startUp()).toThrow(/crash-on-start: .* on purpose/);
+  });
+
+  it('expand-breaks-old adds a NOT NULL column with no default and inserts it; production keeps the list', () => {
+    const list = [{ version: 1, name: 'core', phase: 'expand' as const, sql: 'SELECT 1' }];
+    expect(GOOD.migrations(list)).toBe(list);
+    const broken = selectDefects('expand-breaks-old');
+    const added = broken.migrations(list).at(-1);
+    expect(added).toMatchObject({ version: 2, phase: 'expand' });
+    expect(added?.sql).toMatch(
+      /NOT NULL DEFAULT 'mcp';\s*ALTER TABLE tickets ALTER COLUMN channel DROP DEFAULT/,
+    );
+    expect(broken.ticketInsertSql('production')).toMatch(/channel\)\s+VALUES .* 'mcp'\)/s);
+  });
+
+  it('slow-queries holds every statement back 250 ms, then runs it unchanged', async () => {
+    const sent: unknown[] = [];
+    const pool = {
+      query: async (text: string, values: unknown[]) => {
+        sent.push([text, values]);
+        return { rows: [] };
+      },
+    };
+    const started = performance.now();
+    await selectDefects('slow-queries').query(pool as never, 'SELECT 1', [2]);
+    expect(performance.now() - started).toBeGreaterThanOrEqual(245);
+    expect(sent).toEqual([['SELECT 1', [2]]]);
   });
 
   it('pii-plaintext stores the plaintext bytes; the good build keeps the production cipher', () => {

@@ -13,13 +13,14 @@
  * shutdown's drain, the runtime flags, the audit spool, the backup's table list, the upstream's
  * guards, the role check of update_billing, the tenant filter of analytics_summary, the session
  * table's bounds, the unknown session's 404, keeping personal data out of the logs, encrypting
- * it at rest.
+ * it at rest, starting at all (crash-on-start), answering in time (slow-queries).
  */
 import type { JWTVerifyGetKey } from 'jose';
 import type pg from 'pg';
 import type { Logger } from 'pino';
 import type { SpoolWriter } from '../audit/log.ts';
 import { type CacheKeyParts, fullCacheKey } from '../cache/key.ts';
+import type { Migration } from '../db/migrations.ts';
 import type { Repository } from '../db/repository.ts';
 import type { Customer, Role, ToolName } from '../domain.ts';
 import type { SessionTable } from '../mcp/sessions.ts';
@@ -36,6 +37,13 @@ import {
   withoutIdempotencyIndex,
   withoutTimeouts,
 } from './database.ts';
+import {
+  crashOnStart,
+  insertTicketWithChannel,
+  SLOW_QUERY_DELAY_MS,
+  slowQuery,
+  withBreakingExpand,
+} from './deploy.ts';
 import { keySetPerCall } from './identity.ts';
 import type { DefectName } from './names.ts';
 import { withoutShedding } from './overload.ts';
@@ -102,6 +110,10 @@ export interface Defects {
   logAnswer(logger: Logger, tool: string, answer: unknown): void;
   /** How personal data is sealed at rest, given the production cipher (AES-256-GCM). */
   piiCipher(cipher: PiiCipher): PiiCipher;
+  /** The schema migrations this build applies, given the production list. */
+  migrations(list: readonly Migration[]): readonly Migration[];
+  /** Runs once the configuration is read, before anything starts (production: nothing). */
+  startUp(): void;
 }
 
 const PRODUCTION: Omit<Defects, 'name' | 'summary'> = {
@@ -128,6 +140,8 @@ const PRODUCTION: Omit<Defects, 'name' | 'summary'> = {
   unknownSessionStatus: (status) => status,
   logAnswer: () => undefined,
   piiCipher: (cipher) => cipher,
+  startUp: () => undefined,
+  migrations: (list) => list,
 };
 
 type Overrides = Pick<Defects, 'summary'> & Partial<Omit<Defects, 'name' | 'summary'>>;
@@ -243,6 +257,21 @@ const DEFECTS: Record<Exclude<DefectName, 'none'>, Overrides> = {
   'pii-plaintext': {
     summary: "customers' email and phone are stored in PLAINTEXT (encryption at rest off)",
     piiCipher: () => plaintextCipher,
+  },
+  // The two a deploy guard must stop (Fault.deploy of a broken build): one never starts, one is slow.
+  'crash-on-start': {
+    summary: 'the process exits during start-up: an instance of this build never becomes ready',
+    startUp: crashOnStart,
+  },
+  'expand-breaks-old': {
+    summary:
+      'a migration filed as expand adds a NOT NULL column without default: the previous build fails every create_ticket once this one has migrated',
+    migrations: withBreakingExpand,
+    ticketInsertSql: insertTicketWithChannel,
+  },
+  'slow-queries': {
+    summary: `every database statement waits ${SLOW_QUERY_DELAY_MS} ms first: correct answers, a latency regression`,
+    query: slowQuery,
   },
 };
 

@@ -24,5 +24,8 @@ export const DEFECT_NAMES = [
   'session-404-as-500',
   'pii-in-logs',
   'pii-plaintext',
+  'crash-on-start',
+  'slow-queries',
+  'expand-breaks-old',
 ] as const;
 export type DefectName = (typeof DEFECT_NAMES)[number];

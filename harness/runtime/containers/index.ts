@@ -130,13 +130,15 @@ async function startInfra(
       hostAddress: gateway,
       targetUpstream: `target:${TARGET_MCP_PORT}`,
       proxyAddress: async (link) => proxyAddress(link, toxiproxy),
-      async startTarget(env) {
+      async startTarget(env, options = {}) {
+        const index = options.instance ?? targetIndex;
+        targetIndex = Math.max(targetIndex, index) + 1;
         const target = await startTargetContainer({
           client,
-          image: images.target,
+          image: options.image ?? images.target,
           network: networkName,
           envId,
-          index: targetIndex++,
+          index,
           env,
           startupTimeoutMs,
         });

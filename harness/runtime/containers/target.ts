@@ -41,14 +41,16 @@ export async function startTargetContainer(spec: TargetSpec): Promise<StartedTar
       .withName(name)
       .withLabels({ ...ownerLabels(envId), 'mcp-chaos.role': 'target' })
       .withNetworkMode(spec.network)
-      .withNetworkAliases('target', `target-${index}`)
+      // Only instance 0 answers to `target` (where Toxiproxy's client→target link points when
+      // there is no router): one alias on several containers would make the engine's DNS pick one.
+      .withNetworkAliases(...(index === 0 ? ['target'] : []), `target-${index}`)
       .withEnvironment({
         ...spec.env,
         MCP_HOST: '0.0.0.0',
         MCP_PORT: String(TARGET_MCP_PORT),
         ADMIN_PORT: String(TARGET_ADMIN_PORT),
       })
-      .withExposedPorts(TARGET_ADMIN_PORT)
+      .withExposedPorts(TARGET_ADMIN_PORT, TARGET_MCP_PORT)
       .withWaitStrategy(
         Wait.forHttp('/healthz', TARGET_ADMIN_PORT, { abortOnContainerExit: true }).forStatusCode(200),
       )
@@ -143,6 +145,9 @@ export async function startTargetContainer(spec: TargetSpec): Promise<StartedTar
   return {
     get adminUrl() {
       return adminUrl();
+    },
+    get mcpUrl() {
+      return `http://${handle.host}:${handle.mappedPort(TARGET_MCP_PORT)}`;
     },
     logs: () => tail.text(),
     onLog: (listener) => tail.onLine(listener),

@@ -9,6 +9,7 @@ import type {
   RuntimeBackend,
   StartedInfra,
   StartedTarget,
+  StartTargetOptions,
 } from '../backend.ts';
 import { freePort } from '../ports.ts';
 import type { Child } from './child.ts';
@@ -93,8 +94,9 @@ class LocalStack implements StartedInfra {
     return address;
   }
 
-  async startTarget(env: Record<string, string>): Promise<StartedTarget> {
+  async startTarget(env: Record<string, string>, options: StartTargetOptions = {}): Promise<StartedTarget> {
     const adminPort = await freePort();
+    const mcpPort = (options.instance ?? 0) === 0 ? this.targetPort : await freePort();
     // The target contract's STATE_DIR: local state an instance keeps across its restarts (the
     // reference server's audit spool), its own per instance, removed with the environment.
     const stateDir = await mkdtemp(join(tmpdir(), 'mcp-chaos-state-'));
@@ -104,10 +106,10 @@ class LocalStack implements StartedInfra {
       STATE_DIR: stateDir,
       ...env,
       MCP_HOST: '127.0.0.1',
-      MCP_PORT: String(this.targetPort),
+      MCP_PORT: String(mcpPort),
       ADMIN_PORT: String(adminPort),
     };
-    const target = new LocalTarget(this.#target, full, adminPort, this.#registry);
+    const target = new LocalTarget(options.command ?? this.#target, full, adminPort, this.#registry);
     this.#targets.push(target);
     await target.start();
     return target;

@@ -11,7 +11,7 @@ import { thawTree } from './process-tree.ts';
  * recorded in a state file with the owner's pid, so that a later run can sweep what a killed
  * run left behind. Signal handlers alone cannot do this (SIGKILL runs no handler).
  */
-const stateDir = join(tmpdir(), 'mcp-chaos-state');
+export const stateDir = join(tmpdir(), 'mcp-chaos-state');
 
 interface Entry {
   ownerPid: number;

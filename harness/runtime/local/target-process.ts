@@ -1,22 +1,26 @@
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { HarnessError } from '../../errors.ts';
-import type { ResourceUsage, StartedTarget, StateFile, TargetExit, TargetExitListener } from '../backend.ts';
+import type {
+  ResourceUsage,
+  StartedTarget,
+  StateFile,
+  TargetCommand,
+  TargetExit,
+  TargetExitListener,
+} from '../backend.ts';
 import { ExitReports, epochNow, logTail } from '../exit-reports.ts';
 import { httpOk, waitFor } from '../wait.ts';
 import { Child } from './child.ts';
 import { procUsage } from './proc.ts';
 import type { Registry } from './registry.ts';
 
-export interface TargetCommand {
-  command: string;
-  args: string[];
-  cwd?: string;
-}
+export type { TargetCommand } from '../backend.ts';
 
 /** The target as a Node child process on loopback. */
 export class LocalTarget implements StartedTarget {
   readonly adminUrl: string;
+  readonly mcpUrl: string;
   readonly #spec: TargetCommand;
   readonly #env: NodeJS.ProcessEnv;
   readonly #registry: Registry;
@@ -33,6 +37,7 @@ export class LocalTarget implements StartedTarget {
     this.#env = { ...process.env, ...env };
     this.#registry = registry;
     this.adminUrl = `http://127.0.0.1:${adminPort}`;
+    this.mcpUrl = `http://127.0.0.1:${env.MCP_PORT}`;
   }
 
   async start(): Promise<void> {

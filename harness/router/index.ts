@@ -1,0 +1,2 @@
+export { Router } from './router.ts';
+export type { InstanceCounts, RouterEvent, RouterInstance, RouterOptions } from './types.ts';
