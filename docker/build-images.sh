@@ -110,7 +110,8 @@ target_image() {
   local hash deps_hash ctx="$work/target" node_version
   node_version=$(sed -n 's/.*"version": *"\([^"]*\)".*/\1/p' "$node_pkg/package.json" | head -1)
   deps_hash=$( (cd "$root" && hash_files package.json package-lock.json))
-  hash=$( { base_id; echo "$node_version"; declare -f target_image; cat "$here/target/Dockerfile"; hash_files "$target_src"; cd "$root" && hash_files package.json package-lock.json; } | hash_text)
+  # Paths relative to the source dir: the same sources hash the same from any checkout (a worktree).
+  hash=$( { base_id; echo "$node_version"; declare -f target_image; cat "$here/target/Dockerfile"; (cd "$target_src" && hash_files .); cd "$root" && hash_files package.json package-lock.json; } | hash_text)
   if up_to_date "$TARGET:latest" "$hash" && docker image inspect "$TARGET:$hash" >/dev/null 2>&1; then
     say "$TARGET:latest: up to date ($hash)"
     return
@@ -124,7 +125,10 @@ target_image() {
     say "$TARGET: production node_modules from the host's (lock $deps_hash)…"
     [[ -d $root/node_modules ]] || die "node_modules is missing: run 'npm install'"
     rm -rf "$deps" && mkdir -p "$deps"
-    cp -al "$root/node_modules" "$deps/node_modules"
+    # The real directory: node_modules may be a symlink (a git worktree sharing another's), and a
+    # copied symlink would make the removals below delete the dev packages of the real one.
+    cp -al "$(realpath "$root/node_modules")" "$deps/node_modules"
+    [[ -d $deps/node_modules && ! -L $deps/node_modules ]] || die "$deps/node_modules: not a directory copy"
     (cd "$root" && node -e 'const l = require("./package-lock.json");
       for (const [p, e] of Object.entries(l.packages)) if (p && e.dev) console.log(p);') |
       while read -r dev; do rm -rf "${deps:?}/$dev"; done

@@ -40,7 +40,9 @@ export async function sweepOrphans(
       await docker.getContainer(info.Id).remove({ force: true, v: true });
       result.containers++;
     } catch (error) {
-      if ((error as { statusCode?: number }).statusCode !== 404) throw error;
+      // 409: another process is removing it right now (two runs sweeping at once): gone either way.
+      const status = (error as { statusCode?: number }).statusCode;
+      if (status !== 404 && status !== 409) throw error;
     }
   }
   for (const info of await docker.listNetworks({ filters })) {
