@@ -1,4 +1,5 @@
 import { readdir, readFile, stat } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { HarnessError } from '../../errors.ts';
 import type {
@@ -34,7 +35,10 @@ export class LocalTarget implements StartedTarget {
 
   constructor(spec: TargetCommand, env: Record<string, string>, adminPort: number, registry: Registry) {
     this.#spec = spec;
-    this.#env = { ...process.env, ...env };
+    // Node's compile cache: a target started again (a restart, the next instance, the next run)
+    // loads its modules from cached compiled code; measured on the reference server, 0.55-0.88 s
+    // to ready instead of 0.86-1.77 s.
+    this.#env = { NODE_COMPILE_CACHE: join(tmpdir(), 'mcp-chaos-compile-cache'), ...process.env, ...env };
     this.#registry = registry;
     this.adminUrl = `http://127.0.0.1:${adminPort}`;
     this.mcpUrl = `http://127.0.0.1:${env.MCP_PORT}`;
