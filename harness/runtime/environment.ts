@@ -156,9 +156,13 @@ export class Environment {
       // The environment's admin and `target` follow the oldest live instance: a deploy replaces the first.
       const live = instances;
       const admin = new TargetAdmin(() => (live.list()[0] ?? first).target.adminUrl, adminToken);
-      await Promise.all(
-        Array.from({ length: this.#instances.count - 1 }, () => instances?.add({ weight: 1 })),
+      // Settled, all of them, before a failure is thrown: one still starting after the clean-up
+      // below would be left running.
+      const others = await Promise.allSettled(
+        Array.from({ length: this.#instances.count - 1 }, () => live.add({ weight: 1 })),
       );
+      const failed = others.find((r) => r.status === 'rejected');
+      if (failed) throw (failed as PromiseRejectedResult).reason;
       progress(
         `target ${this.#target.name} ready in ${Date.now() - t} ms` +
           (this.#instances.count > 1 ? ` (${this.#instances.count} instances)` : ''),

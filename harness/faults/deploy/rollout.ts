@@ -56,18 +56,18 @@ export async function rollout(plan: Plan): Promise<RolloutOutcome> {
   const old = [...env.instances];
   const outcome: RolloutOutcome = { serving: old.map((i) => i.id), kept: [], fresh: [], steps: [] };
   const start = async (count: number): Promise<boolean> => {
-    try {
-      const started = await Promise.all(
-        Array.from({ length: count }, () => env.addInstance({ build: plan.build, weight: 0 })),
-      );
-      outcome.fresh.push(...started);
-      outcome.steps.push(`started ${started.map((i) => i.id).join(', ')}`);
-      return true;
-    } catch (error) {
-      outcome.aborted = `the new build's instance did not become ready: ${firstLine(error)}`;
-      outcome.steps.push('aborted before any traffic');
-      return false;
-    }
+    // Settled, all of them: one that did start is the deploy's to stop again on a rollback.
+    const results = await Promise.allSettled(
+      Array.from({ length: count }, () => env.addInstance({ build: plan.build, weight: 0 })),
+    );
+    const started = results.flatMap((r) => (r.status === 'fulfilled' ? [r.value] : []));
+    outcome.fresh.push(...started);
+    if (started.length > 0) outcome.steps.push(`started ${started.map((i) => i.id).join(', ')}`);
+    const failed = results.find((r) => r.status === 'rejected');
+    if (!failed) return true;
+    outcome.aborted = `the new build's instance did not become ready: ${firstLine((failed as PromiseRejectedResult).reason)}`;
+    outcome.steps.push(outcome.shiftedAt === undefined ? 'aborted before any traffic' : 'aborted');
+    return false;
   };
   const shift = (weights: Record<string, number>, what: string) => {
     router.setWeights(weights);
