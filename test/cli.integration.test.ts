@@ -3,7 +3,7 @@
 // mid-fault heals, stops and still writes its report.
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -47,8 +47,22 @@ describe.each(testRuntimes())('mcp-chaos env up on %s', (runtime) => {
         }[];
       };
       expect(Object.keys(env).sort()).toEqual(
-        ['identities', 'links', 'mcpUrl', 'postgresUrl', 'runtime', 'toxiproxyUrl'].sort(),
+        [
+          'identities',
+          'instances',
+          'links',
+          'mcpUrl',
+          'postgresUrl',
+          'router',
+          'runtime',
+          'toxiproxyUrl',
+        ].sort(),
       );
+      // One instance and no router unless asked for (--instances, --router).
+      expect((env as unknown as { router: unknown }).router).toBeNull();
+      expect((env as unknown as { instances: { id: string }[] }).instances.map((i) => i.id)).toEqual([
+        'target-1',
+      ]);
       expect(env.runtime).toBe(runtime);
       expect(env.links.map((l) => l.name).sort()).toEqual([
         'client→target',
@@ -102,7 +116,6 @@ describe('mcp-chaos with bad input', () => {
 describe('mcp-chaos run, interrupted', () => {
   it('Ctrl-C mid-fault heals, stops the environment, and still reports (inconclusive)', async () => {
     const reportDir = await mkdtemp(join(tmpdir(), 'mcp-chaos-sigint-'));
-    const stateBefore = stateFiles();
     const child = spawn(
       process.execPath,
       [bin, 'run', 'database-restart', '--runtime', 'local', '--report-dir', reportDir],
@@ -140,7 +153,8 @@ describe('mcp-chaos run, interrupted', () => {
       expect(faults.filter((f) => f.event === 'inject').length).toBe(
         faults.filter((f) => f.event === 'heal').length,
       );
-      expect(stateFiles()).toEqual(stateBefore);
+      // Its own registry file gone (other tests' environments come and go meanwhile: not compared).
+      expect(stateFilesOf(child.pid as number)).toEqual([]);
     } finally {
       if (child.exitCode === null) child.kill('SIGKILL');
       await rm(reportDir, { recursive: true, force: true });
@@ -149,7 +163,17 @@ describe('mcp-chaos run, interrupted', () => {
 });
 
 /** The local runtime's registry: an environment's file is removed only once it is fully stopped. */
-function stateFiles(): string[] {
+/** The local registry's state files whose owner is `ownerPid`. */
+function stateFilesOf(ownerPid: number): string[] {
   const dir = join(tmpdir(), 'mcp-chaos-state');
-  return existsSync(dir) ? readdirSync(dir).sort() : [];
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir).filter((file) => {
+    try {
+      return (
+        (JSON.parse(readFileSync(join(dir, file), 'utf8')) as { ownerPid?: number }).ownerPid === ownerPid
+      );
+    } catch {
+      return false; // being written or removed right now: not ours to judge
+    }
+  });
 }

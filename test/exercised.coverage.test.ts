@@ -45,7 +45,7 @@ beforeAll(async () => {
         if (record.type === 'fault' && record.event === 'heal') healed.add(faultKind(record.fault));
         if (record.type === 'header') {
           const target = String(record.config.target ?? '');
-          defects.add(/\(defect: ([^)]+)\)/.exec(target)?.[1] ?? 'none');
+          defects.add(/\((?:deploys )?defect: ([^)]+)\)/.exec(target)?.[1] ?? 'none');
         }
         if (record.type === 'verdict') checks.add(record.check);
       }

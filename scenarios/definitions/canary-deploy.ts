@@ -14,7 +14,12 @@ export const canaryDeploy = defineScenario({
     'A canary of a good build beside the old one on one schema, guarded, then promoted: both answer correctly, no call fails.',
   instances: { count: 2 },
   steadyState: STEADY,
-  workload: agents(20, { callTimeout: '5s' }),
+  // Writes as often as reads: a deploy under write load, where a schema change the old build
+  // cannot live with shows at once (the expand-breaks-old self-test).
+  workload: agents(20, {
+    callTimeout: '5s',
+    mix: { lookup_customer: 2, list_orders: 1, create_ticket: 3 },
+  }),
   timeline: [
     Phase.baseline('3s'),
     Phase.named(
