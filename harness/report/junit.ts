@@ -1,4 +1,5 @@
 import type { RunReport, ScenarioReport } from './schema.ts';
+import { unexplained } from './summary-md.ts';
 import { xmlEscape } from './xml.ts';
 
 /** Evidence items quoted per failed check: enough to start from, the rest is in report.json. */
@@ -36,7 +37,7 @@ function testcase(scenario: ScenarioReport): string[] {
   const element = scenario.status === 'fail' ? 'failure' : 'error';
   const checks = scenario.verdicts.filter((v) => v.status === scenario.status);
   const message =
-    checks.length > 0 ? checks.map((v) => `${v.check}: ${v.summary}`).join('; ') : incomplete(scenario);
+    checks.length > 0 ? checks.map((v) => `${v.check}: ${v.summary}`).join('; ') : unexplained(scenario);
   return [
     `${open}>`,
     `      <${element} message="${xmlEscape(message)}" type="${scenario.status}">${xmlEscape(details(scenario, checks))}</${element}>`,
@@ -44,15 +45,9 @@ function testcase(scenario: ScenarioReport): string[] {
   ];
 }
 
-function incomplete(scenario: ScenarioReport): string {
-  return scenario.complete
-    ? `${scenario.status} with no ${scenario.status} check`
-    : 'the run was cut short (no end record in the journal)';
-}
-
 /** The body: each check's summary, then its first evidence items with their correlation ids. */
 function details(scenario: ScenarioReport, checks: Verdicts): string {
-  if (checks.length === 0) return incomplete(scenario);
+  if (checks.length === 0) return unexplained(scenario);
   return checks
     .map((v) => {
       const evidence = v.evidence

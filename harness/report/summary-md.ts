@@ -24,10 +24,7 @@ export function toMarkdown(report: RunReport): string {
   for (const scenario of report.scenarios.filter((s) => s.status !== 'pass')) {
     lines.push('', `### ${ICON[scenario.status]} ${cell(scenario.scenario)}`, '');
     const checks = notPassed(scenario);
-    if (checks.length === 0)
-      lines.push(
-        `- ${scenario.complete ? 'no check explains it' : 'the run was cut short (no end record in the journal)'}`,
-      );
+    if (checks.length === 0) lines.push(`- ${cell(unexplained(scenario))}`);
     for (const verdict of checks) {
       lines.push(`- **${cell(verdict.check)}** (${verdict.status}): ${cell(verdict.summary)}`);
       if (verdict.evidence.length === 0) continue;
@@ -48,6 +45,12 @@ export function toMarkdown(report: RunReport): string {
     }
   }
   return `${lines.join('\n')}\n`;
+}
+
+/** Why a scenario did not pass when none of its checks says so: it reached no verdict at all. */
+export function unexplained(scenario: ScenarioReport): string {
+  const cut = scenario.complete ? '' : ': the run was cut short (no end record in the journal)';
+  return scenario.verdicts.length === 0 ? `no check reached a verdict${cut}` : `${scenario.status}${cut}`;
 }
 
 function notPassed(scenario: ScenarioReport): ScenarioReport['verdicts'] {
