@@ -19,19 +19,24 @@ function parseXml(xml: string): Element {
   const fail = (what: string): never => {
     throw new Error(`${what} at ${i}: ${JSON.stringify(xml.slice(i, i + 40))}`);
   };
-  const decode = (raw: string): string => {
+  // As XML parsers do: raw line ends become \n, and in attributes raw whitespace becomes a space.
+  const decode = (raw: string, attribute = false): string => {
     if (/[<]/.test(raw)) fail('raw < in text');
-    return raw.replace(/&([^;]*);|&/g, (whole, name: string | undefined) => {
-      if (name === undefined) return fail('bare &');
-      const named: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'" };
-      if (name in named) return named[name] as string;
-      const code = name.startsWith('#x')
-        ? Number.parseInt(name.slice(2), 16)
-        : name.startsWith('#')
-          ? Number(name.slice(1))
-          : Number.NaN;
-      return Number.isInteger(code) ? String.fromCodePoint(code) : fail(`unknown entity ${whole}`);
-    });
+    const lines = raw.replace(/\r\n?/g, '\n');
+    return (attribute ? lines.replace(/[\t\n]/g, ' ') : lines).replace(
+      /&([^;]*);|&/g,
+      (whole, name: string | undefined) => {
+        if (name === undefined) return fail('bare &');
+        const named: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'" };
+        if (name in named) return named[name] as string;
+        const code = name.startsWith('#x')
+          ? Number.parseInt(name.slice(2), 16)
+          : name.startsWith('#')
+            ? Number(name.slice(1))
+            : Number.NaN;
+        return Number.isInteger(code) ? String.fromCodePoint(code) : fail(`unknown entity ${whole}`);
+      },
+    );
   };
   const skipSpace = () => {
     while (/\s/.test(xml[i] ?? '')) i++;
@@ -62,7 +67,7 @@ function parseXml(xml: string): Element {
       const end = xml.indexOf(quote, i + 2);
       if (end < 0) fail('unterminated attribute');
       if (key in node.attributes) fail(`duplicate attribute ${key}`);
-      node.attributes[key] = decode(xml.slice(i + 2, end));
+      node.attributes[key] = decode(xml.slice(i + 2, end), true);
       i = end + 1;
     }
     for (;;) {
@@ -139,12 +144,12 @@ describe('toJUnit', () => {
   });
 
   it('escapes markup, quotes and line breaks and drops what XML 1.0 forbids', () => {
-    const nasty = `a <b> & "c" 'd'\nline two\ttab \u0000\u0007\u001b\uFFFE${'\uD800'}end 😀`;
+    const nasty = `a <b> & "c" 'd'\r\nline two\ttab \u0000\u0007\u001b\uFFFE${'\uD800'}end 😀`;
     const run = buildRunReport([
       scenario('x<&"y', [verdict('noHangs', 'fail', nasty, [{ correlationId: 'id"<&', message: nasty }])]),
     ]);
     const c = all(parseXml(toJUnit(run)), 'testcase')[0] as Element;
-    const kept = `a <b> & "c" 'd'\nline two\ttab end 😀`;
+    const kept = `a <b> & "c" 'd'\r\nline two\ttab end 😀`;
     expect(c.attributes.name).toBe('x<&"y');
     expect(c.children[0]?.attributes.message).toBe(`noHangs: ${kept}`);
     expect(c.children[0]?.text).toContain(`[id"<&] ${kept}`);

@@ -1,6 +1,6 @@
 import type { RunReport, ScenarioReport } from './schema.ts';
 import { unexplained } from './summary-md.ts';
-import { xmlEscape } from './xml.ts';
+import { xmlAttribute, xmlContent } from './xml.ts';
 
 /** Evidence items quoted per failed check: enough to start from, the rest is in report.json. */
 const EVIDENCE_PER_CHECK = 5;
@@ -18,9 +18,9 @@ export function toJUnit(report: RunReport): string {
   const lines = [
     '<?xml version="1.0" encoding="UTF-8"?>',
     `<testsuites name="mcp-chaos" tests="${report.scenarios.length}" failures="${failures}" errors="${errors}" time="${seconds(report.endedAt - report.startedAt)}">`,
-    `  <testsuite name="${xmlEscape(`mcp-chaos ${report.runId}`)}" tests="${report.scenarios.length}" failures="${failures}" errors="${errors}" skipped="0" time="${seconds(report.endedAt - report.startedAt)}" timestamp="${new Date(report.startedAt).toISOString()}">`,
+    `  <testsuite name="${xmlAttribute(`mcp-chaos ${report.runId}`)}" tests="${report.scenarios.length}" failures="${failures}" errors="${errors}" skipped="0" time="${seconds(report.endedAt - report.startedAt)}" timestamp="${new Date(report.startedAt).toISOString()}">`,
     '    <properties>',
-    `      <property name="runId" value="${xmlEscape(report.runId)}"/>`,
+    `      <property name="runId" value="${xmlAttribute(report.runId)}"/>`,
     `      <property name="seed" value="${report.seed}"/>`,
     `      <property name="status" value="${report.status}"/>`,
     '    </properties>',
@@ -32,7 +32,7 @@ export function toJUnit(report: RunReport): string {
 }
 
 function testcase(scenario: ScenarioReport): string[] {
-  const open = `    <testcase classname="mcp-chaos" name="${xmlEscape(scenario.scenario)}" time="${seconds(scenario.durationMs)}"`;
+  const open = `    <testcase classname="mcp-chaos" name="${xmlAttribute(scenario.scenario)}" time="${seconds(scenario.durationMs)}"`;
   if (scenario.status === 'pass') return [`${open}/>`];
   const element = scenario.status === 'fail' ? 'failure' : 'error';
   const checks = scenario.verdicts.filter((v) => v.status === scenario.status);
@@ -40,7 +40,7 @@ function testcase(scenario: ScenarioReport): string[] {
     checks.length > 0 ? checks.map((v) => `${v.check}: ${v.summary}`).join('; ') : unexplained(scenario);
   return [
     `${open}>`,
-    `      <${element} message="${xmlEscape(message)}" type="${scenario.status}">${xmlEscape(details(scenario, checks))}</${element}>`,
+    `      <${element} message="${xmlAttribute(message)}" type="${scenario.status}">${xmlContent(details(scenario, checks))}</${element}>`,
     '    </testcase>',
   ];
 }

@@ -84,5 +84,6 @@ function ms(value: number): string {
 
 function duration(totalMs: number): string {
   const s = Math.round(Math.max(0, totalMs) / 1000);
+  if (s >= 3600) return `${Math.floor(s / 3600)} h ${Math.floor((s % 3600) / 60)} min`;
   return s >= 60 ? `${Math.floor(s / 60)} min ${s % 60} s` : `${s} s`;
 }

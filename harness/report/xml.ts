@@ -20,17 +20,25 @@ export function xmlText(text: string): string {
   return out;
 }
 
-/** Text safe in both element content and double- or single-quoted attributes. */
-export function xmlEscape(text: string): string {
+/**
+ * Element content: markup escaped, line feeds kept as they are so the raw file stays readable;
+ * a carriage return as a reference, since parsers turn a raw one into a line feed.
+ */
+export function xmlContent(text: string): string {
+  return xmlText(text)
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/\r/g, '&#13;');
+}
+
+/** A double- or single-quoted attribute value. */
+export function xmlAttribute(text: string): string {
   return (
-    xmlText(text)
-      .replace(/&/g, '&amp;')
-      .replace(/</g, '&lt;')
-      .replace(/>/g, '&gt;')
+    xmlContent(text)
       .replace(/"/g, '&quot;')
       .replace(/'/g, '&apos;')
       // Parsers normalise whitespace in attribute values: line breaks and tabs stay as references.
-      .replace(/\r/g, '&#13;')
       .replace(/\n/g, '&#10;')
       .replace(/\t/g, '&#9;')
   );
