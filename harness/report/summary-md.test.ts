@@ -43,7 +43,8 @@ describe('toMarkdown', () => {
     expect(md).toContain('### ❌ database-restart');
     expect(md).toContain('- **noHangs** (fail): 2 calls hung past 1 s');
     expect(md).toContain('<details><summary>evidence (2)</summary>');
-    expect(md).toContain('- `corr-a` lookup_customer took 1.5 s');
+    expect(md).toContain('- noHangs: `corr-a` lookup_customer took 1.5 s');
+    expect(md).toContain('- noHangs: no id here');
     expect(md).toContain('### ⚠️ load-surge');
     expect(md).toContain('- **driverHealthy** (inconclusive): the driver lagged 2 s');
     expect(md).not.toContain('### ✅');
@@ -67,15 +68,19 @@ describe('toMarkdown', () => {
     expect(text).not.toContain('<script>');
   });
 
-  it('stays short for a 30-scenario run with failures everywhere', () => {
+  it('stays under 1,000 lines for a 30-scenario run failing five checks each', () => {
     const evidence = Array.from({ length: 50 }, (_, i) => ({ correlationId: `c${i}`, message: `m${i}` }));
     const run = buildRunReport(
       Array.from({ length: 30 }, (_, i) =>
-        scenario(`s${i}`, [verdict('a', 'fail', 'x', evidence), verdict('b', 'fail', 'y', evidence)]),
+        scenario(
+          `s${i}`,
+          ['a', 'b', 'c', 'd', 'e'].map((check) => verdict(check, 'fail', 'x', evidence)),
+        ),
       ),
     );
     const count = toMarkdown(run).split('\n').length;
     expect(count).toBeLessThan(1000);
-    expect(toMarkdown(run)).toContain('… 45 more in report.json');
+    expect(toMarkdown(run)).toContain('evidence (the first 3 per check of 250; all in report.json)');
+    expect(toMarkdown(run)).not.toContain('`c3`');
   });
 });

@@ -1,7 +1,7 @@
 import type { RunReport, ScenarioReport } from './schema.ts';
 
 /** Evidence items per check in the collapsed block; the rest is in report.json. */
-const EVIDENCE_PER_CHECK = 5;
+const EVIDENCE_PER_CHECK = 3;
 const ICON = { pass: '✅', fail: '❌', inconclusive: '⚠️' } as const;
 
 /**
@@ -27,21 +27,23 @@ export function toMarkdown(report: RunReport): string {
     if (checks.length === 0) lines.push(`- ${cell(unexplained(scenario))}`);
     for (const verdict of checks) {
       lines.push(`- **${cell(verdict.check)}** (${verdict.status}): ${cell(verdict.summary)}`);
-      if (verdict.evidence.length === 0) continue;
-      const items = verdict.evidence
+    }
+    // One collapsed block per scenario, not per check: a scenario failing five checks stays short.
+    const items = checks.flatMap((verdict) =>
+      verdict.evidence
         .slice(0, EVIDENCE_PER_CHECK)
-        .map((e) => `    - ${e.correlationId ? `\`${inline(e.correlationId)}\` ` : ''}${cell(e.message)}`);
-      const more = verdict.evidenceTotal - items.length;
-      if (more > 0) items.push(`    - … ${more} more in report.json`);
-      lines.push(
-        '',
-        `  <details><summary>evidence (${verdict.evidenceTotal})</summary>`,
-        '',
-        ...items,
-        '',
-        '  </details>',
-        '',
-      );
+        .map(
+          (e) =>
+            `- ${cell(verdict.check)}: ${e.correlationId ? `\`${inline(e.correlationId)}\` ` : ''}${cell(e.message)}`,
+        ),
+    );
+    const total = checks.reduce((sum, v) => sum + v.evidenceTotal, 0);
+    if (items.length > 0) {
+      const shown =
+        total > items.length
+          ? `the first ${EVIDENCE_PER_CHECK} per check of ${total}; all in report.json`
+          : `${total}`;
+      lines.push('', `<details><summary>evidence (${shown})</summary>`, '', ...items, '', '</details>');
     }
   }
   return `${lines.join('\n')}\n`;
