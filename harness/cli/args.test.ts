@@ -95,9 +95,18 @@ describe('parseCommand', () => {
     [['run', '--concurrency', '0'], '--concurrency must be a whole number from 1 to 8'],
     [['selftest', '--concurrency', 'two'], '--concurrency must be a whole number from 1 to 8'],
     [['deploy'], 'unknown command: deploy'],
+    [['report'], 'unknown command: report'],
+    [['report', 'a', 'b'], 'unknown command: report a b'],
   ])('rejects %j with a message that says what to do', (argv, message) => {
     expect(() => parseCommand(argv)).toThrow(HarnessError);
     expect(() => parseCommand(argv)).toThrow(message);
+  });
+
+  it('reads report with its directory', () => {
+    expect(parseCommand(['report', 'reports/latest'])).toEqual({
+      kind: 'report',
+      options: { dir: 'reports/latest' },
+    });
   });
 
   it('shows help without arguments', () => {

@@ -8,11 +8,14 @@ Usage:
   mcp-chaos run [SCENARIO|FILE…] [--runtime auto|local|containers] [--profile quick|nightly|soak]
                 [--seed N] [--grep PATTERN] [--report-dir DIR] [--concurrency N]
       Run the built-in scenario suite (or the scenarios named, or the *.scenario.ts files given)
-      and write report.json and the journals. --grep keeps the scenarios whose name matches.
+      and write report.json, junit.xml, summary.md and the journals. --grep keeps the scenarios whose name matches.
       --concurrency: scenarios run at once, each in its own environment (default: 2 for the
       quick profile on a machine with 2+ cores, else 1; use 1 when timing must be undisturbed).
       Exit code: 0 all passed, 1 a scenario failed, 2 inconclusive (the harness could not
       establish the conditions).
+  mcp-chaos report DIR
+      Render report.json, junit.xml and summary.md anew from the DIR/<scenario>/journal.jsonl
+      files alone (DIR: a run's --report-dir). Exit code as the run's: 0, 1 or 2.
   mcp-chaos list
       The built-in scenarios, the fault catalog and the checks, one line each.
   mcp-chaos selftest [DEFECT…] [--runtime auto|local|containers] [--seed N] [--report-dir DIR]
@@ -96,6 +99,7 @@ export const envUpArgs = z.object({
   affinity: z.boolean(),
 });
 
+export const reportArgs = z.object({ dir: z.string().min(1) });
 export const envDownArgs = z.object({ sweep: z.boolean() });
 export const doctorArgs = z.object({ json: z.boolean() });
 
@@ -103,6 +107,7 @@ export type Command =
   | { kind: 'help' }
   | { kind: 'run'; options: z.infer<typeof runArgs> }
   | { kind: 'list' }
+  | { kind: 'report'; options: z.infer<typeof reportArgs> }
   | { kind: 'selftest'; options: z.infer<typeof selftestArgs> }
   | { kind: 'env-up'; options: z.infer<typeof envUpArgs> }
   | { kind: 'env-down'; options: z.infer<typeof envDownArgs> }
@@ -163,6 +168,9 @@ export function parseCommand(argv: string[]): Command {
     };
   }
   if (verb === 'list' && positionals.length === 1) return { kind: 'list' };
+  if (verb === 'report' && sub !== undefined && positionals.length === 2) {
+    return { kind: 'report', options: check(reportArgs.safeParse({ dir: sub })) };
+  }
   if (verb === 'selftest') {
     return {
       kind: 'selftest',

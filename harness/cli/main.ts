@@ -4,6 +4,7 @@ import { doctor } from './doctor.ts';
 import { envDown } from './env-down.ts';
 import { envUp } from './env-up.ts';
 import { list } from './list.ts';
+import { report } from './report.ts';
 import { run } from './run.ts';
 import { selftest } from './selftest.ts';
 
@@ -17,6 +18,8 @@ export async function main(argv: string[]): Promise<number> {
         return 0;
       case 'run':
         return await run(command.options);
+      case 'report':
+        return await report(command.options);
       case 'list':
         return await list();
       case 'selftest':

@@ -8,13 +8,14 @@ import { HarnessError } from '../errors.ts';
 import { reportFromJournal, type ScenarioReport, writeReport } from '../report/index.ts';
 import { defaultConcurrency } from './args.ts';
 import { childPids } from './children.ts';
+import { byScenario } from './report.ts';
 import { formatSummary, useColor } from './summary.ts';
 
 const projectRoot = resolve(fileURLToPath(new URL('../..', import.meta.url)));
 
 /**
  * `mcp-chaos run`: the built-in suite through vitest's Node API (the scenarios are vitest
- * tests), then report.json re-derived from every scenario's journal. Exit code 1 on any fail,
+ * tests), then report.json, junit.xml and summary.md re-derived from every scenario's journal. Exit code 1 on any fail,
  * else 2 on any inconclusive, else 0.
  */
 export async function run(options: {
@@ -109,7 +110,7 @@ export async function run(options: {
       );
       return 2;
     }
-    const { path, report } = await writeReport(reportDir, reports);
+    const { path, report } = await writeReport(reportDir, byScenario(reports));
     process.stderr.write(`\n${formatSummary(report, path, { color: useColor(process.stderr) })}\n`);
     if (missing.length > 0) {
       process.stderr.write(`mcp-chaos: ${missing.join(', ')} ended without a journal: inconclusive\n`);

@@ -1,7 +1,9 @@
 // The report's public face: built from a journal and verdicts only, never from a running environment.
 export { buildReport, buildReportFrom, OUTSIDE_PHASES, reportFromJournal } from './build.ts';
 export { ScenarioReportFold } from './fold.ts';
+export { toJUnit } from './junit.ts';
 export * from './schema.ts';
 export { CallSequenceDigest } from './sequence-digest.ts';
 export { callStats, percentile, toCallStats } from './stats.ts';
+export { toMarkdown } from './summary-md.ts';
 export { buildRunReport, writeReport } from './write.ts';

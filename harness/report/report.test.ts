@@ -252,6 +252,13 @@ describe('writeReport', () => {
         exitCode: 2,
       });
       expect(written.scenarios).toHaveLength(2);
+      // The CI formats are rendered from the same report, beside it.
+      expect(await readFile(join(dir, 'out', 'junit.xml'), 'utf8')).toContain(
+        '<error message="no check reached a verdict"',
+      );
+      expect(await readFile(join(dir, 'out', 'summary.md'), 'utf8')).toMatch(
+        /^## ⚠️ mcp-chaos: 1 passed, 0 failed, 1 inconclusive/,
+      );
     } finally {
       await rm(dir, { recursive: true, force: true });
     }

@@ -2,7 +2,9 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { overallStatus, statusExitCode } from '../checks/index.ts';
 import { HarnessError } from '../errors.ts';
+import { toJUnit } from './junit.ts';
 import { type RunReport, runReportSchema, type ScenarioReport } from './schema.ts';
+import { toMarkdown } from './summary-md.ts';
 
 /** One run of several scenarios: the worst scenario status decides the run's. */
 export function buildRunReport(scenarios: readonly ScenarioReport[]): RunReport {
@@ -21,7 +23,8 @@ export function buildRunReport(scenarios: readonly ScenarioReport[]): RunReport 
 }
 
 /**
- * Writes `<dir>/report.json` (creating dir) and returns its path and content. The report is
+ * Writes `<dir>/report.json`, and beside it `junit.xml` and `summary.md` rendered from it
+ * (creating dir); returns report.json's path and content. The report is
  * validated first: a NaN latency or a missing field is a harness bug to surface here, not
  * a blank cell for a reviewer to puzzle over.
  */
@@ -40,5 +43,7 @@ export async function writeReport(
   await mkdir(dir, { recursive: true });
   const path = join(dir, 'report.json');
   await writeFile(path, `${JSON.stringify(parsed.data, null, 2)}\n`);
+  await writeFile(join(dir, 'junit.xml'), toJUnit(parsed.data));
+  await writeFile(join(dir, 'summary.md'), toMarkdown(parsed.data));
   return { path, report: parsed.data };
 }

@@ -1,0 +1,86 @@
+import { describe, expect, it } from 'vitest';
+import { toMarkdown } from './summary-md.ts';
+import { mixedRun, scenario, verdict } from './test-run.ts';
+import { buildRunReport } from './write.ts';
+
+const cells = (line: string) =>
+  line
+    .slice(1, -1)
+    .split(/(?<!\\)\|/)
+    .map((c) => c.trim());
+
+describe('toMarkdown', () => {
+  const report = mixedRun();
+  const md = toMarkdown(report);
+  const lines = md.split('\n');
+  const rows = lines.filter(
+    (l) => l.startsWith('| ') && !l.startsWith('| scenario') && !l.startsWith('| ---'),
+  );
+
+  it('heads with the worst status and the counts', () => {
+    expect(lines[0]).toBe('## ❌ mcp-chaos: 1 passed, 1 failed, 1 inconclusive');
+    const passed = toMarkdown(buildRunReport([scenario('s', [verdict('noHangs', 'pass')])]));
+    expect(passed.split('\n')[0]).toBe('## ✅ mcp-chaos: 1 passed, 0 failed, 0 inconclusive');
+  });
+
+  it('has one table row per scenario with verdict, calls, failed, p95 and failed checks', () => {
+    expect(rows.map((r) => cells(r)[0])).toEqual(report.scenarios.map((s) => s.scenario));
+    const restart = cells(rows[1] as string);
+    expect(restart).toEqual([
+      'database-restart',
+      '❌ fail',
+      '20',
+      '2',
+      expect.stringMatching(/ms$/),
+      'noHangs',
+    ]);
+    expect(cells(rows[0] as string).slice(1, 4)).toEqual(['✅ pass', '20', '2']);
+    expect(cells(rows[0] as string)[5]).toBe('–');
+    expect(cells(rows[2] as string)[5]).toBe('driverHealthy (inconclusive)');
+  });
+
+  it('lists the failed and inconclusive checks with summaries and evidence collapsed', () => {
+    expect(md).toContain('### ❌ database-restart');
+    expect(md).toContain('- **noHangs** (fail): 2 calls hung past 1 s');
+    expect(md).toContain('<details><summary>evidence (2)</summary>');
+    expect(md).toContain('- noHangs: `corr-a` lookup_customer took 1.5 s');
+    expect(md).toContain('- noHangs: no id here');
+    expect(md).toContain('### ⚠️ load-surge');
+    expect(md).toContain('- **driverHealthy** (inconclusive): the driver lagged 2 s');
+    expect(md).not.toContain('### ✅');
+    expect(md).not.toContain('recoversWithin');
+  });
+
+  it('says why a scenario with no verdict at all did not pass', () => {
+    const text = toMarkdown(buildRunReport([scenario('cut', [], { complete: false })]));
+    expect(text).toContain('### ⚠️ cut');
+    expect(text).toContain(
+      '- no check reached a verdict: the run was cut short (no end record in the journal)',
+    );
+  });
+
+  it('keeps a summary with markup or pipes inside its table cell and on one line', () => {
+    const run = buildRunReport([scenario('a|b', [verdict('x|y', 'fail', '<script> & |\nnext')])]);
+    const text = toMarkdown(run);
+    const row = text.split('\n').find((l) => l.startsWith('| a'));
+    expect(cells(row as string)).toHaveLength(6);
+    expect(text).toContain('- **x\\|y** (fail): &lt;script&gt; &amp; \\| next');
+    expect(text).not.toContain('<script>');
+  });
+
+  it('stays under 1,000 lines for a 30-scenario run failing five checks each', () => {
+    const evidence = Array.from({ length: 50 }, (_, i) => ({ correlationId: `c${i}`, message: `m${i}` }));
+    const run = buildRunReport(
+      Array.from({ length: 30 }, (_, i) =>
+        scenario(
+          `s${i}`,
+          ['a', 'b', 'c', 'd', 'e'].map((check) => verdict(check, 'fail', 'x', evidence)),
+        ),
+      ),
+    );
+    const count = toMarkdown(run).split('\n').length;
+    expect(count).toBeLessThan(1000);
+    expect(toMarkdown(run)).toContain('evidence (the first 3 per check of 250; all in report.json)');
+    expect(toMarkdown(run)).not.toContain('`c3`');
+  });
+});

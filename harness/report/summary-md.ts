@@ -1,0 +1,91 @@
+import type { RunReport, ScenarioReport } from './schema.ts';
+
+/** Evidence items per check in the collapsed block; the rest is in report.json. */
+const EVIDENCE_PER_CHECK = 3;
+const ICON = { pass: '✅', fail: '❌', inconclusive: '⚠️' } as const;
+
+/**
+ * The run for GitHub's step summary or a PR comment: a headline, one table row per scenario,
+ * then what failed and why. Bounded per scenario (evidence capped) so a 30-scenario run stays
+ * well under GitHub's 1 MiB step-summary limit and readable on one screen or two.
+ */
+export function toMarkdown(report: RunReport): string {
+  const count = (status: ScenarioReport['status']) =>
+    report.scenarios.filter((s) => s.status === status).length;
+  const lines = [
+    `## ${ICON[report.status]} mcp-chaos: ${count('pass')} passed, ${count('fail')} failed, ${count('inconclusive')} inconclusive`,
+    '',
+    `Run \`${inline(report.runId)}\` · seed ${report.seed} · ${report.scenarios.length} scenario${report.scenarios.length === 1 ? '' : 's'} · ${duration(report.endedAt - report.startedAt)}`,
+    '',
+    '| scenario | verdict | calls | failed | p95 | failed checks |',
+    '| --- | --- | ---: | ---: | ---: | --- |',
+    ...report.scenarios.map(row),
+  ];
+  for (const scenario of report.scenarios.filter((s) => s.status !== 'pass')) {
+    lines.push('', `### ${ICON[scenario.status]} ${cell(scenario.scenario)}`, '');
+    const checks = notPassed(scenario);
+    if (checks.length === 0) lines.push(`- ${cell(unexplained(scenario))}`);
+    for (const verdict of checks) {
+      lines.push(`- **${cell(verdict.check)}** (${verdict.status}): ${cell(verdict.summary)}`);
+    }
+    // One collapsed block per scenario, not per check: a scenario failing five checks stays short.
+    const items = checks.flatMap((verdict) =>
+      verdict.evidence
+        .slice(0, EVIDENCE_PER_CHECK)
+        .map(
+          (e) =>
+            `- ${cell(verdict.check)}: ${e.correlationId ? `\`${inline(e.correlationId)}\` ` : ''}${cell(e.message)}`,
+        ),
+    );
+    const total = checks.reduce((sum, v) => sum + v.evidenceTotal, 0);
+    if (items.length > 0) {
+      const shown =
+        total > items.length
+          ? `the first ${EVIDENCE_PER_CHECK} per check of ${total}; all in report.json`
+          : `${total}`;
+      lines.push('', `<details><summary>evidence (${shown})</summary>`, '', ...items, '', '</details>');
+    }
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+/** Why a scenario did not pass when none of its checks says so: it reached no verdict at all. */
+export function unexplained(scenario: ScenarioReport): string {
+  const cut = scenario.complete ? '' : ': the run was cut short (no end record in the journal)';
+  return scenario.verdicts.length === 0 ? `no check reached a verdict${cut}` : `${scenario.status}${cut}`;
+}
+
+function notPassed(scenario: ScenarioReport): ScenarioReport['verdicts'] {
+  return scenario.verdicts.filter((v) => v.status !== 'pass');
+}
+
+function row(s: ScenarioReport): string {
+  const failedChecks = notPassed(s).map((v) => (v.status === 'fail' ? v.check : `${v.check} (inconclusive)`));
+  const p95 = s.total.latencyMs ? ms(s.total.latencyMs.p95) : '–';
+  return `| ${cell(s.scenario)} | ${ICON[s.status]} ${s.status} | ${s.total.calls} | ${s.total.failed} | ${p95} | ${cell(failedChecks.join(', ')) || '–'} |`;
+}
+
+/** Text safe in a table cell or list item: no raw HTML, no column breaks, one line. */
+function cell(text: string): string {
+  return text
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/\|/g, '\\|')
+    .replace(/\s*[\r\n]+\s*/g, ' ');
+}
+
+/** Text inside a code span: backticks would end it. */
+function inline(text: string): string {
+  return text.replace(/`/g, "'").replace(/[\r\n]+/g, ' ');
+}
+
+function ms(value: number): string {
+  return value >= 1000 ? `${(value / 1000).toFixed(2)} s` : `${value.toFixed(value < 10 ? 1 : 0)} ms`;
+}
+
+function duration(totalMs: number): string {
+  const s = Math.round(Math.max(0, totalMs) / 1000);
+  if (s >= 3600) return `${Math.floor(s / 3600)} h ${Math.floor((s % 3600) / 60)} min`;
+  return s >= 60 ? `${Math.floor(s / 60)} min ${s % 60} s` : `${s} s`;
+}
