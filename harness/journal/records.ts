@@ -24,7 +24,24 @@ export const headerRecord = z.object({
   seed: z.number().int(),
   runtime: z.enum(['local', 'containers']),
   startedAt: z.number(),
-  versions: z.object({ harness: z.string(), node: z.string(), target: z.string().optional() }),
+  versions: z.object({
+    harness: z.string(),
+    node: z.string(),
+    target: z.string().optional(),
+    /** Of the environment's Toxiproxy server and PostgreSQL server (absent in older journals). */
+    toxiproxy: z.string().optional(),
+    postgres: z.string().optional(),
+  }),
+  /** The machine the run ran on (absent in older journals). */
+  host: z
+    .object({
+      hostname: z.string(),
+      platform: z.string(),
+      arch: z.string(),
+      cpus: z.number().int(),
+      memoryMiB: z.number().int(),
+    })
+    .optional(),
   config: z.record(z.string(), z.unknown()),
 });
 

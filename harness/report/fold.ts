@@ -13,6 +13,7 @@ import { type CallStatsState, callStatsFold, RESOLUTION_MS, SIGNIFICANT_DIGITS }
 import type { FaultReport, LagSummary, ReportMeta, ScenarioReport } from './schema.ts';
 import { CallSequenceDigest } from './sequence-digest.ts';
 import { toCallStats } from './stats.ts';
+import { TimelineFold } from './timeline.ts';
 
 const stats = callStatsFold();
 
@@ -30,6 +31,9 @@ export class ScenarioReportFold {
   readonly #faults = new FaultEpisodes();
   readonly #lag = new LagTotals();
   readonly #verdicts: Verdict[] = [];
+  readonly #timeline = new TimelineFold();
+  /** Deploy faults' inject records: their exposure windows. */
+  readonly #deploys: RecordOf<'fault'>[] = [];
   #thresholds: { check: ThresholdsCheck; state: ThresholdsState } | undefined;
 
   update(record: JournalRecord): void {
@@ -39,10 +43,13 @@ export class ScenarioReportFold {
         if (this.#header === undefined) {
           this.#header = record;
           this.#thresholds = thresholdsOf(record);
+          const planned = record.config.timelineMs;
+          this.#timeline.start(record.startedAt, typeof planned === 'number' ? planned : undefined);
         }
         break;
       case 'call':
         stats.update(this.#stats, record);
+        this.#timeline.call(record);
         this.#sequence.add(
           record.vu,
           record.tool,
@@ -58,9 +65,14 @@ export class ScenarioReportFold {
         break;
       case 'fault':
         this.#faults.update(record);
+        if (record.event === 'inject' && record.data?.exposureMs !== undefined) this.#deploys.push(record);
+        break;
+      case 'probe':
+        this.#timeline.probe(record);
         break;
       case 'lag':
         this.#lag.update(record);
+        this.#timeline.lag(record);
         if (this.#thresholds) this.#thresholds.check.update(this.#thresholds.state, record);
         break;
       case 'verdict': {
@@ -85,6 +97,8 @@ export class ScenarioReportFold {
     const verdicts = [...(options.verdicts ?? this.#verdicts)];
     const endedAt = this.#end?.at ?? Math.max(header.startedAt, this.#lastTime);
     const snapshot = stats.finish(this.#stats);
+    const faults = this.#faults.episodes(header.startedAt);
+    const profile = header.config.profile;
     return {
       runId: header.runId,
       scenario: header.scenario,
@@ -111,8 +125,14 @@ export class ScenarioReportFold {
         significantDigits: SIGNIFICANT_DIGITS,
         resolutionMs: RESOLUTION_MS,
       },
-      faults: this.#faults.episodes(header.startedAt),
+      faults,
       lag: this.#lag.summary(),
+      ...(header.host ? { host: header.host } : {}),
+      ...(typeof profile === 'string' ? { profile } : {}),
+      timeline: this.#timeline.timeline(),
+      probes: this.#timeline.probes(),
+      recovery: this.#timeline.recovery(faults, endedAt - header.startedAt),
+      exposure: this.#timeline.exposure(this.#deploys),
       verdicts,
       status: overallStatus(verdicts),
       exitCode: exitCode(verdicts),

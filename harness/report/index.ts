@@ -6,4 +6,4 @@ export * from './schema.ts';
 export { CallSequenceDigest } from './sequence-digest.ts';
 export { callStats, percentile, toCallStats } from './stats.ts';
 export { toMarkdown } from './summary-md.ts';
-export { buildRunReport, writeReport } from './write.ts';
+export { buildRunReport, type RunReportOptions, writeReport } from './write.ts';

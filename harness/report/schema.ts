@@ -1,5 +1,11 @@
 import { z } from 'zod';
-import { headerRecord, outcomeSchema, verdictRecord, verdictStatus } from '../journal/index.ts';
+import {
+  evidenceSchema,
+  headerRecord,
+  outcomeSchema,
+  verdictRecord,
+  verdictStatus,
+} from '../journal/index.ts';
 
 /**
  * One set of durations, in ms; null when there were none. count, min, max and mean are exact;
@@ -98,6 +104,71 @@ export const lagSummarySchema = z
 export type LagSummary = z.infer<typeof lagSummarySchema>;
 
 export const verdictSchema = verdictRecord.omit({ type: true });
+
+/**
+ * One time bucket of a scenario's calls, by the call's intended start: `at` is the bucket's start
+ * as an offset from the run's start (ms). Latency percentiles are null when no call ended in it.
+ */
+export const timelineBucketSchema = z.object({
+  at: z.number(),
+  calls: z.number().int(),
+  /** Calls by outcome class: `ok`, `error` (a well-formed tool error), `failed` (see CallStats.failed). */
+  ok: z.number().int(),
+  error: z.number().int(),
+  failed: z.number().int(),
+  p50: z.number().nullable(),
+  p95: z.number().nullable(),
+  p99: z.number().nullable(),
+  max: z.number().nullable(),
+});
+export type TimelineBucket = z.infer<typeof timelineBucketSchema>;
+
+/** Latency and throughput over time; `bucketMs` is chosen so a run has at most MAX_BUCKETS buckets. */
+export const timelineSchema = z.object({
+  bucketMs: z.number(),
+  buckets: z.array(timelineBucketSchema),
+});
+export type Timeline = z.infer<typeof timelineSchema>;
+
+/**
+ * One probe series on the run's time axis, downsampled to at most MAX_BUCKETS points: each point is
+ * [offset from the run's start (ms), value], the value being the bucket's maximum (its minimum for
+ * `ok` series, so one failed readiness sample shows). `key` is `probe:series` (`metrics:db_pool_total`,
+ * `readyz:ok`, `driver:lagMaxMs`).
+ */
+export const probeSeriesSchema = z.object({
+  key: z.string(),
+  probe: z.string(),
+  series: z.string(),
+  points: z.array(z.tuple([z.number(), z.number()])),
+});
+export type ProbeSeries = z.infer<typeof probeSeriesSchema>;
+
+/**
+ * How long clients took to be served well again after a fault was healed: from the heal to the
+ * intended start of the last failed call before the next fault (0 when none failed; null when the
+ * last call of that stretch failed, or none was made). Exact to the call, not to the bucket.
+ */
+export const recoverySchema = z.object({
+  fault: z.string(),
+  link: z.string().optional(),
+  healedOffsetMs: z.number(),
+  recoveredAfterMs: z.number().nullable(),
+});
+export type Recovery = z.infer<typeof recoverySchema>;
+
+/**
+ * A time in which clients were exposed: failures (from the first failed call to the last, merged when
+ * less than a bucket apart), or a deploy's new build (`data.exposureMs` of a deploy fault).
+ */
+export const exposureWindowSchema = z.object({
+  kind: z.enum(['failures', 'deploy']),
+  fromOffsetMs: z.number(),
+  toOffsetMs: z.number(),
+  calls: z.number().int(),
+  detail: z.string().optional(),
+});
+export type ExposureWindow = z.infer<typeof exposureWindowSchema>;
 export const exitCodeSchema = z.union([z.literal(0), z.literal(1), z.literal(2)]);
 
 export const reportMetaSchema = z.object({
@@ -105,6 +176,10 @@ export const reportMetaSchema = z.object({
   profile: z.string().optional(),
   generatedAt: z.number().optional(),
 });
+
+/** Where the run ran, as the journal's header recorded it. */
+export const hostSchema = headerRecord.shape.host.unwrap();
+export type Host = z.infer<typeof hostSchema>;
 export type ReportMeta = z.infer<typeof reportMetaSchema>;
 
 export const scenarioReportSchema = z.object({
@@ -129,6 +204,13 @@ export const scenarioReportSchema = z.object({
   statistics: statisticsSchema,
   faults: z.array(faultReportSchema),
   lag: lagSummarySchema,
+  /** The environment the scenario ran in (from the journal's header; absent in older journals). */
+  host: hostSchema.optional(),
+  profile: z.string().optional(),
+  timeline: timelineSchema,
+  probes: z.array(probeSeriesSchema),
+  recovery: z.array(recoverySchema),
+  exposure: z.array(exposureWindowSchema),
   verdicts: z.array(verdictSchema),
   status: verdictStatus,
   exitCode: exitCodeSchema,
@@ -136,12 +218,63 @@ export const scenarioReportSchema = z.object({
 });
 export type ScenarioReport = z.infer<typeof scenarioReportSchema>;
 
+/**
+ * report.json's version: raised whenever a field is removed or changes meaning (adding an optional
+ * field does not). Readers check it before trusting the rest (see `parseRunReport`).
+ */
+export const REPORT_SCHEMA_VERSION = 2;
+
+/** The versions of everything that ran, merged over the scenarios (absent: no scenario said). */
+export const runVersionsSchema = z.object({
+  harness: z.string(),
+  node: z.string(),
+  target: z.string().optional(),
+  toxiproxy: z.string().optional(),
+  postgres: z.string().optional(),
+});
+
+/** A self-test's outcome per defect and for the good build (see harness/selftest). */
+export const selfTestSectionSchema = z.object({
+  runtime: z.string(),
+  seed: z.number().int(),
+  defects: z.array(
+    z.object({
+      defect: z.string(),
+      scenario: z.string(),
+      check: z.string(),
+      caught: z.boolean(),
+      status: z.union([verdictStatus, z.literal('missing')]),
+      summary: z.string(),
+      evidence: z.array(evidenceSchema),
+      failedChecks: z.array(z.string()),
+    }),
+  ),
+  goodBuild: z.array(
+    z.object({
+      scenario: z.string(),
+      status: verdictStatus,
+      notPassed: z.array(z.object({ check: z.string(), status: verdictStatus, summary: z.string() })),
+    }),
+  ),
+  exitCode: exitCodeSchema,
+});
+export type SelfTestSection = z.infer<typeof selfTestSectionSchema>;
+
 export const runReportSchema = z.object({
+  schemaVersion: z.literal(REPORT_SCHEMA_VERSION),
   runId: z.string(),
   seed: z.number().int(),
+  /** When these files were rendered (the one field a re-rendering changes). */
+  generatedAt: z.number(),
   startedAt: z.number(),
   endedAt: z.number(),
+  runtime: z.enum(['local', 'containers', 'mixed']),
+  profile: z.string().optional(),
+  host: hostSchema.optional(),
+  versions: runVersionsSchema,
   scenarios: z.array(scenarioReportSchema),
+  /** Present for a self-test run: which defects were caught, and how the good build fared. */
+  selfTest: selfTestSectionSchema.optional(),
   status: verdictStatus,
   exitCode: exitCodeSchema,
 });

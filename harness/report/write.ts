@@ -3,23 +3,68 @@ import { join } from 'node:path';
 import { overallStatus, statusExitCode } from '../checks/index.ts';
 import { HarnessError } from '../errors.ts';
 import { toJUnit } from './junit.ts';
-import { type RunReport, runReportSchema, type ScenarioReport } from './schema.ts';
+import {
+  REPORT_SCHEMA_VERSION,
+  type RunReport,
+  runReportSchema,
+  type ScenarioReport,
+  type SelfTestSection,
+} from './schema.ts';
 import { toMarkdown } from './summary-md.ts';
 
-/** One run of several scenarios: the worst scenario status decides the run's. */
-export function buildRunReport(scenarios: readonly ScenarioReport[]): RunReport {
+export interface RunReportOptions {
+  /** When the files are rendered (default now): the one field a re-rendering changes. */
+  generatedAt?: number;
+  selfTest?: SelfTestSection;
+}
+
+/**
+ * One run of several scenarios: the worst scenario status decides the run's; its metadata is
+ * the scenarios' (from their journals' headers), merged.
+ */
+export function buildRunReport(
+  scenarios: readonly ScenarioReport[],
+  options: RunReportOptions = {},
+): RunReport {
   const [first] = scenarios;
   if (!first) throw new HarnessError('INVALID_ARGUMENT', 'a run report needs at least one scenario report');
   const status = overallStatus(scenarios);
+  const runtimes = new Set(scenarios.map((s) => s.runtime));
+  const profile = scenarios.find((s) => s.profile !== undefined)?.profile;
+  const host = scenarios.find((s) => s.host !== undefined)?.host;
   return {
+    schemaVersion: REPORT_SCHEMA_VERSION,
     runId: first.runId,
     seed: first.seed,
+    generatedAt: options.generatedAt ?? Date.now(),
     startedAt: Math.min(...scenarios.map((s) => s.startedAt)),
     endedAt: Math.max(...scenarios.map((s) => s.endedAt)),
+    runtime: runtimes.size === 1 ? first.runtime : 'mixed',
+    ...(profile !== undefined ? { profile } : {}),
+    ...(host !== undefined ? { host } : {}),
+    versions: mergedVersions(scenarios),
     scenarios: [...scenarios],
+    ...(options.selfTest ? { selfTest: options.selfTest } : {}),
     status,
     exitCode: statusExitCode(status),
   };
+}
+
+/** Each version as the scenarios gave it; several different ones are listed together. */
+function mergedVersions(scenarios: readonly ScenarioReport[]): RunReport['versions'] {
+  const pick = (key: keyof ScenarioReport['versions']) => {
+    const seen = [...new Set(scenarios.flatMap((s) => (s.versions[key] ? [s.versions[key]] : [])))];
+    return seen.length === 0 ? undefined : seen.join(', ');
+  };
+  const out: RunReport['versions'] = {
+    harness: pick('harness') ?? 'unknown',
+    node: pick('node') ?? 'unknown',
+  };
+  for (const key of ['target', 'toxiproxy', 'postgres'] as const) {
+    const value = pick(key);
+    if (value !== undefined) out[key] = value;
+  }
+  return out;
 }
 
 /**
@@ -31,8 +76,9 @@ export function buildRunReport(scenarios: readonly ScenarioReport[]): RunReport 
 export async function writeReport(
   dir: string,
   scenarios: readonly ScenarioReport[],
+  options: RunReportOptions = {},
 ): Promise<{ path: string; report: RunReport }> {
-  const parsed = runReportSchema.safeParse(buildRunReport(scenarios));
+  const parsed = runReportSchema.safeParse(buildRunReport(scenarios, options));
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     throw new HarnessError(

@@ -25,10 +25,10 @@ import { type RunningProbes, startProbes } from '../probes/index.ts';
 import type { RuntimeName } from '../runtime/backend.ts';
 import { Environment, type StartedEnvironment } from '../runtime/environment.ts';
 import type { RuntimeChoice } from '../runtime/select.ts';
+import { componentVersions, hostInfo } from '../runtime/versions.ts';
 import { referenceTarget, type TargetDefinition } from '../target/definition.ts';
 import { harnessVersion } from '../version.ts';
 import { type ScenarioDefinition, scenarioChecks, timelineMs, validateScenario } from './define.ts';
-
 import { applyLoadFaults } from './load-faults.ts';
 import { applyProfile, type ProfileName } from './profile.ts';
 import { journalTargetExits } from './target-exits.ts';
@@ -100,7 +100,12 @@ export async function runScenario(
   };
   const startedAt = Date.now();
   let headerWritten = false;
-  const writeHeader = (runtime: RuntimeName, targetBuild?: string, callSequenceDigest?: string) => {
+  const writeHeader = (
+    runtime: RuntimeName,
+    targetBuild?: string,
+    callSequenceDigest?: string,
+    components: { toxiproxy?: string; postgres?: string } = {},
+  ) => {
     if (headerWritten) return;
     headerWritten = true;
     append({
@@ -114,7 +119,9 @@ export async function runScenario(
         harness: harnessVersion(),
         node: process.version,
         ...(targetBuild ? { target: targetBuild } : {}),
+        ...components,
       },
+      host: hostInfo(),
       config: {
         target: target.name,
         profile,
@@ -169,6 +176,7 @@ export async function runScenario(
       .withProgress(progress)
       .start();
     const version = await env.admin.version().catch(() => undefined);
+    const components = await componentVersions({ toxiproxy: env.toxiproxyUrl, postgres: env.postgresUrl });
     const started = env;
     const callers = env.identities.filter((i) => workload.roles.includes(i.role));
     const noisySpec = 'noisy' in definition.workload ? definition.workload.noisy : undefined;
@@ -198,6 +206,7 @@ export async function runScenario(
         identities: mainIdentities,
         ...(noisyIdentity ? { noisy: noisyIdentity } : {}),
       }),
+      components,
     );
     append({ type: 'dataset', ...env.dataset });
     // Every exit of the target, the harness's own kills and any crash alike, with its last log lines.
