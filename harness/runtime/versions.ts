@@ -32,9 +32,21 @@ export async function componentVersions(urls: {
     within(postgresVersion(urls.postgres)),
   ]);
   return {
-    ...(toxiproxy ? { toxiproxy: String(toxiproxy).trim() } : {}),
+    ...(toxiproxy ? { toxiproxy: versionText(toxiproxy) } : {}),
     ...(postgres ? { postgres } : {}),
   };
+}
+
+/** Toxiproxy 2.x answers /version with `{"version": "2.12.0"}`; older ones with the bare text. */
+function versionText(answer: unknown): string {
+  const text = String(answer).trim();
+  try {
+    const parsed = JSON.parse(text) as { version?: unknown };
+    if (typeof parsed.version === 'string') return parsed.version;
+  } catch {
+    // Not JSON: the bare version.
+  }
+  return text;
 }
 
 async function postgresVersion(url: string): Promise<string> {
