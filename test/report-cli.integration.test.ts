@@ -28,9 +28,10 @@ async function readReport(dir: string): Promise<RunReport> {
 }
 
 /** The report without what depends on when it was generated rather than on the journal. */
-function withoutGenerationTime(report: RunReport): RunReport {
+function withoutGenerationTime(report: RunReport): Omit<RunReport, 'generatedAt'> {
+  const { generatedAt: _, ...rest } = report;
   return {
-    ...report,
+    ...rest,
     scenarios: report.scenarios.map((s) => {
       const { generatedAt: _, ...meta } = s.meta;
       return { ...s, meta };
@@ -69,6 +70,13 @@ describe('mcp-chaos report <dir>', () => {
       const rendered = await cli(['report', dir], children);
       expect(rendered.code, rendered.stderr).toBe(original.exitCode);
       const again = await readReport(dir);
+      expect(again.generatedAt).toBeGreaterThan(original.generatedAt);
+      expect(again.schemaVersion).toBe(2);
+      // The metadata came from the journal's header, not from the machine that re-rendered it.
+      expect(again.versions.toxiproxy).toMatch(/^\d+\.\d+/);
+      expect(again.versions.postgres).toMatch(/^\d+/);
+      expect(again.host?.cpus).toBeGreaterThan(0);
+      expect(again.scenarios[0]?.timeline.buckets.length).toBeGreaterThan(0);
       expect(withoutGenerationTime(again)).toEqual(withoutGenerationTime(original));
       expect(again.scenarios.map((s) => s.verdicts)).toEqual(original.scenarios.map((s) => s.verdicts));
       expect(await readFile(join(dir, 'junit.xml'), 'utf8')).toBe(junit);

@@ -116,11 +116,22 @@ class Buckets<T> {
   }
 }
 
-/** Probe series not worth a chart: counters (their rates are the calls' own), and Toxiproxy's counts. */
+/** Gauges whose names end in `_total` against Prometheus' convention (they are not counters). */
+const TOTAL_GAUGES = new Set([
+  'db_pool_total',
+  'nodejs_active_handles_total',
+  'nodejs_active_requests_total',
+]);
+
+/**
+ * Probe series not worth a chart: counters and histogram parts (a line that only rises says
+ * little next to the calls' own rates), and Toxiproxy's counts (its faults are shaded anyway).
+ */
 function charted(probe: string, key: string): boolean {
   if (probe === 'toxiproxy') return false;
   const name = key.split('{')[0] ?? key;
-  return !/(_total|_count|_sum|_bucket)$/.test(name);
+  if (TOTAL_GAUGES.has(name)) return true;
+  return !/(_total|_count|_sum|_bucket|_created)$/.test(name);
 }
 
 interface Point {
