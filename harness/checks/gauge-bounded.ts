@@ -1,4 +1,4 @@
-import { EvidenceList, verdict } from './evidence.ts';
+import { EvidenceList, margin, verdict } from './evidence.ts';
 import { clock, num } from './probe-series.ts';
 import type { Check } from './types.ts';
 
@@ -54,9 +54,16 @@ export function gaugeBounded(series: string, options: GaugeBoundedOptions): Chec
           'fail',
           `${series} rose above ${num(options.max)} in ${state.over.total} of ${state.samples} samples (${figures}).`,
           state.over,
+          margin(peak.value, options.max, 'count', 'lower', `peak of ${series}`),
         );
       }
-      return verdict(name, 'pass', `${series} stayed at most ${num(options.max)} (${figures}).`);
+      return verdict(
+        name,
+        'pass',
+        `${series} stayed at most ${num(options.max)} (${figures}).`,
+        undefined,
+        margin(peak.value, options.max, 'count', 'lower', `peak of ${series}`),
+      );
     },
   };
 }

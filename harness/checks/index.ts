@@ -12,7 +12,7 @@ export { type DegradesAndRecoversOptions, degradesAndRecovers } from './degrades
 export { type DeployedOptions, deployed } from './deployed.ts';
 export { type DrainsInFlightOptions, drainsInFlight } from './drains-in-flight.ts';
 export { type DriverHealthyOptions, driverHealthy } from './driver-healthy.ts';
-export { EVIDENCE_CAP, EvidenceList, verdict } from './evidence.ts';
+export { EVIDENCE_CAP, EvidenceList, margin, tightest, verdict } from './evidence.ts';
 export { type GaugeBoundedOptions, gaugeBounded } from './gauge-bounded.ts';
 export { type GracefulErrorsOptions, gracefulErrors } from './graceful-errors.ts';
 export { type HealthTruthfulOptions, healthTruthful, postgresOutage } from './health-truthful.ts';

@@ -1,4 +1,4 @@
-import { EvidenceList, verdict } from './evidence.ts';
+import { EvidenceList, margin, verdict } from './evidence.ts';
 import { count, ms, plural } from './format.ts';
 import type { Check } from './types.ts';
 
@@ -70,12 +70,24 @@ export function noHangs({ maxMs = 5000, exceptPhases = [] }: NoHangsOptions = {}
       }
       if (hangs.total === 0) {
         const summary = `All ${count(calls)} calls ended within ${ms(maxMs)} (slowest ${ms(slowest)}, margin ${ms(maxMs - slowest)}).${aside}`;
-        return verdict('noHangs', 'pass', summary);
+        return verdict(
+          'noHangs',
+          'pass',
+          summary,
+          undefined,
+          margin(slowest, maxMs, 'ms', 'lower', 'slowest call'),
+        );
       }
       const summary =
         `${count(hangs.total)} of ${count(calls)} calls ran longer than ${ms(maxMs)} or timed out ` +
         `(slowest ${ms(slowest)}).${aside}`;
-      return verdict('noHangs', 'fail', summary, hangs);
+      return verdict(
+        'noHangs',
+        'fail',
+        summary,
+        hangs,
+        margin(slowest, maxMs, 'ms', 'lower', 'slowest call'),
+      );
     },
   };
 }

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { CallRecord } from '../journal/index.ts';
-import { EvidenceList, verdict } from './evidence.ts';
+import { EvidenceList, margin, verdict } from './evidence.ts';
 import { count, ms, plural } from './format.ts';
 import {
   BUSINESS_CODES,
@@ -126,10 +126,18 @@ function reference(options: RecoversWithinOptions, records: readonly JournalReco
         name,
         'pass',
         `Recovered ${ms(took)} after the last heal (budget ${ms(budget)}, margin ${ms(budget - took)}): ${tail}.`,
+        undefined,
+        margin(took, budget, 'ms', 'lower', 'recovery after the last heal'),
       );
     }
     const summary = `Recovered only ${ms(took)} after the last heal, over the ${ms(budget)} budget (${plural(bad.length, 'call')} failed after the heal).`;
-    return verdict(name, 'fail', summary, evidence());
+    return verdict(
+      name,
+      'fail',
+      summary,
+      evidence(),
+      margin(took, budget, 'ms', 'lower', 'recovery after the last heal'),
+    );
   }
   const summary = `Did not recover: the last of ${plural(bad.length, 'failed call')} started ${ms((after[lastBad]?.actualStart ?? heal) - heal)} after the last heal, and only ${plural(goodRun, 'good call')} followed (${count(window)} needed; budget ${ms(budget)}).`;
   return verdict(name, 'fail', summary, evidence());

@@ -1,5 +1,5 @@
 import type { CallRecord } from '../journal/index.ts';
-import { EVIDENCE_CAP, EvidenceList, verdict } from './evidence.ts';
+import { EVIDENCE_CAP, EvidenceList, margin, verdict } from './evidence.ts';
 import { count, ms, plural } from './format.ts';
 import type { Check } from './types.ts';
 
@@ -207,10 +207,18 @@ export function recoversWithin(options: RecoversWithinOptions): Check<State> {
             name,
             'pass',
             `Recovered ${ms(took)} after the last heal (budget ${ms(budget)}, margin ${ms(budget - took)}): ${tail}.`,
+            undefined,
+            margin(took, budget, 'ms', 'lower', 'recovery after the last heal'),
           );
         }
         const summary = `Recovered only ${ms(took)} after the last heal, over the ${ms(budget)} budget (${plural(s.bad, 'call')} failed after the heal).`;
-        return verdict(name, 'fail', summary, evidence(s, lastHeal));
+        return verdict(
+          name,
+          'fail',
+          summary,
+          evidence(s, lastHeal),
+          margin(took, budget, 'ms', 'lower', 'recovery after the last heal'),
+        );
       }
       const summary = `Did not recover: the last of ${plural(s.bad, 'failed call')} started ${ms((s.lastBad?.actualStart ?? lastHeal) - lastHeal)} after the last heal, and only ${plural(s.goodRun, 'good call')} followed (${count(window)} needed; budget ${ms(budget)}).`;
       return verdict(name, 'fail', summary, evidence(s, lastHeal));

@@ -2,9 +2,15 @@ import { HarnessError } from '../errors.ts';
 import type { CallRecord } from '../journal/index.ts';
 import { isFailed } from '../stats/index.ts';
 import { FaultTransitions, type Stream, streamOf } from './call-scope.ts';
-import { EvidenceList, verdict } from './evidence.ts';
+import { EvidenceList, tightest, verdict } from './evidence.ts';
 import { ms } from './format.ts';
-import { type ThresholdResult, type ThresholdSpec, type ThresholdsState, thresholds } from './thresholds.ts';
+import {
+  type ThresholdResult,
+  type ThresholdSpec,
+  type ThresholdsState,
+  thresholdMargin,
+  thresholds,
+} from './thresholds.ts';
 import type { Check } from './types.ts';
 
 /**
@@ -184,6 +190,7 @@ export function slo(objectives: SloObjectives, options: SloOptions = {}): Check<
           'fail',
           `${missed.length} of ${results.length} objectives missed: ${missed.map(standing).join('; ')}${left}.`,
           evidence,
+          tightest(results.map(thresholdMargin)),
         );
       }
       if (empty.length > 0) {
@@ -197,6 +204,8 @@ export function slo(objectives: SloObjectives, options: SloOptions = {}): Check<
         name,
         'pass',
         `All ${results.length} objectives held: ${results.map(standing).join('; ')}${left}.`,
+        undefined,
+        tightest(results.map(thresholdMargin)),
       );
     },
   };

@@ -1,7 +1,7 @@
 import { HarnessError } from '../errors.ts';
-import type { CallRecord } from '../journal/index.ts';
+import type { CallRecord, Margin } from '../journal/index.ts';
 import { Distribution, isFailed, nearestRank } from '../stats/index.ts';
-import { EvidenceList, verdict } from './evidence.ts';
+import { EvidenceList, margin, tightest, verdict } from './evidence.ts';
 import {
   type Aggregation,
   compare,
@@ -265,7 +265,13 @@ export function thresholds(spec: ThresholdSpec): ThresholdsCheck {
       const empty = results.filter((r) => r.ok === null);
       for (const r of results) if (r.ok === false) crossed.add({ message: describe(r) });
       if (crossed.total > 0) {
-        return verdict(name, 'fail', `${crossed.total} of ${results.length} thresholds crossed.`, crossed);
+        return verdict(
+          name,
+          'fail',
+          `${crossed.total} of ${results.length} thresholds crossed.`,
+          crossed,
+          tightest(results.map(thresholdMargin)),
+        );
       }
       if (empty.length > 0) {
         const which = empty.map((r) => `${r.metric}: ${r.threshold}`).join('; ');
@@ -275,9 +281,21 @@ export function thresholds(spec: ThresholdSpec): ThresholdsCheck {
         name,
         'pass',
         `All ${results.length} thresholds held: ${results.map(standing).join('; ')}.`,
+        undefined,
+        tightest(results.map(thresholdMargin)),
       );
     },
   };
+}
+
+/** A threshold's margin, for the report (undefined when nothing was measured or `==`/`!=`). */
+export function thresholdMargin(result: ThresholdResult): Margin | undefined {
+  if (result.actual === null) return undefined;
+  const { operator, value } = parseThreshold(result.threshold);
+  const of = `${result.metric} ${result.threshold}`;
+  if (operator === '<' || operator === '<=') return margin(result.actual, value, result.unit, 'lower', of);
+  if (operator === '>' || operator === '>=') return margin(result.actual, value, result.unit, 'higher', of);
+  return undefined;
 }
 
 /** "call_duration{tool:list_orders}: p(95)<500 crossed (actual 900)" */

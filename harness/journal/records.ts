@@ -329,6 +329,22 @@ export type Evidence = z.infer<typeof evidenceSchema>;
 export const verdictStatus = z.enum(['pass', 'fail', 'inconclusive']);
 export type VerdictStatus = z.infer<typeof verdictStatus>;
 
+/**
+ * How close a check's deciding figure came to its limit (checks with one number to judge by):
+ * `headroom` is the distance as a fraction of the limit, negative once the limit was crossed
+ * (null when the limit is 0).
+ */
+export const marginSchema = z.object({
+  value: z.number(),
+  limit: z.number(),
+  unit: z.enum(['ms', 'ratio', 'count', 'bytes']),
+  better: z.enum(['lower', 'higher']),
+  headroom: z.number().nullable(),
+  /** What the figure is, when the check has several (`p(95) of call_duration`). */
+  of: z.string().optional(),
+});
+export type Margin = z.infer<typeof marginSchema>;
+
 export const verdictRecord = z.object({
   type: z.literal('verdict'),
   check: z.string(),
@@ -337,6 +353,7 @@ export const verdictRecord = z.object({
   evidence: z.array(evidenceSchema),
   /** How many evidence items there were before the list was capped. */
   evidenceTotal: z.number().int(),
+  margin: marginSchema.optional(),
 });
 
 export const endRecord = z.object({
