@@ -7,6 +7,7 @@ import type { RuntimeChoice } from '../runtime/select.ts';
 import { formatSelfTest, runSelfTests, type SelfTestCase } from '../selftest/index.ts';
 import { referenceTarget } from '../target/definition.ts';
 import { defaultConcurrency } from './args.ts';
+import { renderReport } from './report.ts';
 
 const projectRoot = resolve(fileURLToPath(new URL('../..', import.meta.url)));
 
@@ -56,7 +57,19 @@ export async function selftest(options: {
       concurrency: options.concurrency ?? defaultConcurrency('quick', availableParallelism()),
       progress: (line) => process.stderr.write(`[mcp-chaos] ${line}\n`),
     });
-    process.stdout.write(`\n${formatSelfTest(report)}\n  (journals and selftest.json in ${reportDir})\n`);
+    process.stdout.write(`\n${formatSelfTest(report)}\n`);
+    // The table in every report format too, beside the runs' journals it was judged from.
+    const rendered = await renderReport(reportDir).catch((error: unknown) => {
+      process.stderr.write(
+        `mcp-chaos: the self-test's report could not be written: ${(error as Error).message}\n`,
+      );
+      return undefined;
+    });
+    process.stdout.write(
+      rendered
+        ? `  (journals, selftest.json and the report in ${reportDir}: report.json, report.html, junit.xml, summary.md)\n`
+        : `  (journals and selftest.json in ${reportDir})\n`,
+    );
     return report.exitCode;
   } finally {
     process.off('SIGINT', interrupt);

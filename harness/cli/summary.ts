@@ -6,6 +6,7 @@ import type {
   ScenarioReport,
   ThresholdReport,
 } from '../report/index.ts';
+import { scenarioLabel } from '../report/index.ts';
 
 /**
  * The end-of-run summary a person reads in the terminal or the CI log, in k6's style: per
@@ -43,18 +44,18 @@ export function formatSummary(report: RunReport, reportPath: string, options: Su
     `mcp-chaos: ${paint(status.style, `${status.mark} ${status.word}`)} (seed ${report.seed}, exit code ${report.exitCode})`,
   ];
   for (const scenario of report.scenarios) {
-    lines.push('', ...scenarioBlock(scenario, paint, options.evidence ?? 3));
+    lines.push('', ...scenarioBlock(scenario, scenarioLabel(scenario, report), paint, options.evidence ?? 3));
   }
   lines.push('', `report: ${reportPath}`);
   return lines.join('\n');
 }
 
-function scenarioBlock(s: ScenarioReport, paint: Paint, evidence: number): string[] {
+function scenarioBlock(s: ScenarioReport, name: string, paint: Paint, evidence: number): string[] {
   const status = MARK[s.status];
   const facts = [s.runtime, seconds(s.durationMs), `seed ${s.seed}`, `run ${s.runId}`];
   if (!s.complete) facts.push('journal cut short');
   const lines = [
-    `  █ ${paint('bold', s.scenario)}  ${paint(status.style, `${status.mark} ${status.word}`)}  ${paint('dim', facts.join(' · '))}`,
+    `  █ ${paint('bold', name)}  ${paint(status.style, `${status.mark} ${status.word}`)}  ${paint('dim', facts.join(' · '))}`,
     '',
     `    ${paint('bold', 'VERDICTS')}`,
   ];

@@ -99,9 +99,11 @@ export class ScenarioReportFold {
     const snapshot = stats.finish(this.#stats);
     const faults = this.#faults.episodes(header.startedAt);
     const profile = header.config.profile;
+    const target = header.config.target;
     return {
       runId: header.runId,
       scenario: header.scenario,
+      ...(typeof target === 'string' ? { target } : {}),
       seed: header.seed,
       runtime: header.runtime,
       versions: header.versions,

@@ -2,6 +2,7 @@
 export { buildReport, buildReportFrom, OUTSIDE_PHASES, reportFromJournal } from './build.ts';
 export { ScenarioReportFold } from './fold.ts';
 export { toJUnit } from './junit.ts';
+export { scenarioLabel } from './label.ts';
 export * from './schema.ts';
 export { CallSequenceDigest } from './sequence-digest.ts';
 export { callStats, percentile, toCallStats } from './stats.ts';

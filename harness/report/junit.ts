@@ -1,3 +1,4 @@
+import { scenarioLabel } from './label.ts';
 import type { RunReport, ScenarioReport } from './schema.ts';
 import { unexplained } from './summary-md.ts';
 import { xmlAttribute, xmlContent } from './xml.ts';
@@ -24,15 +25,15 @@ export function toJUnit(report: RunReport): string {
     `      <property name="seed" value="${report.seed}"/>`,
     `      <property name="status" value="${report.status}"/>`,
     '    </properties>',
-    ...report.scenarios.flatMap(testcase),
+    ...report.scenarios.flatMap((s) => testcase(s, scenarioLabel(s, report))),
     '  </testsuite>',
     '</testsuites>',
   ];
   return `${lines.join('\n')}\n`;
 }
 
-function testcase(scenario: ScenarioReport): string[] {
-  const open = `    <testcase classname="mcp-chaos" name="${xmlAttribute(scenario.scenario)}" time="${seconds(scenario.durationMs)}"`;
+function testcase(scenario: ScenarioReport, name: string): string[] {
+  const open = `    <testcase classname="mcp-chaos" name="${xmlAttribute(name)}" time="${seconds(scenario.durationMs)}"`;
   if (scenario.status === 'pass') return [`${open}/>`];
   const element = scenario.status === 'fail' ? 'failure' : 'error';
   const checks = scenario.verdicts.filter((v) => v.status === scenario.status);

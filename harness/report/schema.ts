@@ -185,6 +185,8 @@ export type ReportMeta = z.infer<typeof reportMetaSchema>;
 export const scenarioReportSchema = z.object({
   runId: z.string(),
   scenario: z.string(),
+  /** The target's name as the runner gave it (`reference`, `reference (defect: pool-leak)`). */
+  target: z.string().optional(),
   seed: z.number().int(),
   runtime: headerRecord.shape.runtime,
   versions: headerRecord.shape.versions,

@@ -1,4 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { toJUnit } from './junit.ts';
+import { scenarioLabel } from './label.ts';
 import { toMarkdown } from './summary-md.ts';
 import { mixedRun, scenario, verdict } from './test-run.ts';
 import { buildRunReport } from './write.ts';
@@ -82,5 +84,53 @@ describe('toMarkdown', () => {
     expect(count).toBeLessThan(1000);
     expect(toMarkdown(run)).toContain('evidence (the first 3 per check of 250; all in report.json)');
     expect(toMarkdown(run)).not.toContain('`c3`');
+  });
+});
+
+describe('a self-test run in every format', () => {
+  const report = buildRunReport(
+    [
+      scenario('database-restart', [verdict('noHangs', 'pass')], { target: 'reference' }),
+      scenario('database-restart', [verdict('noHangs', 'fail', 'hung')], {
+        target: 'reference (defect: pool-timeouts-off)',
+      }),
+      scenario('steady-load', [verdict('isolation', 'pass')], { target: 'reference' }),
+    ],
+    {
+      selfTest: {
+        runtime: 'local',
+        seed: 1,
+        defects: [
+          {
+            defect: 'pool-timeouts-off',
+            scenario: 'database-restart',
+            check: 'noHangs',
+            caught: true,
+            status: 'fail',
+            summary: 'hung',
+            evidence: [],
+            failedChecks: ['noHangs'],
+          },
+        ],
+        goodBuild: [{ scenario: 'database-restart', status: 'pass', notPassed: [] }],
+        exitCode: 0,
+      },
+    },
+  );
+
+  it('heads the Markdown with the table of defects caught', () => {
+    const lines = toMarkdown(report).split('\n');
+    expect(lines[0]).toBe('## ✅ mcp-chaos self-test: 1 of 1 defects caught, good build passed');
+    expect(lines).toContain('| pool-timeouts-off | database-restart | noHangs | ✅ caught |');
+    expect(lines).toContain('| none (good build) | database-restart | every check | ✅ passed |');
+  });
+
+  it('tells a repeated scenario apart by its target, and only then', () => {
+    expect(report.scenarios.map((s) => scenarioLabel(s, report))).toEqual([
+      'database-restart [reference]',
+      'database-restart [reference (defect: pool-timeouts-off)]',
+      'steady-load',
+    ]);
+    expect(toJUnit(report)).toContain('name="database-restart [reference (defect: pool-timeouts-off)]"');
   });
 });

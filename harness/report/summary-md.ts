@@ -1,4 +1,5 @@
-import type { RunReport, ScenarioReport } from './schema.ts';
+import { scenarioLabel } from './label.ts';
+import type { RunReport, ScenarioReport, SelfTestSection } from './schema.ts';
 
 /** Evidence items per check in the collapsed block; the rest is in report.json. */
 const EVIDENCE_PER_CHECK = 3;
@@ -13,16 +14,17 @@ export function toMarkdown(report: RunReport): string {
   const count = (status: ScenarioReport['status']) =>
     report.scenarios.filter((s) => s.status === status).length;
   const lines = [
+    ...(report.selfTest ? selfTestLines(report.selfTest) : []),
     `## ${ICON[report.status]} mcp-chaos: ${count('pass')} passed, ${count('fail')} failed, ${count('inconclusive')} inconclusive`,
     '',
     `Run \`${inline(report.runId)}\` · seed ${report.seed} · ${report.scenarios.length} scenario${report.scenarios.length === 1 ? '' : 's'} · ${duration(report.endedAt - report.startedAt)}`,
     '',
     '| scenario | verdict | calls | failed | p95 | failed checks |',
     '| --- | --- | ---: | ---: | ---: | --- |',
-    ...report.scenarios.map(row),
+    ...report.scenarios.map((s) => row(s, scenarioLabel(s, report))),
   ];
   for (const scenario of report.scenarios.filter((s) => s.status !== 'pass')) {
-    lines.push('', `### ${ICON[scenario.status]} ${cell(scenario.scenario)}`, '');
+    lines.push('', `### ${ICON[scenario.status]} ${cell(scenarioLabel(scenario, report))}`, '');
     const checks = notPassed(scenario);
     if (checks.length === 0) lines.push(`- ${cell(unexplained(scenario))}`);
     for (const verdict of checks) {
@@ -59,10 +61,35 @@ function notPassed(scenario: ScenarioReport): ScenarioReport['verdicts'] {
   return scenario.verdicts.filter((v) => v.status !== 'pass');
 }
 
-function row(s: ScenarioReport): string {
+/**
+ * A self-test's table first: its defect runs fail by design, so whether each defect was caught by
+ * its check (and the good build passed) is the headline.
+ */
+function selfTestLines(selfTest: SelfTestSection): string[] {
+  const caught = selfTest.defects.filter((d) => d.caught).length;
+  const goodPassed = selfTest.goodBuild.every((g) => g.status === 'pass');
+  const icon = selfTest.exitCode === 0 ? ICON.pass : selfTest.exitCode === 1 ? ICON.fail : ICON.inconclusive;
+  return [
+    `## ${icon} mcp-chaos self-test: ${caught} of ${selfTest.defects.length} defects caught, good build ${goodPassed ? 'passed' : 'did not pass'}`,
+    '',
+    '| defect | scenario | check | caught |',
+    '| --- | --- | --- | --- |',
+    ...selfTest.defects.map(
+      (d) =>
+        `| ${cell(d.defect)} | ${cell(d.scenario)} | ${cell(d.check)} | ${d.caught ? '✅ caught' : `❌ escaped (${d.status})`} |`,
+    ),
+    ...selfTest.goodBuild.map(
+      (g) =>
+        `| none (good build) | ${cell(g.scenario)} | every check | ${g.status === 'pass' ? '✅ passed' : `❌ ${g.status}: ${cell(g.notPassed.map((n) => n.check).join(', '))}`} |`,
+    ),
+    '',
+  ];
+}
+
+function row(s: ScenarioReport, name: string): string {
   const failedChecks = notPassed(s).map((v) => (v.status === 'fail' ? v.check : `${v.check} (inconclusive)`));
   const p95 = s.total.latencyMs ? ms(s.total.latencyMs.p95) : '–';
-  return `| ${cell(s.scenario)} | ${ICON[s.status]} ${s.status} | ${s.total.calls} | ${s.total.failed} | ${p95} | ${cell(failedChecks.join(', ')) || '–'} |`;
+  return `| ${cell(name)} | ${ICON[s.status]} ${s.status} | ${s.total.calls} | ${s.total.failed} | ${p95} | ${cell(failedChecks.join(', ')) || '–'} |`;
 }
 
 /** Text safe in a table cell or list item: no raw HTML, no column breaks, one line. */

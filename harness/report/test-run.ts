@@ -12,7 +12,7 @@ const T0 = 1_700_000_000_000;
 export function scenario(
   name: string,
   verdicts: Verdict[],
-  options: { complete?: boolean } = {},
+  options: { complete?: boolean; target?: string } = {},
 ): ScenarioReport {
   const records: JournalRecord[] = [
     {
@@ -23,7 +23,7 @@ export function scenario(
       runtime: 'local',
       startedAt: T0,
       versions: { harness: '0.1.0', node: 'v24.21.0' },
-      config: {},
+      config: options.target ? { target: options.target } : {},
     },
     { type: 'phase', name: 'baseline', event: 'start', at: T0 },
     ...Array.from({ length: 20 }, (_, i) =>
