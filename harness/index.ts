@@ -93,6 +93,21 @@ export {
   seriesKey,
   startProbes,
 } from './probes/index.ts';
+/** Reports: derived from a journal alone; report.json's shape is `runReportSchema`. */
+export {
+  buildReport,
+  buildRunReport,
+  REPORT_SCHEMA_VERSION,
+  type RunReport,
+  type RunReportOptions,
+  reportFromJournal,
+  runReportSchema,
+  type ScenarioReport,
+  scenarioReportSchema,
+  toJUnit,
+  toMarkdown,
+  writeReport,
+} from './report/index.ts';
 export {
   type InstanceCounts,
   Router,

@@ -6,6 +6,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { renderReport } from '../harness/cli/report.ts';
 import { formatSelfTest, referenceTarget, runSelfTests, type SelfTestReport } from '../harness/index.ts';
 import { selfTests } from '../scenarios/selftest.ts';
 
@@ -77,5 +78,15 @@ describe('mcp-chaos selftest on the local runtime', () => {
     );
     expect(report.goodBuild.filter((g) => g.status !== 'pass')).toEqual([]);
     expect(report.exitCode).toBe(0);
+  });
+
+  it('its report, rendered from the journals, has the table in its own section and every run', async () => {
+    const { report: rendered } = await renderReport(reportDir);
+    expect(rendered.selfTest?.defects).toEqual(report.defects.map(({ journalPath: _, ...row }) => row));
+    expect(rendered.selfTest?.exitCode).toBe(0);
+    // One scenario report per run: each defect's, and the good build's of each scenario.
+    expect(rendered.scenarios).toHaveLength(report.defects.length + report.goodBuild.length);
+    const failedTargets = rendered.scenarios.filter((s) => s.status === 'fail').map((s) => s.target);
+    expect(failedTargets.every((t) => /\(defect: |\(deploys defect: /.test(t ?? ''))).toBe(true);
   });
 });

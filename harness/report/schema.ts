@@ -222,7 +222,7 @@ export type ScenarioReport = z.infer<typeof scenarioReportSchema>;
 
 /**
  * report.json's version: raised whenever a field is removed or changes meaning (adding an optional
- * field does not). Readers check it before trusting the rest (see `parseRunReport`).
+ * field does not). Readers check it before trusting the rest.
  */
 export const REPORT_SCHEMA_VERSION = 2;
 
