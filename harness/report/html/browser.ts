@@ -8,8 +8,11 @@ export const CHROMIUM_CANDIDATES = ['/usr/bin/chromium', '/usr/bin/chromium-brow
  * The Chromium the report's browser tests and benchmark drive (playwright-core brings no
  * browser). Throws BROWSER_MISSING saying how to install one.
  */
-export function findChromium(env: NodeJS.ProcessEnv = process.env): string {
-  const candidates = [env.CHROMIUM_PATH, ...CHROMIUM_CANDIDATES].filter((p): p is string => !!p);
+export function findChromium(
+  env: NodeJS.ProcessEnv = process.env,
+  known: readonly string[] = CHROMIUM_CANDIDATES,
+): string {
+  const candidates = [env.CHROMIUM_PATH, ...known].filter((p): p is string => !!p);
   for (const path of candidates) {
     try {
       accessSync(path, constants.X_OK);
