@@ -116,11 +116,17 @@ class Buckets<T> {
   }
 }
 
+/**
+ * Gauges whose names end like counters: the pool's size (node-postgres' `totalCount`) is the
+ * series a reviewer of a connection leak most needs beside db_pool_idle.
+ */
+const GAUGES_NAMED_LIKE_COUNTERS = new Set(['db_pool_total']);
+
 /** Probe series not worth a chart: counters (their rates are the calls' own), and Toxiproxy's counts. */
-function charted(probe: string, key: string): boolean {
+export function charted(probe: string, key: string): boolean {
   if (probe === 'toxiproxy') return false;
   const name = key.split('{')[0] ?? key;
-  return !/(_total|_count|_sum|_bucket)$/.test(name);
+  return GAUGES_NAMED_LIKE_COUNTERS.has(name) || !/(_total|_count|_sum|_bucket)$/.test(name);
 }
 
 interface Point {
