@@ -206,6 +206,22 @@ describe('report.html in Chromium', () => {
     expect(checked).toBeGreaterThanOrEqual(10);
   });
 
+  it('opens every collapsed block and fits its charts to the paper when printed, and restores them after', async () => {
+    const state = () =>
+      page.evaluate(() => ({
+        closed: document.querySelectorAll('details:not([open])').length,
+        widths: [...new Set((window as unknown as Charts).__charts.map((c) => c.u.width))],
+      }));
+    const before = await state();
+    expect(before.closed).toBeGreaterThan(0);
+    await page.evaluate(() => dispatchEvent(new Event('beforeprint')));
+    const printing = await state();
+    expect(printing.closed).toBe(0);
+    expect(printing.widths).toEqual([680]);
+    await page.evaluate(() => dispatchEvent(new Event('afterprint')));
+    expect(await state()).toEqual(before);
+  });
+
   it('has the self-test section and keeps a full-page screenshot', async () => {
     expect(await page.locator('#self-test tbody tr').count()).toBe(
       report.selfTest ? report.selfTest.defects.length + report.selfTest.goodBuild.length : -1,

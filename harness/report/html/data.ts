@@ -88,7 +88,12 @@ export function scenarioAnchor(scenario: string, index: number): string {
 
 export function scenarioView(s: ScenarioReport, index: number): ScenarioView {
   const anchor = scenarioAnchor(s.scenario, index);
-  const durationMs = Math.max(s.durationMs, ...s.timeline.buckets.map((b) => b.at + s.timeline.bucketMs));
+  // At least a second: an empty axis (a run cut short at once) would give uPlot a zero-width scale.
+  const durationMs = Math.max(
+    1000,
+    s.durationMs,
+    ...s.timeline.buckets.map((b) => b.at + s.timeline.bucketMs),
+  );
   const { main, more } = probeCharts(s.probes, anchor);
   return {
     anchor,
