@@ -169,7 +169,7 @@ describe('report.html in Chromium', () => {
           return {
             id,
             scenario,
-            fault: div.dataset.label,
+            fault: div.dataset.fault,
             fromMs,
             toMs,
             left: box.left,

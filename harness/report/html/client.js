@@ -84,7 +84,8 @@
       for (const s of spans) {
         const div = document.createElement('div');
         div.className = s.cls;
-        div.dataset.label = s.label;
+        if (s.cls === 'fault-window') div.dataset.fault = s.label;
+        else div.dataset.kind = s.kind;
         div.dataset.fromMs = String(s.fromMs);
         div.dataset.toMs = String(s.toMs);
         div.title = `${s.label}: ${(s.fromMs / 1000).toFixed(1)} s → ${(s.toMs / 1000).toFixed(1)} s`;
