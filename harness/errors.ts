@@ -16,7 +16,9 @@ export type HarnessErrorCode =
   | 'JOURNAL_INVALID'
   | 'TIMEOUT'
   | 'LOAD_FAILED'
-  | 'BACKUP_FAILED';
+  | 'BACKUP_FAILED'
+  | 'REPORT_ASSET_MISSING'
+  | 'BROWSER_MISSING';
 
 export class HarnessError extends Error {
   readonly code: HarnessErrorCode;

@@ -3,6 +3,7 @@
 #   scripts/setup.sh toxiproxy   build the pinned Toxiproxy server + CLI from the Go module proxy
 #   scripts/setup.sh docker      make sure a Docker engine answers (installs/starts it as root)
 #   scripts/setup.sh images      build every image locally (needs the engine and toxiproxy)
+#   scripts/setup.sh chromium    Debian's chromium for report.html's browser tests (as root; else says what to run)
 #   scripts/setup.sh             all of the above
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -36,6 +37,28 @@ toxiproxy() {
   say "toxiproxy ready: $("$bin_dir/toxiproxy-server" -version 2>&1 | head -1)"
 }
 
+# report.html's browser tests and `npm run bench:report` drive a real Chromium through
+# playwright-core, which brings none: Debian's package is the one used (CHROMIUM_PATH overrides).
+chromium_browser() {
+  if [[ -n ${CHROMIUM_PATH:-} && -x ${CHROMIUM_PATH} ]]; then
+    say "chromium: CHROMIUM_PATH=$CHROMIUM_PATH"
+    return
+  fi
+  if command -v chromium >/dev/null || command -v chromium-browser >/dev/null; then
+    say "chromium already installed ($(command -v chromium || command -v chromium-browser))"
+    return
+  fi
+  if [[ $(id -u) -eq 0 ]] && command -v apt-get >/dev/null; then
+    say "installing Debian's chromium (for report.html's browser tests)…"
+    DEBIAN_FRONTEND=noninteractive apt-get update -q >&2
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends chromium >&2
+    say "chromium ready: $(chromium --version 2>/dev/null | head -1)"
+  else
+    say "Chromium is needed for report.html's browser tests: run 'sudo apt-get install chromium' (or set CHROMIUM_PATH to a Chromium), then: npm run setup"
+    exit 1
+  fi
+}
+
 docker_engine() { bash "$root/scripts/ensure-docker.sh" start; }
 images() {
   # The base image is made with debootstrap from Debian's packages (no registry is reachable).
@@ -53,6 +76,7 @@ case "${1:-all}" in
   toxiproxy) toxiproxy ;;
   docker) docker_engine ;;
   images) toxiproxy; images ;;
-  all) toxiproxy; docker_engine; images ;;
-  *) say "unknown step '$1': use toxiproxy, docker, images or nothing for all"; exit 2 ;;
+  chromium) chromium_browser ;;
+  all) toxiproxy; chromium_browser; docker_engine; images ;;
+  *) say "unknown step '$1': use toxiproxy, docker, images, chromium or nothing for all"; exit 2 ;;
 esac

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # `npm test`: everything a fresh machine needs, then every test.
-#   1. set-up: the Toxiproxy binary; a Docker engine and the images (containers runtime)
+#   1. set-up: the Toxiproxy binary; Chromium (report.html's browser tests); a Docker engine and
+#      the images (containers runtime)
 #   2. typecheck and lint
 #   3. vitest projects: unit, integration (both runtimes; the self-test's journals are kept)
 #   4. the built-in scenario suite through the CLI: all of it (quick profile) on the local
@@ -34,6 +35,7 @@ fi
 node --version | grep -q '^v24' || { say "node_modules/.bin/node is not Node 24: run 'npm install'"; exit 1; }
 
 bash scripts/setup.sh toxiproxy || exit 1
+bash scripts/setup.sh chromium || exit 1
 if [[ $runtimes == *containers* ]]; then
   bash scripts/ensure-docker.sh start || exit 1
   # Stop the engine again only if this run started it.

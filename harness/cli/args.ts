@@ -8,13 +8,13 @@ Usage:
   mcp-chaos run [SCENARIO|FILE…] [--runtime auto|local|containers] [--profile quick|nightly|soak]
                 [--seed N] [--grep PATTERN] [--report-dir DIR] [--concurrency N]
       Run the built-in scenario suite (or the scenarios named, or the *.scenario.ts files given)
-      and write report.json, junit.xml, summary.md and the journals. --grep keeps the scenarios whose name matches.
+      and write report.json, report.html, junit.xml, summary.md and the journals. --grep keeps the scenarios whose name matches.
       --concurrency: scenarios run at once, each in its own environment (default: 2 for the
       quick profile on a machine with 2+ cores, else 1; use 1 when timing must be undisturbed).
       Exit code: 0 all passed, 1 a scenario failed, 2 inconclusive (the harness could not
       establish the conditions).
   mcp-chaos report DIR
-      Render report.json, junit.xml and summary.md anew from the DIR/<scenario>/journal.jsonl
+      Render report.json, report.html, junit.xml and summary.md anew from the DIR/<scenario>/journal.jsonl
       files alone (DIR: a run's --report-dir). Exit code as the run's: 0, 1 or 2.
   mcp-chaos list
       The built-in scenarios, the fault catalog and the checks, one line each.

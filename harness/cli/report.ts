@@ -13,7 +13,7 @@ import {
 import { formatSummary, useColor } from './summary.ts';
 
 /**
- * `mcp-chaos report <dir>`: report.json, junit.xml and summary.md rendered anew from the
+ * `mcp-chaos report <dir>`: report.json, report.html, junit.xml and summary.md rendered anew from the
  * `<dir>/<scenario>/journal.jsonl` files alone (the journal is the source of truth). Exit code
  * as the run's status gives: 0 passed, 1 a scenario failed, 2 inconclusive.
  */

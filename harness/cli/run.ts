@@ -15,7 +15,7 @@ const projectRoot = resolve(fileURLToPath(new URL('../..', import.meta.url)));
 
 /**
  * `mcp-chaos run`: the built-in suite through vitest's Node API (the scenarios are vitest
- * tests), then report.json, junit.xml and summary.md re-derived from every scenario's journal. Exit code 1 on any fail,
+ * tests), then report.json, report.html, junit.xml and summary.md re-derived from every scenario's journal. Exit code 1 on any fail,
  * else 2 on any inconclusive, else 0.
  */
 export async function run(options: {

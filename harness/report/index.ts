@@ -1,6 +1,7 @@
 // The report's public face: built from a journal and verdicts only, never from a running environment.
 export { buildReport, buildReportFrom, OUTSIDE_PHASES, reportFromJournal } from './build.ts';
 export { ScenarioReportFold } from './fold.ts';
+export { findChromium, toHtml } from './html/index.ts';
 export { toJUnit } from './junit.ts';
 export { scenarioLabel } from './label.ts';
 export * from './schema.ts';

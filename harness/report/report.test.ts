@@ -259,6 +259,9 @@ describe('writeReport', () => {
       expect(await readFile(join(dir, 'out', 'summary.md'), 'utf8')).toMatch(
         /^## ⚠️ mcp-chaos: 1 passed, 0 failed, 1 inconclusive/,
       );
+      expect(await readFile(join(dir, 'out', 'report.html'), 'utf8')).toMatch(
+        /^<!doctype html>[\s\S]*<title>mcp-chaos run-1: inconclusive<\/title>/,
+      );
     } finally {
       await rm(dir, { recursive: true, force: true });
     }

@@ -127,7 +127,7 @@ const TOTAL_GAUGES = new Set([
  * Probe series not worth a chart: counters and histogram parts (a line that only rises says
  * little next to the calls' own rates), and Toxiproxy's counts (its faults are shaded anyway).
  */
-function charted(probe: string, key: string): boolean {
+export function charted(probe: string, key: string): boolean {
   if (probe === 'toxiproxy') return false;
   const name = key.split('{')[0] ?? key;
   if (TOTAL_GAUGES.has(name)) return true;

@@ -2,6 +2,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { overallStatus, statusExitCode } from '../checks/index.ts';
 import { HarnessError } from '../errors.ts';
+import { toHtml } from './html/index.ts';
 import { toJUnit } from './junit.ts';
 import {
   REPORT_SCHEMA_VERSION,
@@ -68,7 +69,7 @@ function mergedVersions(scenarios: readonly ScenarioReport[]): RunReport['versio
 }
 
 /**
- * Writes `<dir>/report.json`, and beside it `junit.xml` and `summary.md` rendered from it
+ * Writes `<dir>/report.json`, and beside it `junit.xml`, `summary.md` and `report.html` rendered from it
  * (creating dir); returns report.json's path and content. The report is
  * validated first: a NaN latency or a missing field is a harness bug to surface here, not
  * a blank cell for a reviewer to puzzle over.
@@ -91,5 +92,6 @@ export async function writeReport(
   await writeFile(path, `${JSON.stringify(parsed.data, null, 2)}\n`);
   await writeFile(join(dir, 'junit.xml'), toJUnit(parsed.data));
   await writeFile(join(dir, 'summary.md'), toMarkdown(parsed.data));
+  await writeFile(join(dir, 'report.html'), toHtml(parsed.data));
   return { path, report: parsed.data };
 }
