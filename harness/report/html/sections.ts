@@ -1,3 +1,4 @@
+import { scenarioLabel } from '../label.ts';
 import type { RunReport, ScenarioReport, SelfTestSection } from '../schema.ts';
 import { type ComparisonView, scenarioRegressions } from './comparison.ts';
 import type { ScenarioView } from './data.ts';
@@ -48,7 +49,7 @@ export function overview(
       ? ''
       : `<td>${regressions.length === 0 ? 'no regression' : `<span class="regressed">${regressions.length} regression${regressions.length === 1 ? '' : 's'}</span>`}</td>`;
     return `<tr data-scenario="${esc(s.scenario)}" data-status="${s.status}">
-<td><a href="#${views[i]?.anchor}">${esc(s.scenario)}</a></td><td>${badge(s.status)}</td>
+<td><a href="#${views[i]?.anchor}">${esc(scenarioLabel(s, report))}</a></td><td>${badge(s.status)}</td>
 <td class="num">${s.total.calls}</td><td class="num">${percent(s.total.failed, s.total.calls)}</td>
 <td class="num">${ms(s.total.latencyMs?.p95)}</td>
 <td class="num">${worst === 'never' ? 'not recovered' : ms(worst)}</td>${change}</tr>`;
@@ -65,7 +66,12 @@ export function overview(
 }
 
 /** One scenario: figures, the chart containers the client script fills, recovery, phases, checks. */
-export function scenarioSection(s: ScenarioReport, view: ScenarioView, comparison: ComparisonView): string {
+export function scenarioSection(
+  s: ScenarioReport,
+  view: ScenarioView,
+  comparison: ComparisonView,
+  label: string = s.scenario,
+): string {
   const regressions = scenarioRegressions(comparison, s.scenario);
   const charts = view.charts.map((c) => chartSlot(c.id, c.title)).join('');
   const more =
@@ -73,7 +79,7 @@ export function scenarioSection(s: ScenarioReport, view: ScenarioView, compariso
       ? ''
       : `<details class="more-probes"><summary>More probes (${view.more.length})</summary>${view.more.map((c) => chartSlot(c.id, c.title)).join('')}</details>`;
   return `<section class="scenario" id="${view.anchor}" data-scenario="${esc(s.scenario)}">
-<h2>${esc(s.scenario)} ${badge(s.status)}</h2>
+<h2>${esc(label)} ${badge(s.status)}</h2>
 <p class="meta">${s.total.calls} calls, ${s.total.failed} failed (${percent(s.total.failed, s.total.calls)}) · p95 ${ms(s.total.latencyMs?.p95)} · ${duration(s.durationMs)} · seed ${s.seed}${s.complete ? '' : ' · <strong>cut short: no end record</strong>'}</p>
 ${regressions.length > 0 ? `<ul class="regressions">${regressions.map((r) => `<li><span class="regressed">regression</span> ${esc(r.message)}</li>`).join('')}</ul>` : ''}
 <div class="timeline" data-index="${esc(view.anchor)}">
