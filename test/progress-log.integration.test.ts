@@ -43,7 +43,9 @@ describe('mcp-chaos run, stderr piped', () => {
         '[mcp-chaos] steady-load: started: baseline 5s → steady 6s',
         expect.stringMatching(/^\[mcp-chaos\] steady-load: environment up \(local\) in \d+\.\ds$/),
         '[mcp-chaos] steady-load: phase baseline (5s)',
-        expect.stringMatching(/^\[mcp-chaos\] steady-load: phase steady \(6s\) · \d+ calls, 0 failed so far$/),
+        expect.stringMatching(
+          /^\[mcp-chaos\] steady-load: phase steady \(6s\) · \d+ calls, 0 failed so far$/,
+        ),
         expect.stringMatching(/^\[mcp-chaos\] steady-load: PII scan: /),
         expect.stringMatching(/^\[mcp-chaos\] steady-load: ✓ pass in \d+\.\ds · \d+ calls, 0 failed$/),
       ]);
