@@ -51,7 +51,14 @@ describe('parseCommand', () => {
     expect(parseCommand(['list'])).toEqual({ kind: 'list' });
     expect(parseCommand(['selftest', 'sql-in-errors', '--runtime', 'local'])).toEqual({
       kind: 'selftest',
-      options: { runtime: 'local', seed: 1, reportDir: 'reports/selftest', defects: ['sql-in-errors'] },
+      options: {
+        runtime: 'local',
+        seed: 1,
+        reportDir: 'reports/selftest',
+        defects: ['sql-in-errors'],
+        quiet: false,
+        progress: false,
+      },
     });
   });
 
@@ -70,6 +77,7 @@ describe('parseCommand', () => {
     expect(parseCommand(['run', '--quiet'])).toMatchObject({ options: { quiet: true, progress: false } });
     expect(parseCommand(['run', '--progress'])).toMatchObject({ options: { quiet: false, progress: true } });
     expect(() => parseCommand(['run', '--quiet', '--progress'])).toThrow(/--quiet and --progress/);
+    expect(parseCommand(['selftest', '--quiet'])).toMatchObject({ options: { quiet: true } });
   });
 
   it('runs two quick scenarios at once on a machine with two cores or more, else one', () => {

@@ -23,7 +23,7 @@ Usage:
   mcp-chaos list
       The built-in scenarios, the fault catalog and the checks, one line each.
   mcp-chaos selftest [DEFECT…] [--runtime auto|local|containers] [--seed N] [--report-dir DIR]
-                     [--concurrency N]
+                     [--concurrency N] [--quiet|--progress]
       Run the scenarios against each deliberately broken build of the reference server and
       against the good build; print which check caught each defect. Exit code 0 only when every
       defect was caught by its check and the good build passed.
@@ -87,14 +87,18 @@ export const runArgs = z
     progress: z.boolean().default(false),
   })
   .refine((o) => !(o.quiet && o.progress), '--quiet and --progress contradict each other: give one');
-export const selftestArgs = z.object({
-  runtime: runtime.default('auto'),
-  seed: seed.default(1),
-  reportDir: z.string().default('reports/selftest'),
-  /** Only these defects (default: all). */
-  defects: z.array(z.string()).default([]),
-  concurrency: concurrency.optional(),
-});
+export const selftestArgs = z
+  .object({
+    runtime: runtime.default('auto'),
+    seed: seed.default(1),
+    reportDir: z.string().default('reports/selftest'),
+    /** Only these defects (default: all). */
+    defects: z.array(z.string()).default([]),
+    concurrency: concurrency.optional(),
+    quiet: z.boolean().default(false),
+    progress: z.boolean().default(false),
+  })
+  .refine((o) => !(o.quiet && o.progress), '--quiet and --progress contradict each other: give one');
 export const envUpArgs = z.object({
   runtime: runtime.default('auto'),
   seed: seed.default(1),
@@ -195,6 +199,8 @@ export function parseCommand(argv: string[]): Command {
           reportDir: values['report-dir'],
           defects: positionals.slice(1),
           concurrency: values.concurrency,
+          quiet: values.quiet,
+          progress: values.progress,
         }),
       ),
     };

@@ -48,6 +48,9 @@ export async function run(options: {
   }).start();
   // vitest's own output and the workers' stdout/stderr: through the display, line by line.
   const output = displayStream(display);
+  // A worker's pipe may still deliver after the run's end (a late teardown message): dropped,
+  // rather than an unhandled write-after-end error.
+  output.on('error', () => {});
   const concurrency = options.concurrency ?? defaultConcurrency(options.profile, availableParallelism());
   const passes = await planPasses(files, concurrency);
   // Files empty: the whole suite. One scenario alone has nothing to run beside it.

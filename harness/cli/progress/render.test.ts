@@ -44,7 +44,7 @@ describe('statusLine', () => {
   it('shows the phase, its time left, the rates, the totals and the active faults', () => {
     const line = statusLine(running(), 12_000, 200, false);
     expect(line).toBe(
-      'network-degradation  fault 2/2 18s left  40.0 calls/s  2.0 failed/s  80 calls, 4 failed  ⚡ latency on client→target',
+      'network-degradation  fault 2/2 18s left  40.0 calls/s  2.0 failed/s  80 calls, 4 failed  faults: latency on client→target',
     );
   });
 

@@ -39,7 +39,8 @@ export function statusLine(s: ScenarioProgress, now: number, width: number, colo
   if (s.calls > 0) {
     segments.push({ text: `  ${s.calls} calls, ${s.failed} failed`, style: 'dim' });
   }
-  if (s.faults.length > 0) segments.push({ text: `  ⚡ ${s.faults.join(', ')}`, style: 'yellow' });
+  // Narrow characters only (no emoji): a wide one takes two columns where one was counted.
+  if (s.faults.length > 0) segments.push({ text: `  faults: ${s.faults.join(', ')}`, style: 'yellow' });
   return paint(truncate(segments, width), color);
 }
 
