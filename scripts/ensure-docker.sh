@@ -9,7 +9,9 @@ marker="$cache/dockerd.started"
 log="$cache/dockerd.log"
 WAIT_S=60
 
-say() { printf '\033[1m[docker]\033[0m %s\n' "$*" >&2; }
+say() { # bold on a terminal only: a CI log gets plain lines
+  if [[ -t 2 && -z ${NO_COLOR:-} ]]; then printf '\033[1m[docker]\033[0m %s\n' "$*" >&2; else printf '[docker] %s\n' "$*" >&2; fi
+}
 engine_answers() { command -v docker >/dev/null && docker info >/dev/null 2>&1; }
 
 start() {

@@ -10,7 +10,9 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 TOXIPROXY_VERSION=v2.12.0
 bin_dir="$root/.cache/bin"
 
-say() { printf '\033[1m[setup]\033[0m %s\n' "$*" >&2; }
+say() { # bold on a terminal only: a CI log gets plain lines
+  if [[ -t 2 && -z ${NO_COLOR:-} ]]; then printf '\033[1m[setup]\033[0m %s\n' "$*" >&2; else printf '[setup] %s\n' "$*" >&2; fi
+}
 
 toxiproxy() {
   local stamp="$bin_dir/toxiproxy.version"

@@ -6,7 +6,15 @@ describe('parseCommand', () => {
   it('parses run with defaults and flags', () => {
     expect(parseCommand(['run'])).toEqual({
       kind: 'run',
-      options: { runtime: 'auto', profile: 'quick', seed: 1, reportDir: 'reports/latest', scenarios: [] },
+      options: {
+        runtime: 'auto',
+        profile: 'quick',
+        seed: 1,
+        reportDir: 'reports/latest',
+        scenarios: [],
+        quiet: false,
+        progress: false,
+      },
     });
     expect(
       parseCommand([
@@ -33,6 +41,8 @@ describe('parseCommand', () => {
         reportDir: 'out',
         scenarios: ['database-restart', 'scenarios/x.scenario.ts'],
         grep: 'database',
+        quiet: false,
+        progress: false,
       },
     });
   });
@@ -41,7 +51,14 @@ describe('parseCommand', () => {
     expect(parseCommand(['list'])).toEqual({ kind: 'list' });
     expect(parseCommand(['selftest', 'sql-in-errors', '--runtime', 'local'])).toEqual({
       kind: 'selftest',
-      options: { runtime: 'local', seed: 1, reportDir: 'reports/selftest', defects: ['sql-in-errors'] },
+      options: {
+        runtime: 'local',
+        seed: 1,
+        reportDir: 'reports/selftest',
+        defects: ['sql-in-errors'],
+        quiet: false,
+        progress: false,
+      },
     });
   });
 
@@ -54,6 +71,13 @@ describe('parseCommand', () => {
       kind: 'selftest',
       options: { concurrency: 2 },
     });
+  });
+
+  it('parses --quiet and --progress for run, and refuses both at once', () => {
+    expect(parseCommand(['run', '--quiet'])).toMatchObject({ options: { quiet: true, progress: false } });
+    expect(parseCommand(['run', '--progress'])).toMatchObject({ options: { quiet: false, progress: true } });
+    expect(() => parseCommand(['run', '--quiet', '--progress'])).toThrow(/--quiet and --progress/);
+    expect(parseCommand(['selftest', '--quiet'])).toMatchObject({ options: { quiet: true } });
   });
 
   it('runs two quick scenarios at once on a machine with two cores or more, else one', () => {

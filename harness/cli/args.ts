@@ -6,11 +6,15 @@ export const USAGE = `mcp-chaos — chaos and resilience testing for MCP servers
 
 Usage:
   mcp-chaos run [SCENARIO|FILE…] [--runtime auto|local|containers] [--profile quick|nightly|soak]
-                [--seed N] [--grep PATTERN] [--report-dir DIR] [--concurrency N]
+                [--seed N] [--grep PATTERN] [--report-dir DIR] [--concurrency N] [--quiet|--progress]
       Run the built-in scenario suite (or the scenarios named, or the *.scenario.ts files given)
       and write report.json, report.html, junit.xml, summary.md and the journals. --grep keeps the scenarios whose name matches.
       --concurrency: scenarios run at once, each in its own environment (default: 2 for the
       quick profile on a machine with 2+ cores, else 1; use 1 when timing must be undisturbed).
+      Progress: on a terminal a live status line per scenario (phase, time left, calls/s,
+      failed/s, active faults); elsewhere (CI logs) one line per milestone (scenario start,
+      environment up, phase, fault inject/heal, end). --quiet: only the end summary;
+      --progress: the live status even when stderr is not a terminal. NO_COLOR turns colour off.
       Exit code: 0 all passed, 1 a scenario failed, 2 inconclusive (the harness could not
       establish the conditions).
   mcp-chaos report DIR
@@ -19,7 +23,7 @@ Usage:
   mcp-chaos list
       The built-in scenarios, the fault catalog and the checks, one line each.
   mcp-chaos selftest [DEFECT…] [--runtime auto|local|containers] [--seed N] [--report-dir DIR]
-                     [--concurrency N]
+                     [--concurrency N] [--quiet|--progress]
       Run the scenarios against each deliberately broken build of the reference server and
       against the good build; print which check caught each defect. Exit code 0 only when every
       defect was caught by its check and the good build passed.
@@ -66,25 +70,35 @@ const grep = z
   }, '--grep is not a regular expression: escape special characters such as ( or [')
   .optional();
 
-export const runArgs = z.object({
-  runtime: runtime.default('auto'),
-  profile: profile.default('quick'),
-  seed: seed.default(1),
-  reportDir: z.string().default('reports/latest'),
-  /** Scenario names or *.scenario.ts files; none: the whole suite. */
-  scenarios: z.array(z.string()).default([]),
-  grep,
-  /** Scenarios at once; undefined: the profile's default (see defaultConcurrency). */
-  concurrency: concurrency.optional(),
-});
-export const selftestArgs = z.object({
-  runtime: runtime.default('auto'),
-  seed: seed.default(1),
-  reportDir: z.string().default('reports/selftest'),
-  /** Only these defects (default: all). */
-  defects: z.array(z.string()).default([]),
-  concurrency: concurrency.optional(),
-});
+export const runArgs = z
+  .object({
+    runtime: runtime.default('auto'),
+    profile: profile.default('quick'),
+    seed: seed.default(1),
+    reportDir: z.string().default('reports/latest'),
+    /** Scenario names or *.scenario.ts files; none: the whole suite. */
+    scenarios: z.array(z.string()).default([]),
+    grep,
+    /** Scenarios at once; undefined: the profile's default (see defaultConcurrency). */
+    concurrency: concurrency.optional(),
+    /** Only the end summary: no milestones, no live status. */
+    quiet: z.boolean().default(false),
+    /** The live status even when stderr is not a terminal. */
+    progress: z.boolean().default(false),
+  })
+  .refine((o) => !(o.quiet && o.progress), '--quiet and --progress contradict each other: give one');
+export const selftestArgs = z
+  .object({
+    runtime: runtime.default('auto'),
+    seed: seed.default(1),
+    reportDir: z.string().default('reports/selftest'),
+    /** Only these defects (default: all). */
+    defects: z.array(z.string()).default([]),
+    concurrency: concurrency.optional(),
+    quiet: z.boolean().default(false),
+    progress: z.boolean().default(false),
+  })
+  .refine((o) => !(o.quiet && o.progress), '--quiet and --progress contradict each other: give one');
 export const envUpArgs = z.object({
   runtime: runtime.default('auto'),
   seed: seed.default(1),
@@ -133,6 +147,8 @@ export function parseCommand(argv: string[]): Command {
         instances: { type: 'string' },
         router: { type: 'boolean', default: false },
         affinity: { type: 'boolean', default: false },
+        quiet: { type: 'boolean', default: false },
+        progress: { type: 'boolean', default: false },
         help: { type: 'boolean', short: 'h', default: false },
       },
     });
@@ -163,6 +179,8 @@ export function parseCommand(argv: string[]): Command {
           scenarios: [...positionals.slice(1), ...((values.scenario as string[] | undefined) ?? [])],
           grep: values.grep,
           concurrency: values.concurrency,
+          quiet: values.quiet,
+          progress: values.progress,
         }),
       ),
     };
@@ -181,6 +199,8 @@ export function parseCommand(argv: string[]): Command {
           reportDir: values['report-dir'],
           defects: positionals.slice(1),
           concurrency: values.concurrency,
+          quiet: values.quiet,
+          progress: values.progress,
         }),
       ),
     };

@@ -8,7 +8,10 @@ import { HarnessError } from '../errors.ts';
 import { reportFromJournal, type ScenarioReport, writeReport } from '../report/index.ts';
 import { defaultConcurrency } from './args.ts';
 import { childPids } from './children.ts';
+import { ProgressDisplay, progressMode } from './progress/display.ts';
+import { displayStream, ProgressReporter } from './progress/reporter.ts';
 import { byScenario } from './report.ts';
+import { reportFiles } from './report-files.ts';
 import { formatSummary, useColor } from './summary.ts';
 
 const projectRoot = resolve(fileURLToPath(new URL('../..', import.meta.url)));
@@ -26,6 +29,10 @@ export async function run(options: {
   scenarios: string[];
   grep?: string | undefined;
   concurrency?: number | undefined;
+  /** Only the end summary. */
+  quiet?: boolean | undefined;
+  /** The live status even when stderr is not a terminal. */
+  progress?: boolean | undefined;
 }): Promise<number> {
   const reportDir = resolve(options.reportDir);
   const { files, testNamePattern } = await selection(options.scenarios, options.grep);
@@ -33,11 +40,23 @@ export async function run(options: {
   process.env.MCP_CHAOS_PROFILE = options.profile;
   process.env.MCP_CHAOS_SEED = String(options.seed);
   process.env.MCP_CHAOS_REPORT_DIR = reportDir;
+  // The scenarios send structured progress events, which the display below renders.
+  process.env.MCP_CHAOS_PROGRESS = 'events';
+  const color = useColor(process.stderr);
+  const display = new ProgressDisplay(process.stderr, progressMode(options, process.stderr), {
+    color,
+  }).start();
+  // vitest's own output and the workers' stdout/stderr: through the display, line by line.
+  const output = displayStream(display);
+  // A worker's pipe may still deliver after the run's end (a late teardown message): dropped,
+  // rather than an unhandled write-after-end error.
+  output.on('error', () => {});
   const concurrency = options.concurrency ?? defaultConcurrency(options.profile, availableParallelism());
   const passes = await planPasses(files, concurrency);
-  if (concurrency > 1 && passes.some((p) => p.concurrency > 1)) {
-    process.stderr.write(
-      `mcp-chaos: ${concurrency} scenarios at a time, those that need the machine alone first (--concurrency 1 for one)\n`,
+  // Files empty: the whole suite. One scenario alone has nothing to run beside it.
+  if (concurrency > 1 && passes.some((p) => p.concurrency > 1 && p.files.length !== 1)) {
+    display.line(
+      `mcp-chaos: ${concurrency} scenarios at a time, those that need the machine alone first (--concurrency 1 for one)`,
     );
   }
   // First Ctrl-C: each scenario heals its faults, stops its environment and ends inconclusive,
@@ -50,9 +69,7 @@ export async function run(options: {
   const interrupt = (signal: NodeJS.Signals) => {
     interrupts++;
     if (interrupts > 1) process.exit(130);
-    process.stderr.write(
-      '\nmcp-chaos: cancelling: healing faults, stopping environments (Ctrl-C again to quit now)\n',
-    );
+    display.line('mcp-chaos: cancelling: healing faults, stopping environments (Ctrl-C again to quit now)');
     for (const pid of childPids()) {
       try {
         process.kill(pid, signal);
@@ -67,13 +84,19 @@ export async function run(options: {
       if (interrupts > 0) break;
       // Read by vitest.config.ts (loaded anew by each createVitest): the scenarios project's workers.
       process.env.MCP_CHAOS_CONCURRENCY = String(pass.concurrency);
-      const vitest = await createVitest({
-        root: projectRoot,
-        project: ['scenarios'],
-        run: true,
-        watch: false,
-        ...(testNamePattern ? { testNamePattern } : {}),
-      });
+      const vitest = await createVitest(
+        {
+          root: projectRoot,
+          project: ['scenarios'],
+          run: true,
+          watch: false,
+          // Ours instead of vitest's: the scenarios' progress, and errors that are not verdicts.
+          reporters: [new ProgressReporter(display)],
+          ...(testNamePattern ? { testNamePattern } : {}),
+        },
+        {},
+        { stdout: output, stderr: output },
+      );
       // vitest's reporter exits the process on SIGINT/SIGTERM, which would kill the workers
       // before their clean-up: ours replace its handlers.
       for (const signal of ['SIGINT', 'SIGTERM'] as const) {
@@ -91,6 +114,7 @@ export async function run(options: {
         await vitest.close();
       }
     }
+    display.stop();
     if (names.length === 0) {
       process.stderr.write(
         'mcp-chaos: no scenario matched: see `mcp-chaos list` for the names, or check --grep\n',
@@ -111,13 +135,16 @@ export async function run(options: {
       return 2;
     }
     const { path, report } = await writeReport(reportDir, byScenario(reports));
-    process.stderr.write(`\n${formatSummary(report, path, { color: useColor(process.stderr) })}\n`);
+    const files = await reportFiles(reportDir);
+    process.stderr.write(`\n${formatSummary(report, path, { color, files })}\n`);
     if (missing.length > 0) {
       process.stderr.write(`mcp-chaos: ${missing.join(', ')} ended without a journal: inconclusive\n`);
       return report.exitCode === 1 ? 1 : 2;
     }
     return report.exitCode;
   } finally {
+    display.stop();
+    output.end();
     process.off('SIGINT', interrupt);
     process.off('SIGTERM', interrupt);
   }

@@ -7,7 +7,9 @@ import type { RuntimeChoice } from '../runtime/select.ts';
 import { formatSelfTest, runSelfTests, type SelfTestCase } from '../selftest/index.ts';
 import { referenceTarget } from '../target/definition.ts';
 import { defaultConcurrency } from './args.ts';
+import { ProgressDisplay, progressMode } from './progress/display.ts';
 import { renderReport } from './report.ts';
+import { useColor } from './summary.ts';
 
 const projectRoot = resolve(fileURLToPath(new URL('../..', import.meta.url)));
 
@@ -26,6 +28,8 @@ export async function selftest(options: {
   reportDir: string;
   defects: string[];
   concurrency?: number | undefined;
+  quiet?: boolean | undefined;
+  progress?: boolean | undefined;
 }): Promise<number> {
   const all = await builtInSelfTests();
   const unknown = options.defects.filter((d) => !all.some((c) => c.defect === d));
@@ -38,11 +42,15 @@ export async function selftest(options: {
   const cases = options.defects.length > 0 ? all.filter((c) => options.defects.includes(c.defect)) : all;
   const reportDir = resolve(options.reportDir);
   await mkdir(reportDir, { recursive: true });
+  // The runs' progress as for `run`: a live status on a terminal, milestones in a log.
+  const display = new ProgressDisplay(process.stderr, progressMode(options, process.stderr), {
+    color: useColor(process.stderr),
+  }).start();
   // First Ctrl-C: the running scenario heals and stops; the table is still printed.
   const cancel = new AbortController();
   const interrupt = () => {
     if (cancel.signal.aborted) process.exit(130);
-    process.stderr.write('\nmcp-chaos: cancelling the self-test (Ctrl-C again to quit now)\n');
+    display.line('mcp-chaos: cancelling the self-test (Ctrl-C again to quit now)');
     cancel.abort();
   };
   process.on('SIGINT', interrupt);
@@ -55,8 +63,13 @@ export async function selftest(options: {
       goodTarget: referenceTarget(),
       signal: cancel.signal,
       concurrency: options.concurrency ?? defaultConcurrency('quick', availableParallelism()),
-      progress: (line) => process.stderr.write(`[mcp-chaos] ${line}\n`),
+      // The self-test's own milestones (which defect, caught or not): shown unless --quiet.
+      progress: (line) => {
+        if (display.mode !== 'quiet') display.line(`[mcp-chaos] ${line}`);
+      },
+      onEvent: (event) => display.event(event),
     });
+    display.stop();
     process.stdout.write(`\n${formatSelfTest(report)}\n`);
     // The table in every report format too, beside the runs' journals it was judged from.
     const rendered = await renderReport(reportDir).catch((error: unknown) => {
@@ -72,6 +85,7 @@ export async function selftest(options: {
     );
     return report.exitCode;
   } finally {
+    display.stop();
     process.off('SIGINT', interrupt);
     process.off('SIGTERM', interrupt);
   }

@@ -57,6 +57,17 @@ describe('formatSummary', () => {
   const text = formatSummary(run(), 'reports/report.json');
   const lines = text.split('\n');
 
+  it("lists the run's other report files under report.json", () => {
+    const files = ['reports/report.html', 'reports/report.json', 'reports/junit.xml', 'reports/summary.md'];
+    const out = formatSummary(run(), 'reports/report.json', { files }).split('\n');
+    expect(out.slice(-4)).toEqual([
+      'report: reports/report.json',
+      '        reports/report.html',
+      '        reports/junit.xml',
+      '        reports/summary.md',
+    ]);
+  });
+
   it('is plain text unless colour is asked for', () => {
     const ESC = '\u001b[';
     expect(text).not.toContain(ESC);

@@ -19,6 +19,8 @@ export interface SummaryOptions {
   color?: boolean;
   /** Evidence items shown under a verdict that did not pass (default 3). */
   evidence?: number;
+  /** The run's other report files (report.html, junit.xml, summary.md…), listed under report.json. */
+  files?: readonly string[];
 }
 
 /** Colour when writing to a terminal, unless NO_COLOR is set (https://no-color.org) or TERM is dumb. */
@@ -47,6 +49,7 @@ export function formatSummary(report: RunReport, reportPath: string, options: Su
     lines.push('', ...scenarioBlock(scenario, scenarioLabel(scenario, report), paint, options.evidence ?? 3));
   }
   lines.push('', `report: ${reportPath}`);
+  for (const file of options.files ?? []) if (file !== reportPath) lines.push(`        ${file}`);
   return lines.join('\n');
 }
 

@@ -31,6 +31,7 @@ import { harnessVersion } from '../version.ts';
 import { type ScenarioDefinition, scenarioChecks, timelineMs, validateScenario } from './define.ts';
 import { applyLoadFaults } from './load-faults.ts';
 import { applyProfile, type ProfileName } from './profile.ts';
+import { journalEvents, type ProgressEvent } from './progress-events.ts';
 import { journalTargetExits } from './target-exits.ts';
 import { TimelinePlayer } from './timeline.ts';
 
@@ -43,6 +44,11 @@ export interface RunOptions {
   reportDir?: string;
   target?: TargetDefinition;
   progress?: (message: string) => void;
+  /**
+   * The same progress, structured (start, start-up steps, phases, faults, calls per second, end):
+   * what a live display renders. The CLI sends these from its workers to its terminal.
+   */
+  onEvent?: (event: ProgressEvent) => void;
   /** Cancels the run (Ctrl-C): faults are healed at once, the environment is stopped, the result is inconclusive. */
   signal?: AbortSignal;
 }
@@ -75,7 +81,24 @@ export async function runScenario(
   const runId = randomUUID().slice(0, 8);
   const base = options.target ?? referenceTarget();
   const target = definition.targetEnv ? { ...base, env: { ...base.env, ...definition.targetEnv } } : base;
-  const progress = options.progress ?? (() => {});
+  const emit = options.onEvent ?? (() => {});
+  const scenario = definition.name;
+  const say = options.progress ?? (() => {});
+  // A line a log reader needs (a breach, a snapshot that could not be read): text and event alike.
+  const progress = (message: string) => {
+    say(message);
+    emit({ type: 'log', scenario, at: Date.now(), kind: 'note', message });
+  };
+  emit({
+    type: 'start',
+    scenario,
+    at: Date.now(),
+    phases: definition.timeline.map((p) => ({
+      name: p.name,
+      durationMs: p.durationMs,
+      faults: (p.faults ?? []).map((f) => f.name),
+    })),
+  });
   const dir = join(options.reportDir ?? 'reports', definition.name);
   await mkdir(dir, { recursive: true });
   const workload = resolveWorkload(definition.workload, timelineMs(definition));
@@ -85,6 +108,14 @@ export async function runScenario(
   const checks = scenarioChecks(definition);
   const thresholdsConfig = thresholdSpec(checks);
   const live = LiveChecks.attach(checks, journal);
+  const stopEvents = options.onEvent
+    ? journalEvents(
+        scenario,
+        new Map(definition.timeline.map((p) => [p.name, p.durationMs])),
+        (listener) => journal.subscribe(listener),
+        options.onEvent,
+      )
+    : undefined;
   // Abort-on-fail thresholds, live: the first breach stops the load and heals the faults.
   const abort = new AbortController();
   let breach: string | undefined;
@@ -152,7 +183,9 @@ export async function runScenario(
     };
     await writeFile(join(dir, 'result.json'), `${JSON.stringify(result, null, 2)}\n`);
     const line = verdicts.map((v) => `${v.check} ${v.status}`).join(', ');
-    progress(`${definition.name}: ${result.status} (${line})`);
+    say(`${definition.name}: ${result.status} (${line})`);
+    stopEvents?.();
+    emit({ type: 'end', scenario, at: Date.now(), status: result.status });
     return result;
   };
   let env: StartedEnvironment | undefined;
@@ -173,8 +206,12 @@ export async function runScenario(
         ...(definition.instances?.affinity !== undefined ? { affinity: definition.instances.affinity } : {}),
       })
       .withSeed(seed)
-      .withProgress(progress)
+      .withProgress((message) => {
+        say(message);
+        emit({ type: 'log', scenario, at: Date.now(), kind: 'step', message });
+      })
       .start();
+    emit({ type: 'ready', scenario, at: Date.now(), runtime: env.runtime, tookMs: Date.now() - startedAt });
     const version = await env.admin.version().catch(() => undefined);
     const components = await componentVersions({ toxiproxy: env.toxiproxyUrl, postgres: env.postgresUrl });
     const started = env;
@@ -234,7 +271,7 @@ export async function runScenario(
     }
     const noisySessions =
       noisySpec && noisyIdentity ? await connect(noisyIdentity, noisySpec.maxInFlight ?? 32) : undefined;
-    progress(
+    say(
       workload.workers > 1
         ? `${definition.name}: ${workload.workers} load threads will connect ${perIdentity} sessions for each of ${mainIdentities.length} identities`
         : `${definition.name}: ${sessions.length} MCP sessions (${workload.client} client) for ${groups.length + (noisySessions ? 1 : 0)} identities connected`,
@@ -263,9 +300,7 @@ export async function runScenario(
     );
     for (const phase of definition.timeline) {
       const faults = phase.faults?.map((f) => f.name).join(', ');
-      progress(
-        `${definition.name}: phase ${phase.name} (${phase.durationMs} ms)${faults ? `: ${faults}` : ''}`,
-      );
+      say(`${definition.name}: phase ${phase.name} (${phase.durationMs} ms)${faults ? `: ${faults}` : ''}`);
     }
     const cancel = () => abort.abort();
     options.signal?.addEventListener('abort', cancel, { once: true });
@@ -347,6 +382,7 @@ export async function runScenario(
       await Promise.allSettled(sessions.map((s) => s.close()));
       await env?.stop();
     } finally {
+      stopEvents?.();
       await journal.close();
     }
   }

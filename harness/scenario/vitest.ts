@@ -3,7 +3,8 @@ import { resolveWorkload } from '../load/index.ts';
 import type { RuntimeChoice } from '../runtime/select.ts';
 import { type ScenarioDefinition, timelineMs, validateScenario } from './define.ts';
 import { applyProfile, type ProfileName, parseProfile } from './profile.ts';
-import { runScenario, type ScenarioResult } from './runner.ts';
+import { encodeEvent } from './progress-events.ts';
+import { type RunOptions, runScenario, type ScenarioResult } from './runner.ts';
 
 /** A scenario that did not pass; `result` holds its verdicts and journal path. */
 abstract class ScenarioError extends Error {
@@ -62,6 +63,19 @@ export function suiteOptions(): {
   return { runtime, seed, profile, reportDir: process.env.MCP_CHAOS_REPORT_DIR ?? 'reports/latest' };
 }
 
+/**
+ * How a scenario reports its progress: under `mcp-chaos run` (MCP_CHAOS_PROGRESS=events) as
+ * structured events on the console, which vitest forwards to the CLI's reporter with the test's
+ * id and the CLI renders; under plain `vitest` as text lines on stderr.
+ */
+function progressChannel(): Pick<RunOptions, 'progress' | 'onEvent'> {
+  if (process.env.MCP_CHAOS_PROGRESS === 'events') {
+    // biome-ignore lint/suspicious/noConsole: vitest forwards the console to the CLI's reporter: the channel
+    return { onEvent: (event) => console.log(encodeEvent(event)) };
+  }
+  return { progress: (line) => process.stderr.write(`[mcp-chaos] ${line}\n`) };
+}
+
 /** Budget for environment start, connection and teardown on top of the timeline. */
 const SETUP_BUDGET_MS = 240_000;
 
@@ -87,7 +101,7 @@ export function scenario(definition: ScenarioDefinition): ScenarioDefinition {
         const result = await runScenario(definition, {
           ...suiteOptions(),
           signal: AbortSignal.any([signal, interrupted.signal]),
-          progress: (line) => process.stderr.write(`[mcp-chaos] ${line}\n`),
+          ...progressChannel(),
         });
         if (result.status === 'fail') throw new ScenarioFailed(result);
         if (result.status === 'inconclusive') throw new ScenarioInconclusive(result);

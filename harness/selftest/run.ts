@@ -1,7 +1,13 @@
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { RuntimeChoice } from '../runtime/select.ts';
-import { runScenario, type ScenarioDefinition, type ScenarioResult } from '../scenario/index.ts';
+import {
+  type RunOptions,
+  runScenario,
+  type ScenarioDefinition,
+  type ScenarioResult,
+} from '../scenario/index.ts';
+import type { ProgressEvent } from '../scenario/progress-events.ts';
 import type { TargetDefinition } from '../target/definition.ts';
 import type { DefectResult, GoodBuildResult, SelfTestCase, SelfTestReport } from './types.ts';
 
@@ -13,6 +19,12 @@ export interface SelfTestOptions {
   /** The build every scenario of the table must pass on. */
   goodTarget: TargetDefinition;
   progress?: (line: string) => void;
+  /**
+   * The scenarios' progress as events (see RunOptions.onEvent), each run's named
+   * `<defect>/<scenario>` or `good/<scenario>` (one scenario may run against two builds at once).
+   * Given, the scenarios' own text progress is left out of `progress`.
+   */
+  onEvent?: RunOptions['onEvent'];
   signal?: AbortSignal;
   /** Runs at once, each in its own environment (default 1). The table keeps its order. */
   concurrency?: number;
@@ -105,6 +117,18 @@ export function selfTestExitCode(defects: DefectResult[], good: GoodBuildResult[
 }
 
 /**
+ * A scenario's event under its self-test run's name, `<prefix>/<scenario>` (one scenario may run
+ * against two builds at once); a note that names its scenario at its start names the run.
+ */
+export function runEvent(prefix: string, event: ProgressEvent): ProgressEvent {
+  const scenario = `${prefix}/${event.scenario}`;
+  if (event.type === 'log' && event.message.startsWith(`${event.scenario}:`)) {
+    return { ...event, scenario, message: `${scenario}${event.message.slice(event.scenario.length)}` };
+  }
+  return { ...event, scenario };
+}
+
+/**
  * Runs each defect's scenario against its broken build, then every scenario of the table
  * against the good build, `concurrency` environments at a time (default one); writes selftest.json. A self-test
  * measures the harness, not the target: its report stands apart from scenario verdicts.
@@ -118,8 +142,11 @@ export async function runSelfTests(
     ...(options.runtime ? { runtime: options.runtime } : {}),
     seed: options.seed ?? 1,
     ...(options.signal ? { signal: options.signal } : {}),
-    progress,
+    ...(options.onEvent ? {} : { progress }),
   };
+  const onEvent = options.onEvent;
+  const events = (prefix: string): Pick<RunOptions, 'onEvent'> =>
+    onEvent ? { onEvent: (event) => onEvent(runEvent(prefix, event)) } : {};
   const concurrency = options.concurrency ?? 1;
   const defects = await inTwoPasses(
     cases,
@@ -134,6 +161,7 @@ export async function runSelfTests(
         ...common,
         target: testCase.target,
         reportDir: join(options.reportDir, testCase.defect),
+        ...events(testCase.defect),
       });
       const row = judgeDefect(testCase, result);
       progress(
@@ -155,6 +183,7 @@ export async function runSelfTests(
         ...common,
         target: options.goodTarget,
         reportDir: join(options.reportDir, 'good'),
+        ...events('good'),
       });
       return judgeGoodBuild(result);
     },
