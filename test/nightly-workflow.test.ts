@@ -47,7 +47,7 @@ describe('.github/workflows/nightly.yml', () => {
     step('uses: actions/checkout@v4');
     expect(step('uses: actions/setup-node@v4')).toMatch(/node-version: 24\b/);
     step(/run: npm ci$/m);
-    step('npm run setup');
+    step('bash scripts/setup.sh images');
   });
 
   it('fetches the last successful nightly of the default branch as the baseline, and goes on without one', () => {
