@@ -65,6 +65,7 @@ export class ScenarioReportFold {
         break;
       case 'fault':
         this.#faults.update(record);
+        this.#timeline.fault(record);
         if (record.event === 'inject' && record.data?.exposureMs !== undefined) this.#deploys.push(record);
         break;
       case 'probe':

@@ -148,3 +148,26 @@ describe('recovery and exposure', () => {
     ]);
   });
 });
+
+describe('recovery ends where the next fault begins to act', () => {
+  it('counts from the next fault’s injecting, not its completed inject (a restart fails calls before it is done)', () => {
+    const report = buildReport([
+      header(20_000),
+      fault('inject', T0 + 1_000, 'kill'),
+      call({ at: T0 + 1_500, outcome: 'transport-error' }),
+      fault('heal', T0 + 3_000, 'kill'),
+      call({ at: T0 + 3_200, outcome: 'transport-error' }),
+      call({ at: T0 + 4_000 }),
+      { type: 'fault', fault: 'restart', event: 'injecting', at: T0 + 6_000 },
+      call({ at: T0 + 6_500, outcome: 'transport-error' }),
+      { type: 'fault', fault: 'restart', event: 'inject', at: T0 + 8_000 },
+      { type: 'fault', fault: 'restart', event: 'heal', at: T0 + 8_000 },
+      call({ at: T0 + 9_000 }),
+      { type: 'end', at: T0 + 20_000 },
+    ]);
+    expect(report.recovery.map((r) => [r.fault, r.recoveredAfterMs])).toEqual([
+      ['kill', 200],
+      ['restart', 0],
+    ]);
+  });
+});

@@ -149,6 +149,8 @@ export class TimelineFold {
   #startedAt: number | undefined;
   #calls: Buckets<CallBucket> | undefined;
   readonly #series = new Map<string, { probe: string; series: string; buckets: Buckets<Point> }>();
+  /** When each fault began to act (its `injecting`, else its `inject`), as offsets: where a recovery ends. */
+  readonly #faultStarts: number[] = [];
 
   /** The run's start and its planned length (the header's `config.timelineMs`), from the header. */
   start(startedAt: number, plannedMs: number | undefined): void {
@@ -189,6 +191,11 @@ export class TimelineFold {
     for (const [key, value] of Object.entries(r.values ?? {})) {
       if (charted(r.name, key)) this.#point(r.name, key, offset, value, false);
     }
+  }
+
+  fault(r: RecordOf<'fault'>): void {
+    if (this.#startedAt === undefined) return;
+    if (r.event === 'injecting' || r.event === 'inject') this.#faultStarts.push(r.at - this.#startedAt);
   }
 
   lag(r: RecordOf<'lag'>): void {
@@ -251,11 +258,12 @@ export class TimelineFold {
 
   /**
    * Per healed fault: from the heal to the intended start of the last failed call before the next
-   * fault's inject (or the run's end); 0 when none failed; null when the last call made in that
-   * stretch failed (clients were still failing when it ended) or no call was made in it.
+   * fault began to act (its `injecting`: a restart fails calls before its inject completes), or the
+   * run's end; 0 when none failed; null when the last call made in that stretch failed (clients
+   * were still failing when it ended) or no call was made in it.
    */
   recovery(faults: readonly FaultReport[], durationMs: number): Recovery[] {
-    const injects = faults.flatMap((f) => (f.injectedOffsetMs === null ? [] : [f.injectedOffsetMs]));
+    const injects = this.#faultStarts;
     const buckets = [...(this.#calls?.entries() ?? [])];
     const out: Recovery[] = [];
     for (const fault of faults) {
