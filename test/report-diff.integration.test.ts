@@ -90,7 +90,7 @@ describe('mcp-chaos report diff', () => {
     expect(comparisonSchema.parse(JSON.parse(back.stdout)).improvements).toBe(comparison.regressions);
   });
 
-  it('report DIR --baseline puts the regression in report.json, summary.md and junit.xml', async () => {
+  it('report DIR --baseline puts the regression in report.json, summary.md, report.html and junit.xml', async () => {
     const { code, stderr } = await cli(['report', defect, '--baseline', good]);
     // The verdicts decide the exit code (the defect run failed), not the comparison.
     expect(code, stderr).toBe(1);
@@ -104,6 +104,9 @@ describe('mcp-chaos report diff', () => {
     expect(summary).toMatch(/### ❌ Change since baseline: \d+ regressions/);
     expect(summary).toContain(
       '| ❌ | database-restart | gracefulErrors: pass → fail: 137 error answers of 174 were not graceful. |',
+    );
+    expect(await readFile(join(defect, 'report.html'), 'utf8')).toContain(
+      'gracefulErrors: pass → fail: 137 error answers of 174 were not graceful.',
     );
     const junit = await readFile(join(defect, 'junit.xml'), 'utf8');
     expect(junit).toMatch(/<property name="baseline.regressions" value="[1-9]\d*"\/>/);
