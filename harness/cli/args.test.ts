@@ -121,6 +121,21 @@ describe('parseCommand', () => {
     [['deploy'], 'unknown command: deploy'],
     [['report'], 'unknown command: report'],
     [['report', 'a', 'b'], 'unknown command: report a b'],
+    [
+      ['report', 'diff'],
+      'report diff needs two runs, OLD and NEW (each a report directory or a report.json)',
+    ],
+    [['report', 'diff', 'a'], 'report diff needs two runs, OLD and NEW'],
+    [['report', 'diff', 'a', 'b', 'c'], 'report diff needs two runs, OLD and NEW'],
+    [['report', 'diff', 'a', 'b', '--tolerance', 'lots'], '--tolerance must be a percentage such as 25%'],
+    [['report', 'diff', 'a', 'b', '--tolerance=-5%'], '--tolerance must be a percentage such as 25%'],
+    [
+      ['report', 'diff', 'a', 'b', '--tolerance', '2000%'],
+      '--tolerance must be a percentage from 0% to 1000%',
+    ],
+    [['run', '--tolerance', '10%'], '--tolerance needs --baseline'],
+    [['report', 'dir', '--tolerance', '10%'], '--tolerance needs --baseline'],
+    [['run', '--baseline', ''], '--baseline needs a run directory or a report.json'],
   ])('rejects %j with a message that says what to do', (argv, message) => {
     expect(() => parseCommand(argv)).toThrow(HarnessError);
     expect(() => parseCommand(argv)).toThrow(message);
@@ -130,6 +145,33 @@ describe('parseCommand', () => {
     expect(parseCommand(['report', 'reports/latest'])).toEqual({
       kind: 'report',
       options: { dir: 'reports/latest' },
+    });
+  });
+
+  it('reads report diff OLD NEW with --tolerance as a ratio and --json', () => {
+    expect(parseCommand(['report', 'diff', 'reports/a', 'reports/b/report.json'])).toEqual({
+      kind: 'report-diff',
+      options: { old: 'reports/a', new: 'reports/b/report.json', json: false },
+    });
+    expect(parseCommand(['report', 'diff', 'a', 'b', '--tolerance', '50%', '--json'])).toEqual({
+      kind: 'report-diff',
+      options: { old: 'a', new: 'b', tolerance: 0.5, json: true },
+    });
+    expect(parseCommand(['report', 'diff', 'a', 'b', '--tolerance', '12.5'])).toMatchObject({
+      options: { tolerance: 0.125 },
+    });
+    // A run directory named diff is still reachable.
+    expect(parseCommand(['report', './diff'])).toEqual({ kind: 'report', options: { dir: './diff' } });
+  });
+
+  it('reads --baseline and --tolerance on run and report', () => {
+    expect(parseCommand(['run', '--baseline', 'reports/nightly', '--tolerance', '40%'])).toMatchObject({
+      kind: 'run',
+      options: { baseline: 'reports/nightly', tolerance: 0.4 },
+    });
+    expect(parseCommand(['report', 'reports/latest', '--baseline', 'old/report.json'])).toEqual({
+      kind: 'report',
+      options: { dir: 'reports/latest', baseline: 'old/report.json' },
     });
   });
 

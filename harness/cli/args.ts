@@ -7,6 +7,7 @@ export const USAGE = `mcp-chaos — chaos and resilience testing for MCP servers
 Usage:
   mcp-chaos run [SCENARIO|FILE…] [--runtime auto|local|containers] [--profile quick|nightly|soak]
                 [--seed N] [--grep PATTERN] [--report-dir DIR] [--concurrency N] [--quiet|--progress]
+                [--baseline DIR|REPORT.json [--tolerance P]]
       Run the built-in scenario suite (or the scenarios named, or the *.scenario.ts files given)
       and write report.json, report.html, junit.xml, summary.md and the journals. --grep keeps the scenarios whose name matches.
       --concurrency: scenarios run at once, each in its own environment (default: 2 for the
@@ -15,11 +16,23 @@ Usage:
       failed/s, active faults); elsewhere (CI logs) one line per milestone (scenario start,
       environment up, phase, fault inject/heal, end). --quiet: only the end summary;
       --progress: the live status even when stderr is not a terminal. NO_COLOR turns colour off.
+      --baseline: compare with an earlier run (as \`report diff\` does) and show what got worse
+      in every report file and the summary.
       Exit code: 0 all passed, 1 a scenario failed, 2 inconclusive (the harness could not
-      establish the conditions).
-  mcp-chaos report DIR
+      establish the conditions). The verdicts alone decide it: a regression against the
+      baseline does not (\`report diff\`'s exit code is that signal).
+  mcp-chaos report DIR [--baseline DIR|REPORT.json [--tolerance P]]
       Render report.json, report.html, junit.xml and summary.md anew from the DIR/<scenario>/journal.jsonl
-      files alone (DIR: a run's --report-dir). Exit code as the run's: 0, 1 or 2.
+      files alone (DIR: a run's --report-dir), compared with --baseline when given (without it,
+      no comparison is kept). Exit code as the run's: 0, 1 or 2, whatever the comparison says.
+  mcp-chaos report diff OLD NEW [--tolerance P] [--json]
+      Compare two runs (each a run's report directory or its report.json; a directory without
+      report.json is rendered from its journals, nothing written): per scenario, verdicts and
+      checks that got worse, recovery times and p95 latency per phase that grew beyond the
+      tolerance, and what got better. --json prints the comparison as JSON.
+      --tolerance P (e.g. 25%): how much a p95 or a recovery time may grow; default 25%, and a
+      p95 must also grow by 20 ms, a recovery time by 500 ms, to count.
+      Exit code: 1 a regression, 0 none, 64 an input is not a run's report.
   mcp-chaos list
       The built-in scenarios, the fault catalog and the checks, one line each.
   mcp-chaos selftest [DEFECT…] [--runtime auto|local|containers] [--seed N] [--report-dir DIR]
@@ -70,6 +83,20 @@ const grep = z
   }, '--grep is not a regular expression: escape special characters such as ( or [')
   .optional();
 
+/** A percentage ("25%" or "25") as a ratio (0.25). */
+const tolerance = z
+  .string()
+  .regex(/^\d+(\.\d+)?%?$/, '--tolerance must be a percentage such as 25%')
+  .transform((v) => Number.parseFloat(v) / 100)
+  .refine((v) => v <= 10, '--tolerance must be a percentage from 0% to 1000%')
+  .optional();
+const baseline = z.string().min(1, '--baseline needs a run directory or a report.json').optional();
+/** --tolerance bounds the comparison with --baseline: alone it would silently do nothing. */
+const toleranceNeedsBaseline = (o: { baseline?: string | undefined; tolerance?: number | undefined }) =>
+  o.tolerance === undefined || o.baseline !== undefined;
+const toleranceNeedsBaselineMessage =
+  '--tolerance needs --baseline (or use `mcp-chaos report diff OLD NEW --tolerance P`)';
+
 export const runArgs = z
   .object({
     runtime: runtime.default('auto'),
@@ -85,8 +112,13 @@ export const runArgs = z
     quiet: z.boolean().default(false),
     /** The live status even when stderr is not a terminal. */
     progress: z.boolean().default(false),
+    /** A run to compare with: a report directory or a report.json. */
+    baseline,
+    /** The comparison's growth ratio (p95 and recovery alike); undefined: DEFAULT_TOLERANCE. */
+    tolerance,
   })
-  .refine((o) => !(o.quiet && o.progress), '--quiet and --progress contradict each other: give one');
+  .refine((o) => !(o.quiet && o.progress), '--quiet and --progress contradict each other: give one')
+  .refine(toleranceNeedsBaseline, toleranceNeedsBaselineMessage);
 export const selftestArgs = z
   .object({
     runtime: runtime.default('auto'),
@@ -113,7 +145,15 @@ export const envUpArgs = z.object({
   affinity: z.boolean(),
 });
 
-export const reportArgs = z.object({ dir: z.string().min(1) });
+export const reportArgs = z
+  .object({ dir: z.string().min(1), baseline, tolerance })
+  .refine(toleranceNeedsBaseline, toleranceNeedsBaselineMessage);
+export const reportDiffArgs = z.object({
+  old: z.string().min(1),
+  new: z.string().min(1),
+  tolerance,
+  json: z.boolean(),
+});
 export const envDownArgs = z.object({ sweep: z.boolean() });
 export const doctorArgs = z.object({ json: z.boolean() });
 
@@ -122,6 +162,7 @@ export type Command =
   | { kind: 'run'; options: z.infer<typeof runArgs> }
   | { kind: 'list' }
   | { kind: 'report'; options: z.infer<typeof reportArgs> }
+  | { kind: 'report-diff'; options: z.infer<typeof reportDiffArgs> }
   | { kind: 'selftest'; options: z.infer<typeof selftestArgs> }
   | { kind: 'env-up'; options: z.infer<typeof envUpArgs> }
   | { kind: 'env-down'; options: z.infer<typeof envDownArgs> }
@@ -142,6 +183,8 @@ export function parseCommand(argv: string[]): Command {
         profile: { type: 'string' },
         grep: { type: 'string' },
         concurrency: { type: 'string' },
+        baseline: { type: 'string' },
+        tolerance: { type: 'string' },
         json: { type: 'boolean', default: false },
         sweep: { type: 'boolean', default: false },
         instances: { type: 'string' },
@@ -181,13 +224,40 @@ export function parseCommand(argv: string[]): Command {
           concurrency: values.concurrency,
           quiet: values.quiet,
           progress: values.progress,
+          baseline: values.baseline,
+          tolerance: values.tolerance,
         }),
       ),
     };
   }
   if (verb === 'list' && positionals.length === 1) return { kind: 'list' };
+  // `report diff OLD NEW`; a run directory named diff is still `report ./diff`.
+  if (verb === 'report' && sub === 'diff') {
+    if (positionals.length !== 4) {
+      throw new HarnessError(
+        'INVALID_ARGUMENT',
+        `report diff needs two runs, OLD and NEW (each a report directory or a report.json)\n\n${USAGE}`,
+      );
+    }
+    return {
+      kind: 'report-diff',
+      options: check(
+        reportDiffArgs.safeParse({
+          old: positionals[2],
+          new: positionals[3],
+          tolerance: values.tolerance,
+          json: values.json,
+        }),
+      ),
+    };
+  }
   if (verb === 'report' && sub !== undefined && positionals.length === 2) {
-    return { kind: 'report', options: check(reportArgs.safeParse({ dir: sub })) };
+    return {
+      kind: 'report',
+      options: check(
+        reportArgs.safeParse({ dir: sub, baseline: values.baseline, tolerance: values.tolerance }),
+      ),
+    };
   }
   if (verb === 'selftest') {
     return {

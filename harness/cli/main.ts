@@ -1,5 +1,6 @@
 import { HarnessError } from '../errors.ts';
 import { parseCommand, USAGE } from './args.ts';
+import { reportDiff } from './diff.ts';
 import { doctor } from './doctor.ts';
 import { envDown } from './env-down.ts';
 import { envUp } from './env-up.ts';
@@ -20,6 +21,8 @@ export async function main(argv: string[]): Promise<number> {
         return await run(command.options);
       case 'report':
         return await report(command.options);
+      case 'report-diff':
+        return await reportDiff(command.options);
       case 'list':
         return await list();
       case 'selftest':

@@ -5,7 +5,13 @@ import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createVitest } from 'vitest/node';
 import { HarnessError } from '../errors.ts';
-import { reportFromJournal, type ScenarioReport, writeReport } from '../report/index.ts';
+import {
+  loadRunReport,
+  reportFromJournal,
+  type ScenarioReport,
+  toleranceWithRatio,
+  writeReport,
+} from '../report/index.ts';
 import { defaultConcurrency } from './args.ts';
 import { childPids } from './children.ts';
 import { ProgressDisplay, progressMode } from './progress/display.ts';
@@ -33,8 +39,19 @@ export async function run(options: {
   quiet?: boolean | undefined;
   /** The live status even when stderr is not a terminal. */
   progress?: boolean | undefined;
+  baseline?: string | undefined;
+  tolerance?: number | undefined;
 }): Promise<number> {
   const reportDir = resolve(options.reportDir);
+  // Before anything runs: a wrong baseline is named now, not after minutes of scenarios.
+  const baseline =
+    options.baseline === undefined
+      ? undefined
+      : {
+          report: await loadRunReport(options.baseline),
+          path: resolve(options.baseline),
+          tolerance: toleranceWithRatio(options.tolerance),
+        };
   const { files, testNamePattern } = await selection(options.scenarios, options.grep);
   process.env.MCP_CHAOS_RUNTIME = options.runtime;
   process.env.MCP_CHAOS_PROFILE = options.profile;
@@ -134,7 +151,13 @@ export async function run(options: {
       );
       return 2;
     }
-    const { path, report } = await writeReport(reportDir, byScenario(reports));
+    const { path, report } = await writeReport(
+      reportDir,
+      byScenario(reports),
+      baseline
+        ? { baseline: { report: baseline.report, path: baseline.path }, tolerance: baseline.tolerance }
+        : {},
+    );
     const files = await reportFiles(reportDir);
     process.stderr.write(`\n${formatSummary(report, path, { color, files })}\n`);
     if (missing.length > 0) {

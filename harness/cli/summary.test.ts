@@ -3,6 +3,7 @@ import { noHangs, runChecks, type ThresholdSpec, thresholds } from '../checks/in
 import { call } from '../checks/test-journal.ts';
 import type { CallRecord, JournalRecord } from '../journal/index.ts';
 import { buildReport, buildRunReport, percentile } from '../report/index.ts';
+import { comparedRun } from '../report/test-run.ts';
 import { duration, formatSummary, useColor } from './summary.ts';
 
 const T0 = 1_700_000_000_000;
@@ -172,6 +173,28 @@ describe('formatSummary', () => {
     expect(out).toContain('    calls...........: 0');
     expect(out).toContain('    call_duration...: no calls');
     expect(out).toContain('    driver_lag......: no lag windows recorded');
+  });
+});
+
+describe('formatSummary with a baseline', () => {
+  it('ends with a "vs baseline" block: regressed scenarios first, each change on its line', () => {
+    const lines = formatSummary(comparedRun(), 'r.json').split('\n');
+    const at = lines.findIndex((l) => l.startsWith('  █ vs baseline'));
+    expect(lines[at]).toBe(
+      '  █ vs baseline  ✗ 2 regressions, 1 improvement  run run-6 (/reports/run-6) · tolerance: p95 +25% and +20 ms, recovery +25% and +500 ms',
+    );
+    expect(lines.slice(at + 2, at + 10)).toEqual([
+      '    ✗ steady-load  regressed',
+      '        ✗ recovery after restart(postgres): 0 ms → never recovered',
+      '    ✗ database-restart  regressed  pass → fail',
+      '        ✗ noHangs: pass → fail: 2 calls hung past 1 s',
+      '    ✓ load-surge  improved  fail → inconclusive',
+      '        ✓ driverHealthy: fail → inconclusive',
+      '    − gone  missing: not in this run',
+      '',
+    ]);
+    expect(lines[at + 10]).toContain('regressions do not change the exit code');
+    expect(lines.at(-1)).toBe('report: r.json');
   });
 });
 

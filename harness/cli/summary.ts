@@ -7,6 +7,7 @@ import type {
   ThresholdReport,
 } from '../report/index.ts';
 import { scenarioLabel } from '../report/index.ts';
+import { formatComparison } from './comparison.ts';
 
 /**
  * The end-of-run summary a person reads in the terminal or the CI log, in k6's style: per
@@ -47,6 +48,17 @@ export function formatSummary(report: RunReport, reportPath: string, options: Su
   ];
   for (const scenario of report.scenarios) {
     lines.push('', ...scenarioBlock(scenario, scenarioLabel(scenario, report), paint, options.evidence ?? 3));
+  }
+  if (report.comparison) {
+    lines.push('', ...formatComparison(report.comparison, { color: options.color ?? false }));
+    if (report.comparison.regressions > 0)
+      lines.push(
+        '',
+        paint(
+          'dim',
+          '    (regressions do not change the exit code: `mcp-chaos report diff` exits 1 on them)',
+        ),
+      );
   }
   lines.push('', `report: ${reportPath}`);
   for (const file of options.files ?? []) if (file !== reportPath) lines.push(`        ${file}`);

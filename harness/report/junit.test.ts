@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { toJUnit } from './junit.ts';
-import { mixedRun, scenario, verdict } from './test-run.ts';
+import { comparedRun, mixedRun, scenario, verdict } from './test-run.ts';
 import { buildRunReport } from './write.ts';
 
 interface Element {
@@ -153,5 +153,39 @@ describe('toJUnit', () => {
     expect(c.attributes.name).toBe('x<&"y');
     expect(c.children[0]?.attributes.message).toBe(`noHangs: ${kept}`);
     expect(c.children[0]?.text).toContain(`[id"<&] ${kept}`);
+  });
+
+  it('carries a comparison with a baseline as properties and system-out, never as failures', () => {
+    const compared = comparedRun();
+    const xml = parseXml(toJUnit(compared));
+    const suite = all(xml, 'testsuite')[0] as Element;
+    const property = (node: Element, name: string) =>
+      node.children.find((c) => c.name === 'properties')?.children.find((p) => p.attributes.name === name)
+        ?.attributes.value;
+    expect(property(suite, 'baseline.runId')).toBe('run-6');
+    expect(property(suite, 'baseline.regressions')).toBe('2');
+    const testcases = all(xml, 'testcase');
+    for (const s of compared.scenarios) {
+      const c = testcases.find((t) => t.attributes.name === s.scenario) as Element;
+      // Failures exactly where verdicts failed, as without a baseline.
+      expect(c.children.map((e) => e.name).filter((n) => n === 'failure' || n === 'error')).toEqual(
+        s.status === 'fail' ? ['failure'] : s.status === 'inconclusive' ? ['error'] : [],
+      );
+    }
+    const steady = testcases.find((t) => t.attributes.name === 'steady-load') as Element;
+    expect(steady.children.map((c) => c.name)).toEqual(['properties', 'system-out']);
+    expect(property(steady, 'baseline.status')).toBe('regressed');
+    expect(property(steady, 'baseline.regressions')).toBe('1');
+    const out = steady.children.find((c) => c.name === 'system-out')?.text;
+    expect(out).toBe(
+      'Regressions since baseline run run-6:\n  - recovery after restart(postgres): 0 ms → never recovered',
+    );
+    const restart = testcases.find((t) => t.attributes.name === 'database-restart') as Element;
+    expect(restart.children.map((c) => c.name)).toEqual(['properties', 'failure', 'system-out']);
+    expect(restart.children[2]?.text).toContain('  - noHangs: pass → fail: 2 calls hung past 1 s');
+    const surge = testcases.find((t) => t.attributes.name === 'load-surge') as Element;
+    expect(surge.children.find((c) => c.name === 'system-out')?.text).toBe(
+      'Improvements since baseline run run-6:\n  - driverHealthy: fail → inconclusive',
+    );
   });
 });

@@ -1,3 +1,5 @@
+import type { Comparison, ScenarioComparison } from './comparison.ts';
+import { comparisonOf } from './diff.ts';
 import { scenarioLabel } from './label.ts';
 import type { RunReport, ScenarioReport } from './schema.ts';
 import { unexplained } from './summary-md.ts';
@@ -24,26 +26,66 @@ export function toJUnit(report: RunReport): string {
     `      <property name="runId" value="${xmlAttribute(report.runId)}"/>`,
     `      <property name="seed" value="${report.seed}"/>`,
     `      <property name="status" value="${report.status}"/>`,
+    ...(report.comparison
+      ? [
+          `      <property name="baseline.runId" value="${xmlAttribute(report.comparison.baseline.runId)}"/>`,
+          `      <property name="baseline.regressions" value="${report.comparison.regressions}"/>`,
+          `      <property name="baseline.improvements" value="${report.comparison.improvements}"/>`,
+        ]
+      : []),
     '    </properties>',
-    ...report.scenarios.flatMap((s) => testcase(s, scenarioLabel(s, report))),
+    ...report.scenarios.flatMap((s) => testcase(s, scenarioLabel(s, report), report.comparison)),
     '  </testsuite>',
     '</testsuites>',
   ];
   return `${lines.join('\n')}\n`;
 }
 
-function testcase(scenario: ScenarioReport, name: string): string[] {
+/**
+ * One scenario. A <failure>/<error> is exactly a failed/inconclusive verdict; a regression against
+ * the baseline is never one (the verdicts decide the run), so it goes in the testcase's
+ * <properties> (baseline.*) and its messages in <system-out>, which CI shows beside the case.
+ */
+function testcase(scenario: ScenarioReport, name: string, comparison: Comparison | undefined): string[] {
   const open = `    <testcase classname="mcp-chaos" name="${xmlAttribute(name)}" time="${seconds(scenario.durationMs)}"`;
-  if (scenario.status === 'pass') return [`${open}/>`];
-  const element = scenario.status === 'fail' ? 'failure' : 'error';
-  const checks = scenario.verdicts.filter((v) => v.status === scenario.status);
-  const message =
-    checks.length > 0 ? checks.map((v) => `${v.check}: ${v.summary}`).join('; ') : unexplained(scenario);
+  const change = comparison ? comparisonOf(comparison, scenario) : undefined;
+  if (scenario.status === 'pass' && !change) return [`${open}/>`];
+  const lines = [`${open}>`];
+  if (change) lines.push(...baselineProperties(change));
+  if (scenario.status !== 'pass') {
+    const element = scenario.status === 'fail' ? 'failure' : 'error';
+    const checks = scenario.verdicts.filter((v) => v.status === scenario.status);
+    const message =
+      checks.length > 0 ? checks.map((v) => `${v.check}: ${v.summary}`).join('; ') : unexplained(scenario);
+    lines.push(
+      `      <${element} message="${xmlAttribute(message)}" type="${scenario.status}">${xmlContent(details(scenario, checks))}</${element}>`,
+    );
+  }
+  if (change && comparison && change.regressions.length + change.improvements.length > 0) {
+    lines.push(`      <system-out>${xmlContent(changes(change, comparison.baseline.runId))}</system-out>`);
+  }
+  lines.push('    </testcase>');
+  return lines;
+}
+
+function baselineProperties(change: ScenarioComparison): string[] {
   return [
-    `${open}>`,
-    `      <${element} message="${xmlAttribute(message)}" type="${scenario.status}">${xmlContent(details(scenario, checks))}</${element}>`,
-    '    </testcase>',
+    '      <properties>',
+    `        <property name="baseline.status" value="${change.status}"/>`,
+    `        <property name="baseline.regressions" value="${change.regressions.length}"/>`,
+    `        <property name="baseline.improvements" value="${change.improvements.length}"/>`,
+    '      </properties>',
   ];
+}
+
+function changes(change: ScenarioComparison, runId: string): string {
+  const list = (title: string, items: ScenarioComparison['regressions']) =>
+    items.length === 0
+      ? []
+      : [`${title} since baseline run ${runId}:`, ...items.map((c) => `  - ${c.message}`)];
+  return [...list('Regressions', change.regressions), ...list('Improvements', change.improvements)].join(
+    '\n',
+  );
 }
 
 /** The body: each check's summary, then its first evidence items with their correlation ids. */

@@ -2,13 +2,14 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { noHangs, runChecks, thresholds } from '../checks/index.ts';
+import { noHangs, runChecks, statusExitCode, thresholds } from '../checks/index.ts';
 import { call, fault } from '../checks/test-journal.ts';
 import { type CallRecord, digest, type JournalRecord } from '../journal/index.ts';
 import { isFailed } from '../stats/index.ts';
 import { buildReport, buildReportFrom, OUTSIDE_PHASES, reportFromJournal } from './build.ts';
-import { type LatencySummary, scenarioReportSchema } from './schema.ts';
+import { type LatencySummary, runReportSchema, type ScenarioReport, scenarioReportSchema } from './schema.ts';
 import { percentile } from './stats.ts';
+import { comparedRun } from './test-run.ts';
 import { buildRunReport, writeReport } from './write.ts';
 
 const T0 = 1_700_000_000_000;
@@ -269,6 +270,27 @@ describe('writeReport', () => {
 
   it('needs at least one scenario', () => {
     expect(() => buildRunReport([])).toThrow(/at least one scenario/);
+  });
+
+  it('embeds the comparison with a baseline, and the verdicts alone still decide the exit code', () => {
+    const report = comparedRun();
+    expect(runReportSchema.safeParse(report).success).toBe(true);
+    expect(report.comparison).toMatchObject({
+      baseline: { runId: 'run-6', path: '/reports/run-6' },
+      current: { runId: 'run-7' },
+      regressions: 2,
+      improvements: 1,
+    });
+    expect(report.exitCode).toBe(statusExitCode(report.status));
+    // A run that passes but regressed still exits 0.
+    const [steady] = report.scenarios;
+    const recovered = steady?.recovery.map((r) => ({ ...r, recoveredAfterMs: 0 }));
+    const passing = buildRunReport([steady as ScenarioReport], {
+      baseline: { report: buildRunReport([{ ...(steady as ScenarioReport), recovery: recovered ?? [] }]) },
+    });
+    expect(passing.comparison?.regressions).toBe(1);
+    expect(passing.exitCode).toBe(0);
+    expect(buildRunReport([steady as ScenarioReport]).comparison).toBeUndefined();
   });
 });
 

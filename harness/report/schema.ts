@@ -6,6 +6,7 @@ import {
   verdictRecord,
   verdictStatus,
 } from '../journal/index.ts';
+import { comparisonSchema } from './comparison.ts';
 
 /**
  * One set of durations, in ms; null when there were none. count, min, max and mean are exact;
@@ -277,6 +278,8 @@ export const runReportSchema = z.object({
   scenarios: z.array(scenarioReportSchema),
   /** Present for a self-test run: which defects were caught, and how the good build fared. */
   selfTest: selfTestSectionSchema.optional(),
+  /** Present when rendered with a baseline (`--baseline`): what got worse or better since that run. */
+  comparison: comparisonSchema.optional(),
   status: verdictStatus,
   exitCode: exitCodeSchema,
 });

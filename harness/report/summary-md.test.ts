@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { toJUnit } from './junit.ts';
 import { scenarioLabel } from './label.ts';
 import { toMarkdown } from './summary-md.ts';
-import { mixedRun, scenario, verdict } from './test-run.ts';
+import { comparedRun, mixedRun, scenario, verdict } from './test-run.ts';
 import { buildRunReport } from './write.ts';
 
 const cells = (line: string) =>
@@ -84,6 +84,26 @@ describe('toMarkdown', () => {
     expect(count).toBeLessThan(1000);
     expect(toMarkdown(run)).toContain('evidence (the first 3 per check of 250; all in report.json)');
     expect(toMarkdown(run)).not.toContain('`c3`');
+  });
+
+  it('has a "Change since baseline" section under the table: regressions first, then the rest named', () => {
+    const text = toMarkdown(comparedRun()).split('\n');
+    const at = text.indexOf('### ❌ Change since baseline: 2 regressions, 1 improvement');
+    expect(at).toBeGreaterThan(text.findIndex((l) => l.startsWith('| load-surge')));
+    expect(at).toBeLessThan(text.indexOf('### ❌ database-restart'));
+    expect(text[at + 2]).toMatch(
+      /^Against run `run-6` \(rendered 2023-11-14T22:13:20.000Z\) · p95 counts when it grows by 25% and 20 ms/,
+    );
+    const table = text.slice(at + 4, at + 9);
+    expect(table).toEqual([
+      '| | scenario | change |',
+      '| --- | --- | --- |',
+      '| ❌ | steady-load | recovery after restart(postgres): 0 ms → never recovered |',
+      '| ❌ | database-restart | noHangs: pass → fail: 2 calls hung past 1 s |',
+      '| ✅ | load-surge | driverHealthy: fail → inconclusive |',
+    ]);
+    expect(text[at + 10]).toBe('Missing (in the baseline, not in this run): gone');
+    expect(toMarkdown(mixedRun())).not.toContain('Change since baseline');
   });
 });
 

@@ -1,3 +1,5 @@
+import type { Comparison } from './comparison.ts';
+import { comparisonLabel } from './diff.ts';
 import { scenarioLabel } from './label.ts';
 import type { RunReport, ScenarioReport, SelfTestSection } from './schema.ts';
 
@@ -22,6 +24,7 @@ export function toMarkdown(report: RunReport): string {
     '| scenario | verdict | calls | failed | p95 | failed checks |',
     '| --- | --- | ---: | ---: | ---: | --- |',
     ...report.scenarios.map((s) => row(s, scenarioLabel(s, report))),
+    ...(report.comparison ? comparisonSection(report.comparison) : []),
   ];
   for (const scenario of report.scenarios.filter((s) => s.status !== 'pass')) {
     lines.push('', `### ${ICON[scenario.status]} ${cell(scenarioLabel(scenario, report))}`, '');
@@ -49,6 +52,54 @@ export function toMarkdown(report: RunReport): string {
     }
   }
   return `${lines.join('\n')}\n`;
+}
+
+/**
+ * "Change since baseline": one table row per change, regressions (❌) first then improvements
+ * (✅), and the scenarios without change named on one line. Right under the verdicts table: a
+ * reviewer asks "is it worse than yesterday?" second, after "is it broken?".
+ */
+function comparisonSection(comparison: Comparison): string[] {
+  const { baseline, regressions, improvements } = comparison;
+  const s = (n: number) => (n === 1 ? '' : 's');
+  const lines = [
+    '',
+    `### ${regressions > 0 ? '❌' : '✅'} Change since baseline: ${regressions} regression${s(regressions)}, ${improvements} improvement${s(improvements)}`,
+    '',
+    `Against run \`${inline(baseline.runId)}\` (rendered ${new Date(baseline.generatedAt).toISOString()}) · p95 counts when it grows by ${percent(comparison.tolerance.p95Ratio)} and ${comparison.tolerance.p95MinMs} ms, recovery time by ${percent(comparison.tolerance.recoveryRatio)} and ${comparison.tolerance.recoveryMinMs} ms. Regressions do not change the exit code.`,
+  ];
+  const rows = [
+    ...comparison.scenarios.flatMap((c) => c.regressions.map((change) => ({ icon: '❌', c, change }))),
+    ...comparison.scenarios.flatMap((c) => c.improvements.map((change) => ({ icon: '✅', c, change }))),
+  ];
+  if (rows.length > 0) {
+    lines.push(
+      '',
+      '| | scenario | change |',
+      '| --- | --- | --- |',
+      ...rows.map(
+        ({ icon, c, change }) =>
+          `| ${icon} | ${cell(comparisonLabel(c, comparison))} | ${cell(change.message)} |`,
+      ),
+    );
+  }
+  const named = (status: Comparison['scenarios'][number]['status'], label: string) => {
+    const names = comparison.scenarios
+      .filter((c) => c.status === status)
+      .map((c) => cell(comparisonLabel(c, comparison)));
+    return names.length > 0 ? [`${label}: ${names.join(', ')}`] : [];
+  };
+  const rest = [
+    ...named('unchanged', 'Unchanged'),
+    ...named('new', 'New (not in the baseline)'),
+    ...named('missing', 'Missing (in the baseline, not in this run)'),
+  ];
+  if (rest.length > 0) lines.push('', rest.join(' · '));
+  return lines;
+}
+
+function percent(ratio: number): string {
+  return `${Number((ratio * 100).toFixed(2))}%`;
 }
 
 /** Why a scenario did not pass when none of its checks says so: it reached no verdict at all. */

@@ -66,3 +66,30 @@ export function mixedRun(): RunReport {
     ]),
   ]);
 }
+
+/**
+ * mixedRun's scenarios compared with a baseline run in which: steady-load recovered from a
+ * restart (now it never did, though it still passes), database-restart's noHangs passed (now it
+ * fails), load-surge's driverHealthy failed (now inconclusive: better), and a scenario `gone` ran.
+ */
+export function comparedRun(): RunReport {
+  const healed = (recoveredAfterMs: number | null) => [
+    { fault: 'restart(postgres)', healedOffsetMs: 1000, recoveredAfterMs },
+  ];
+  const baseline = buildRunReport(
+    [
+      {
+        ...scenario('steady-load', [verdict('noHangs', 'pass'), verdict('slo', 'pass')]),
+        recovery: healed(0),
+      },
+      scenario('database-restart', [verdict('noHangs', 'pass'), verdict('recoversWithin', 'pass')]),
+      scenario('load-surge', [verdict('driverHealthy', 'fail'), verdict('noHangs', 'pass')]),
+      scenario('gone', [verdict('noHangs', 'pass')]),
+    ],
+    { generatedAt: T0 },
+  );
+  const [steady, ...rest] = mixedRun().scenarios;
+  return buildRunReport([{ ...(steady as ScenarioReport), recovery: healed(null) }, ...rest], {
+    baseline: { report: { ...baseline, runId: 'run-6' }, path: '/reports/run-6' },
+  });
+}

@@ -2,6 +2,8 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { overallStatus, statusExitCode } from '../checks/index.ts';
 import { HarnessError } from '../errors.ts';
+import type { Tolerance } from './comparison.ts';
+import { compareReports } from './diff.ts';
 import { toHtml } from './html/index.ts';
 import { toJUnit } from './junit.ts';
 import {
@@ -17,6 +19,10 @@ export interface RunReportOptions {
   /** When the files are rendered (default now): the one field a re-rendering changes. */
   generatedAt?: number;
   selfTest?: SelfTestSection;
+  /** A run to compare with (its report and where it was read from): adds `comparison`. */
+  baseline?: { report: RunReport; path?: string };
+  /** Bounds of that comparison (default DEFAULT_TOLERANCE). */
+  tolerance?: Tolerance;
 }
 
 /**
@@ -33,7 +39,7 @@ export function buildRunReport(
   const runtimes = new Set(scenarios.map((s) => s.runtime));
   const profile = scenarios.find((s) => s.profile !== undefined)?.profile;
   const host = scenarios.find((s) => s.host !== undefined)?.host;
-  return {
+  const report: RunReport = {
     schemaVersion: REPORT_SCHEMA_VERSION,
     runId: first.runId,
     seed: first.seed,
@@ -49,6 +55,16 @@ export function buildRunReport(
     status,
     exitCode: statusExitCode(status),
   };
+  if (!options.baseline) return report;
+  // The verdicts alone decide the exit code: a regression is reported, not failed on.
+  const { report: baseline, path } = options.baseline;
+  const comparison = compareReports(
+    baseline,
+    report,
+    options.tolerance,
+    path !== undefined ? { baseline: path } : {},
+  );
+  return { ...report, comparison };
 }
 
 /** Each version as the scenarios gave it; several different ones are listed together. */
