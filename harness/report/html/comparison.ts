@@ -12,6 +12,7 @@ export const comparisonSchema = z.object({
   scenarios: z.array(
     z.object({
       scenario: z.string(),
+      target: z.string().optional(),
       regressions: z.array(
         z.object({
           kind: z.string(),
@@ -42,11 +43,16 @@ export function readComparison(report: RunReport): ComparisonView {
   return { kind: 'unreadable', reason: `${issue?.path.join('.') || '(root)'}: ${issue?.message}` };
 }
 
-/** The regressions listed for one scenario (none when the comparison does not name it). */
+/**
+ * The regressions listed for one scenario (none when the comparison does not name it): matched by
+ * name and target, so a self-test's runs of one scenario on several builds each get their own.
+ */
 export function scenarioRegressions(
   view: ComparisonView,
-  scenario: string,
+  scenario: { scenario: string; target?: string | undefined },
 ): Comparison['scenarios'][number]['regressions'] {
   if (view.kind !== 'ok') return [];
-  return view.comparison.scenarios.find((s) => s.scenario === scenario)?.regressions ?? [];
+  const named = view.comparison.scenarios.filter((s) => s.scenario === scenario.scenario);
+  const exact = named.find((s) => s.target === scenario.target);
+  return (exact ?? (named.length === 1 ? named[0] : undefined))?.regressions ?? [];
 }

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { RunReport } from '../schema.ts';
 import { mixedRun, scenario, verdict } from '../test-run.ts';
 import { buildRunReport } from '../write.ts';
-import { readComparison } from './comparison.ts';
+import { readComparison, scenarioRegressions } from './comparison.ts';
 import { pageData } from './data.ts';
 import { toHtml } from './page.ts';
 
@@ -115,6 +115,28 @@ describe('comparison with a baseline', () => {
     expect(row('database-restart')).toMatch(/<td><span class="regressed">1 regression<\/span><\/td>$/);
     expect(page).toContain('<span class="regressed">regression</span> noHangs went from pass to fail');
     expect(row('steady-load')).toMatch(/<td>no regression<\/td>$/);
+  });
+
+  it('gives each run of a repeated scenario its own regressions, matched by target', () => {
+    const view = readComparison(
+      compared({
+        ...ok,
+        scenarios: [
+          { scenario: 'db', target: 'good', regressions: [] },
+          {
+            scenario: 'db',
+            target: 'broken',
+            regressions: [{ kind: 'check', old: 'pass', new: 'fail', message: 'x' }],
+          },
+        ],
+      }),
+    );
+    expect(scenarioRegressions(view, { scenario: 'db', target: 'good' })).toEqual([]);
+    expect(scenarioRegressions(view, { scenario: 'db', target: 'broken' })).toHaveLength(1);
+    // Named once: matched by name alone (a good run compared with a defect run of it).
+    expect(
+      scenarioRegressions(readComparison(compared(ok)), { scenario: 'database-restart', target: 'x' }),
+    ).toHaveLength(1);
   });
 
   it('renders a report without one, or with a shape it does not know, without the column', () => {

@@ -44,7 +44,7 @@ export function overview(
   const compared = comparison.kind === 'ok';
   const rows = report.scenarios.map((s, i) => {
     const worst = worstRecovery(s);
-    const regressions = scenarioRegressions(comparison, s.scenario);
+    const regressions = scenarioRegressions(comparison, s);
     const change = !compared
       ? ''
       : `<td>${regressions.length === 0 ? 'no regression' : `<span class="regressed">${regressions.length} regression${regressions.length === 1 ? '' : 's'}</span>`}</td>`;
@@ -72,7 +72,7 @@ export function scenarioSection(
   comparison: ComparisonView,
   label: string = s.scenario,
 ): string {
-  const regressions = scenarioRegressions(comparison, s.scenario);
+  const regressions = scenarioRegressions(comparison, s);
   const charts = view.charts.map((c) => chartSlot(c.id, c.title)).join('');
   const more =
     view.more.length === 0
