@@ -31,7 +31,7 @@ Usage:
       checks that got worse, recovery times and p95 latency per phase that grew beyond the
       tolerance, and what got better. --json prints the comparison as JSON.
       --tolerance P (e.g. 25%): how much a p95 or a recovery time may grow; default 25%, and a
-      p95 must also grow by 20 ms, a recovery time by 500 ms, to count.
+      p95 must also grow by 50 ms, a recovery time by 500 ms, to count.
       Exit code: 1 a regression, 0 none, 64 an input is not a run's report.
   mcp-chaos list
       The built-in scenarios, the fault catalog and the checks, one line each.

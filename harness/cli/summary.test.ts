@@ -181,7 +181,7 @@ describe('formatSummary with a baseline', () => {
     const lines = formatSummary(comparedRun(), 'r.json').split('\n');
     const at = lines.findIndex((l) => l.startsWith('  █ vs baseline'));
     expect(lines[at]).toBe(
-      '  █ vs baseline  ✗ 2 regressions, 1 improvement  run run-6 (/reports/run-6) · tolerance: p95 +25% and +20 ms, recovery +25% and +500 ms',
+      '  █ vs baseline  ✗ 2 regressions, 1 improvement  run run-6 (/reports/run-6) · tolerance: p95 +25% and +50 ms, recovery +25% and +500 ms',
     );
     expect(lines.slice(at + 2, at + 10)).toEqual([
       '    ✗ steady-load  regressed',

@@ -150,25 +150,25 @@ describe('compareReports', () => {
     );
   });
 
-  it('flags p95 only beyond both the ratio and the floor (+25% and +20 ms)', () => {
+  it('flags p95 only beyond both the ratio and the floor (+25% and +50 ms)', () => {
     const p95 = (baseline: number, now: number) =>
       compareReports(
         run(parts('s', { p95: [['baseline', baseline]] })),
         run(parts('s', { p95: [['baseline', now]] })),
       ).scenarios[0];
-    expect(p95(100, 125)?.status).toBe('unchanged'); // +25% exactly: within
-    expect(p95(100, 126)?.regressions).toEqual([
+    expect(p95(400, 500)?.status).toBe('unchanged'); // +25% exactly: within
+    expect(p95(400, 504)?.regressions).toEqual([
       {
         kind: 'p95',
         phase: 'baseline',
-        old: 100,
-        new: 126,
-        message: 'p95 of phase baseline: 100 ms → 126 ms (+26 ms, +26%)',
+        old: 400,
+        new: 504,
+        message: 'p95 of phase baseline: 400 ms → 504 ms (+104 ms, +26%)',
       },
     ]);
-    expect(p95(10, 29)?.status).toBe('unchanged'); // +190% but only +19 ms
-    expect(p95(10, 30)?.status).toBe('regressed');
-    expect(p95(126, 100)?.improvements.map((c) => c.kind)).toEqual(['p95']);
+    expect(p95(10, 59)?.status).toBe('unchanged'); // +490% but only +49 ms
+    expect(p95(10, 60)?.status).toBe('regressed');
+    expect(p95(504, 400)?.improvements.map((c) => c.kind)).toEqual(['p95']);
     expect(p95(5, 4010)?.regressions[0]?.message).toBe(
       'p95 of phase baseline: 5 ms → 4.01 s (+4.00 s, ×802)',
     );

@@ -92,7 +92,7 @@ describe('toMarkdown', () => {
     expect(at).toBeGreaterThan(text.findIndex((l) => l.startsWith('| load-surge')));
     expect(at).toBeLessThan(text.indexOf('### ❌ database-restart'));
     expect(text[at + 2]).toMatch(
-      /^Against run `run-6` \(rendered 2023-11-14T22:13:20.000Z\) · p95 counts when it grows by 25% and 20 ms/,
+      /^Against run `run-6` \(rendered 2023-11-14T22:13:20.000Z\) · p95 counts when it grows by 25% and 50 ms/,
     );
     const table = text.slice(at + 4, at + 9);
     expect(table).toEqual([
