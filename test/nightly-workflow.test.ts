@@ -61,6 +61,16 @@ describe('.github/workflows/nightly.yml', () => {
     expect(baseline).toMatch(/else\n[^\n]*\n\s*rm -rf baseline\n\s*fi/);
   });
 
+  it('lists the regressions since the baseline with report diff, without failing the job by default', () => {
+    const diff = step('report diff');
+    expect(diff).toContain('node harness/cli/bin.ts report diff baseline reports/nightly');
+    expect(diff).toContain('continue-on-error: true');
+    expect(diff).toMatch(/if: always\(\) && hashFiles\('baseline\/report\.json'\) != ''/);
+    expect(parseCommand(['report', 'diff', 'baseline', 'reports/nightly'])).toMatchObject({
+      kind: 'report-diff',
+    });
+  });
+
   it('runs the nightly profile on containers, with the baseline when there is one', () => {
     const run = step('harness/cli/bin.ts run');
     const command = run
