@@ -27,7 +27,7 @@ const fixtures = join(root, 'harness', 'report', 'fixtures');
 const SCREENSHOT = join(root, 'reports', 'test', 'report-html.png');
 const JOURNALS = {
   'canary-deploy': 'canary-deploy.journal.jsonl.gz',
-  'database-restart': 'database-restart.sql-in-errors.journal.jsonl.gz',
+  'database-restart': 'sql-in-errors/database-restart/journal.jsonl.gz',
 };
 
 /** What the page's client script exposes for these tests. */
