@@ -102,12 +102,25 @@ describe('report.html in Chromium', () => {
     const ids = details.locator('code.cid');
     expect(await details.evaluate((d) => (d as HTMLDetailsElement).open)).toBe(false);
     expect(await ids.first().isVisible()).toBe(false);
-    await details.locator('summary').click();
+    await details.locator(':scope > summary').click();
     expect(await details.evaluate((d) => (d as HTMLDetailsElement).open)).toBe(true);
     expect(await ids.first().isVisible()).toBe(true);
     expect(await ids.allTextContents()).toEqual(
       verdict.evidence.flatMap((e) => (e.correlationId ? [e.correlationId] : [])),
     );
+    // The call itself, on demand: as the journal recorded it.
+    const first = verdict.evidence.find((e) => e.correlationId)?.correlationId;
+    const call = failed.evidenceCalls?.find((c) => c.correlationId === first);
+    if (!call) throw new Error(`report.json holds no call for the evidence's ${first}`);
+    const opened = details.locator(`details.call[data-cid="${call.correlationId}"]`);
+    const facts = opened.locator('dl');
+    expect(await facts.isVisible()).toBe(false);
+    await opened.locator(':scope > summary').click();
+    expect(await facts.isVisible()).toBe(true);
+    const text = await facts.textContent();
+    expect(text).toContain(call.tool);
+    expect(text).toContain(JSON.stringify(call.args));
+    expect(text).toContain(call.outcome);
   });
 
   it('draws every chart: each line shows in its colour on the canvas', async () => {

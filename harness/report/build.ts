@@ -1,7 +1,7 @@
 import type { Verdict } from '../checks/index.ts';
 import { type JournalRecord, streamJournal } from '../journal/index.ts';
 import { ScenarioReportFold } from './fold.ts';
-import type { ReportMeta, ScenarioReport } from './schema.ts';
+import type { EvidenceCall, ReportMeta, ScenarioReport } from './schema.ts';
 
 export { OUTSIDE_PHASES } from '../stats/index.ts';
 
@@ -16,7 +16,12 @@ export function buildReport(
 ): ScenarioReport {
   const fold = new ScenarioReportFold();
   for (const record of records) fold.update(record);
-  return fold.finish({ verdicts, meta });
+  const report = fold.finish({ verdicts, meta });
+  // An array can be read twice: the evidence's calls come from a second pass.
+  if (!Array.isArray(records)) return report;
+  const calls = new EvidenceCalls(report);
+  for (const record of records) calls.update(record);
+  return { ...report, evidenceCalls: calls.list() };
 }
 
 /**
@@ -33,9 +38,55 @@ export async function buildReportFrom(
 }
 
 /** A scenario's report straight from its journal file, judged by the verdicts recorded in it. */
-export function reportFromJournal(
+export async function reportFromJournal(
   path: string,
   meta: ReportMeta = { journal: path },
 ): Promise<ScenarioReport> {
-  return buildReportFrom(streamJournal(path), { meta });
+  const report = await buildReportFrom(streamJournal(path), { meta });
+  // Which calls the evidence names is known only once the verdicts (at the journal's end) are
+  // read: a second pass picks them out, keeping memory bounded by the evidence, not the calls.
+  const calls = new EvidenceCalls(report);
+  if (calls.wanted) for await (const record of streamJournal(path)) calls.update(record);
+  return { ...report, evidenceCalls: calls.list() };
+}
+
+/** Picks the calls a report's evidence names out of its journal's records. */
+class EvidenceCalls {
+  readonly #ids: Set<string>;
+  readonly #startedAt: number;
+  readonly #found: EvidenceCall[] = [];
+
+  constructor(report: ScenarioReport) {
+    this.#ids = new Set(
+      report.verdicts.flatMap((v) => v.evidence.flatMap((e) => (e.correlationId ? [e.correlationId] : []))),
+    );
+    this.#startedAt = report.startedAt;
+  }
+
+  get wanted(): boolean {
+    return this.#ids.size > 0;
+  }
+
+  update(r: JournalRecord): void {
+    if (r.type !== 'call' || !this.#ids.has(r.correlationId)) return;
+    this.#found.push({
+      correlationId: r.correlationId,
+      vu: r.vu,
+      identity: r.identity,
+      tool: r.tool,
+      args: r.args,
+      ...(r.phase !== undefined ? { phase: r.phase } : {}),
+      outcome: r.outcome,
+      ...(r.code !== undefined ? { code: r.code } : {}),
+      ...(r.message !== undefined ? { message: r.message } : {}),
+      ...(r.buildId !== undefined ? { buildId: r.buildId } : {}),
+      startOffsetMs: r.intendedStart - this.#startedAt,
+      latencyMs: r.end - r.intendedStart,
+      driverDelayMs: r.actualStart - r.intendedStart,
+    });
+  }
+
+  list(): EvidenceCall[] {
+    return [...this.#found];
+  }
 }

@@ -159,11 +159,9 @@ describe('buildReportFrom', () => {
   it('streams a journal file to the same report, judged by the verdicts recorded in it', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'report-'));
     try {
-      const verdicts = runChecks([noHangs({ maxMs: 50 })], journal());
-      const records = [
-        ...journal().slice(0, -1),
-        ...verdicts.map((v) => ({ type: 'verdict' as const, ...v })),
-      ];
+      const base = journal();
+      const verdicts = runChecks([noHangs({ maxMs: 50 })], base);
+      const records = [...base.slice(0, -1), ...verdicts.map((v) => ({ type: 'verdict' as const, ...v }))];
       records.push({ type: 'end', at: T0 + 6000 });
       const path = join(dir, 'journal.jsonl');
       await writeFile(path, `${records.map((r) => JSON.stringify(r)).join('\n')}\n`);
@@ -173,7 +171,23 @@ describe('buildReportFrom', () => {
       async function* slowly() {
         for (const r of records) yield await Promise.resolve(r);
       }
-      expect(await buildReportFrom(slowly(), { meta: { journal: path } })).toEqual(streamed);
+      // Read once, the records cannot give the evidence's calls (named only by the verdicts at the end).
+      const { evidenceCalls, ...once } = streamed;
+      expect(await buildReportFrom(slowly(), { meta: { journal: path } })).toEqual(once);
+      const named = verdicts.flatMap((v) =>
+        v.evidence.flatMap((e) => (e.correlationId ? [e.correlationId] : [])),
+      );
+      expect(named.length).toBeGreaterThan(0);
+      expect(evidenceCalls?.map((c) => c.correlationId).sort()).toEqual([...new Set(named)].sort());
+      // The first hang: the baseline call started 50 ms in, 51 ms long.
+      expect(evidenceCalls?.[0]).toMatchObject({
+        tool: 'lookup_customer',
+        phase: 'baseline',
+        outcome: 'ok',
+        startOffsetMs: 50,
+        latencyMs: 51,
+        driverDelayMs: 0,
+      });
     } finally {
       await rm(dir, { recursive: true, force: true });
     }

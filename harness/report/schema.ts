@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import {
+  callRecord,
   evidenceSchema,
   headerRecord,
   outcomeSchema,
@@ -105,6 +106,35 @@ export const lagSummarySchema = z
 export type LagSummary = z.infer<typeof lagSummarySchema>;
 
 export const verdictSchema = verdictRecord.omit({ type: true });
+
+/**
+ * A call a verdict's evidence names (by correlation id), as the journal recorded it, so that a
+ * reviewer can open the call itself from the report: who made it, with what arguments, in which
+ * phase, how it ended and how long it took. The result is left out (its digest stays in the
+ * journal): what the check said of it is the evidence's message.
+ */
+export const evidenceCallSchema = callRecord
+  .pick({
+    correlationId: true,
+    vu: true,
+    identity: true,
+    tool: true,
+    args: true,
+    phase: true,
+    outcome: true,
+    code: true,
+    message: true,
+    buildId: true,
+  })
+  .extend({
+    /** Intended start, from the run's start (ms). */
+    startOffsetMs: z.number(),
+    /** end − intendedStart. */
+    latencyMs: z.number(),
+    /** actualStart − intendedStart: how late the driver sent it. */
+    driverDelayMs: z.number(),
+  });
+export type EvidenceCall = z.infer<typeof evidenceCallSchema>;
 
 /**
  * One time bucket of a scenario's calls, by the call's intended start: `at` is the bucket's start
@@ -215,6 +245,8 @@ export const scenarioReportSchema = z.object({
   recovery: z.array(recoverySchema),
   exposure: z.array(exposureWindowSchema),
   verdicts: z.array(verdictSchema),
+  /** The calls the evidence names, in journal order (absent when built from records read once). */
+  evidenceCalls: z.array(evidenceCallSchema).optional(),
   status: verdictStatus,
   exitCode: exitCodeSchema,
   meta: reportMetaSchema,

@@ -4,7 +4,7 @@ import { assets } from './assets.ts';
 import { readComparison } from './comparison.ts';
 import { embedJson, pageData } from './data.ts';
 import { esc } from './format.ts';
-import { header, overview, scenarioSection, selfTestSection } from './sections.ts';
+import { callsById, header, overview, scenarioSection, selfTestSection } from './sections.ts';
 
 /**
  * report.html: one self-contained file. The text (header, overview, checks and their evidence,
@@ -38,7 +38,7 @@ export function toHtml(report: RunReport): string {
 ${header(report)}
 <main>
 ${/* A self-test's defect runs fail by design: whether each was caught is the headline. */ ''}
-${report.selfTest ? selfTestSection(report.selfTest) : ''}
+${report.selfTest ? selfTestSection(report.selfTest, callsById(report.scenarios)) : ''}
 ${overview(report, data.scenarios, comparison)}
 ${sections.join('\n')}
 </main>

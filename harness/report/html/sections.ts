@@ -1,5 +1,6 @@
+import type { Evidence } from '../../journal/index.ts';
 import { scenarioLabel } from '../label.ts';
-import type { RunReport, ScenarioReport, SelfTestSection } from '../schema.ts';
+import type { EvidenceCall, RunReport, ScenarioReport, SelfTestSection } from '../schema.ts';
 import { type ComparisonView, scenarioRegressions } from './comparison.ts';
 import type { ScenarioView } from './data.ts';
 import { badge, duration, esc, MARK, ms, offset, percent, utc } from './format.ts';
@@ -90,7 +91,7 @@ ${charts}${more}
 <div class="columns">${recoveryList(s)}${phaseTable(s)}</div>
 ${thresholdTable(s)}
 <h3>Checks</h3>
-<ul class="checks">${s.verdicts.map(check).join('') || '<li>No check reached a verdict.</li>'}</ul>
+<ul class="checks">${s.verdicts.map((v) => check(v, callsById([s]))).join('') || '<li>No check reached a verdict.</li>'}</ul>
 </section>`;
 }
 
@@ -137,32 +138,57 @@ function thresholdTable(s: ScenarioReport): string {
   return `<h3>Thresholds</h3><table><thead><tr><th>metric</th><th>threshold</th><th>actual</th><th>standing</th></tr></thead><tbody>${rows.join('')}</tbody></table>`;
 }
 
-function check(v: ScenarioReport['verdicts'][number]): string {
+/** The calls the evidence of `scenarios` names, by correlation id. */
+export function callsById(scenarios: readonly ScenarioReport[]): Map<string, EvidenceCall> {
+  return new Map(scenarios.flatMap((s) => (s.evidenceCalls ?? []).map((c) => [c.correlationId, c] as const)));
+}
+
+/**
+ * One evidence item; where the report holds the call it names, the call itself opens under it:
+ * who made it, the arguments, the phase, how it ended and how long it took.
+ */
+function evidenceItem(e: Evidence, calls: ReadonlyMap<string, EvidenceCall>): string {
+  const text = `${e.correlationId ? `<code class="cid">${esc(e.correlationId)}</code> ` : ''}${esc(e.message)}`;
+  const call = e.correlationId ? calls.get(e.correlationId) : undefined;
+  if (!call) return `<li>${text}</li>`;
+  const who = `${call.identity.role} of ${call.identity.tenant}${call.identity.customer ? ` (${call.identity.customer})` : ''}, VU ${call.vu}`;
+  const ended = `${call.outcome}${call.code ? ` ${call.code}` : ''}${call.message ? `: ${call.message}` : ''}`;
+  const rows: [string, string][] = [
+    ['tool', `<code>${esc(call.tool)}</code>`],
+    ['caller', esc(who)],
+    ['arguments', `<code>${esc(JSON.stringify(call.args))}</code>`],
+    ['phase', esc(call.phase ?? '–')],
+    ['started', `${esc(offset(call.startOffsetMs))} (driver delay ${ms(call.driverDelayMs)})`],
+    ['latency', ms(call.latencyMs)],
+    ['ended', esc(ended)],
+    ...(call.buildId ? ([['build', esc(call.buildId)]] as [string, string][]) : []),
+  ];
+  return `<li><details class="call" data-cid="${esc(call.correlationId)}"><summary>${text}</summary><dl>${rows.map(([k, v]) => `<dt>${k}</dt><dd>${v}</dd>`).join('')}</dl></details></li>`;
+}
+
+function evidenceList(evidence: readonly Evidence[], calls: ReadonlyMap<string, EvidenceCall>): string {
+  return `<ul>${evidence.map((e) => evidenceItem(e, calls)).join('')}</ul>`;
+}
+
+function check(v: ScenarioReport['verdicts'][number], calls: ReadonlyMap<string, EvidenceCall>): string {
   const evidence =
     v.evidence.length === 0
       ? ''
-      : `<details class="evidence"><summary>Evidence (${v.evidence.length === v.evidenceTotal ? v.evidenceTotal : `${v.evidence.length} of ${v.evidenceTotal}`})</summary><ul>${v.evidence
-          .map(
-            (e) =>
-              `<li>${e.correlationId ? `<code class="cid">${esc(e.correlationId)}</code> ` : ''}${esc(e.message)}</li>`,
-          )
-          .join('')}</ul></details>`;
+      : `<details class="evidence"><summary>Evidence (${v.evidence.length === v.evidenceTotal ? v.evidenceTotal : `${v.evidence.length} of ${v.evidenceTotal}`})</summary>${evidenceList(v.evidence, calls)}</details>`;
   return `<li class="check status-${v.status}" data-check="${esc(v.check)}"><span class="mark" aria-hidden="true">${MARK[v.status]}</span><div><strong>${esc(v.check)}</strong> <span class="status-text">${v.status}</span>: ${esc(v.summary)}${evidence}</div></li>`;
 }
 
 /** The harness measured against its defects: apart from the target's verdicts. */
-export function selfTestSection(t: SelfTestSection): string {
+export function selfTestSection(
+  t: SelfTestSection,
+  calls: ReadonlyMap<string, EvidenceCall> = new Map(),
+): string {
   const defects = t.defects.map(
     (d) =>
       `<tr><td>${esc(d.defect)}</td><td>${esc(d.scenario)}</td><td>${esc(d.check)}</td><td>${d.caught ? '✓ caught' : '✗ <strong>missed</strong>'}</td><td>${badge(d.status)}</td><td>${esc(d.summary)}${
         d.evidence.length === 0
           ? ''
-          : `<details class="evidence"><summary>Evidence (${d.evidence.length})</summary><ul>${d.evidence
-              .map(
-                (e) =>
-                  `<li>${e.correlationId ? `<code class="cid">${esc(e.correlationId)}</code> ` : ''}${esc(e.message)}</li>`,
-              )
-              .join('')}</ul></details>`
+          : `<details class="evidence"><summary>Evidence (${d.evidence.length})</summary>${evidenceList(d.evidence, calls)}</details>`
       }</td></tr>`,
   );
   const good = t.goodBuild.map(
