@@ -68,26 +68,15 @@ export function noHangs({ maxMs = 5000, exceptPhases = [] }: NoHangsOptions = {}
       if (calls === 0) {
         return verdict('noHangs', 'inconclusive', 'No calls were recorded, so hangs could not be ruled out.');
       }
+      const slowestMargin = margin(slowest, maxMs, 'ms', 'lower', 'slowest call');
       if (hangs.total === 0) {
         const summary = `All ${count(calls)} calls ended within ${ms(maxMs)} (slowest ${ms(slowest)}, margin ${ms(maxMs - slowest)}).${aside}`;
-        return verdict(
-          'noHangs',
-          'pass',
-          summary,
-          undefined,
-          margin(slowest, maxMs, 'ms', 'lower', 'slowest call'),
-        );
+        return verdict('noHangs', 'pass', summary, undefined, slowestMargin);
       }
       const summary =
         `${count(hangs.total)} of ${count(calls)} calls ran longer than ${ms(maxMs)} or timed out ` +
         `(slowest ${ms(slowest)}).${aside}`;
-      return verdict(
-        'noHangs',
-        'fail',
-        summary,
-        hangs,
-        margin(slowest, maxMs, 'ms', 'lower', 'slowest call'),
-      );
+      return verdict('noHangs', 'fail', summary, hangs, slowestMargin);
     },
   };
 }

@@ -202,23 +202,18 @@ export function recoversWithin(options: RecoversWithinOptions): Check<State> {
       if (s.recoveredAt !== undefined && s.goodRun >= window) {
         const took = s.recoveredAt - lastHeal;
         const tail = `the ${plural(s.goodRun, 'call')} from then on all succeeded`;
+        const recovery = margin(took, budget, 'ms', 'lower', 'recovery after the last heal');
         if (took <= budget) {
           return verdict(
             name,
             'pass',
             `Recovered ${ms(took)} after the last heal (budget ${ms(budget)}, margin ${ms(budget - took)}): ${tail}.`,
             undefined,
-            margin(took, budget, 'ms', 'lower', 'recovery after the last heal'),
+            recovery,
           );
         }
         const summary = `Recovered only ${ms(took)} after the last heal, over the ${ms(budget)} budget (${plural(s.bad, 'call')} failed after the heal).`;
-        return verdict(
-          name,
-          'fail',
-          summary,
-          evidence(s, lastHeal),
-          margin(took, budget, 'ms', 'lower', 'recovery after the last heal'),
-        );
+        return verdict(name, 'fail', summary, evidence(s, lastHeal), recovery);
       }
       const summary = `Did not recover: the last of ${plural(s.bad, 'failed call')} started ${ms((s.lastBad?.actualStart ?? lastHeal) - lastHeal)} after the last heal, and only ${plural(s.goodRun, 'good call')} followed (${count(window)} needed; budget ${ms(budget)}).`;
       return verdict(name, 'fail', summary, evidence(s, lastHeal));

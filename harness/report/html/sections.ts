@@ -74,6 +74,7 @@ export function scenarioSection(
   label: string = s.scenario,
 ): string {
   const regressions = scenarioRegressions(comparison, s);
+  const calls = callsById([s]);
   const charts = view.charts.map((c) => chartSlot(c.id, c.title)).join('');
   const more =
     view.more.length === 0
@@ -91,7 +92,7 @@ ${charts}${more}
 <div class="columns">${recoveryList(s)}${phaseTable(s)}</div>
 ${thresholdTable(s)}
 <h3>Checks</h3>
-<ul class="checks">${s.verdicts.map((v) => check(v, callsById([s]))).join('') || '<li>No check reached a verdict.</li>'}</ul>
+<ul class="checks">${s.verdicts.map((v) => check(v, calls)).join('') || '<li>No check reached a verdict.</li>'}</ul>
 </section>`;
 }
 
