@@ -32,5 +32,9 @@ export const statefulKillOne = defineScenario({
     Expect.writesExactlyOnce(),
     // The kill must have moved sessions (else the scenario tested nothing).
     Expect.thresholds({ call_reinitialized: ['rate>0'] }),
+    // One call in flight per agent is the design: while an agent's call waits on the killed
+    // instance or re-initializes, its next scheduled calls are dropped by that cap, not by a
+    // starved driver (3 of 240 on a loaded 2-core CI machine). Lag keeps its usual budget.
+    Expect.driverHealthy({ maxDroppedRatio: 0.05 }),
   ],
 });
